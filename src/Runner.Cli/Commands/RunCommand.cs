@@ -1,0 +1,196 @@
+using System.CommandLine;
+using Runner.Cli.Composition;
+using Runner.Cli.Rendering;
+using Runner.Configuration;
+using Runner.Execution;
+using Runner.Runtime;
+using Runner.Scripting;
+using Spectre.Console;
+
+namespace Runner.Cli.Commands;
+
+/// <summary>runner run &lt;script.csx|job&gt;: runs a script across the selected tenants and prints their results.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var target = new Argument<string>("script") { Description = "A .csx file, or the name of a job in runner.yaml." };
+        var tenants = new Option<string[]>("--tenant", "-t")
+        {
+            Description = "Tenant id, domain or company name; 'all'; group:NAME; name:GLOB. Repeatable. Default: all (or the job's tenants).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var exclude = new Option<string[]>("--exclude", "-x") { Description = "Tenants to leave out (same forms as --tenant). Repeatable." };
+        var parameters = new Option<string[]>("--param", "-p") { Description = "A job parameter, key=value. Repeatable." };
+        var parallel = new Option<int?>("--parallel") { Description = "Tenants at the same time (default from runner.yaml, else 8)." };
+        var timeout = new Option<string?>("--timeout") { Description = "Per-tenant time limit, e.g. 00:05:00 or 90s (default from runner.yaml)." };
+        var output = new Option<OutputFormat?>("--output", "-o") { Description = "table, json or csv." };
+        var outFile = new Option<string?>("--out") { Description = "Write the results to this file instead of standard output." };
+        var refresh = new Option<bool>("--refresh-tenants") { Description = "Reload the customer list from Partner Center instead of the cache." };
+        var partnerLevel = new Option<bool>("--partner-level") { Description = "Run once for the partner instead of once per customer." };
+        var command = new Command("run", "Run a job script across customer tenants.")
+        {
+            target, tenants, exclude, parameters, parallel, timeout, output, outFile, refresh, partnerLevel,
+        };
+
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            try
+            {
+                var config = context.LoadConfig();
+                var request = BuildRequest(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
+                    parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console);
+                var format = parse.GetValue(output) ?? config.Defaults.Output;
+                var session = await context.OpenSessionAsync(config, cancellation);
+                await session.History.MarkInterruptedAsync(request.Node, Processes.IsAlive, session.Services.Time.GetUtcNow(), cancellation);
+                var outcome = await RunWithProgressAsync(new JobRunner(session), request, console, format, parse.GetValue(outFile) is null, cancellation);
+                Write(outcome, format, parse.GetValue(outFile), console);
+                return ExitCode(outcome);
+            }
+            catch (Exception e)
+            {
+                return Failures.Report(e, console, context.Redactor, verbose);
+            }
+        });
+        return command;
+    }
+
+    internal static JobRequest BuildRequest(
+        RunnerConfig config,
+        string target,
+        IReadOnlyList<string> tenants,
+        IReadOnlyList<string> exclude,
+        IReadOnlyList<string> parameters,
+        int? parallel,
+        string? timeout,
+        bool refresh,
+        bool partnerLevel,
+        CliConsole console)
+    {
+        if (parallel is < 1 or > 1024)
+        {
+            throw new UsageException($"--parallel must be between 1 and 1024, found {parallel}.");
+        }
+
+        TimeSpan? limit = null;
+        if (timeout is not null)
+        {
+            limit = DurationParser.TryParse(timeout, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : throw new UsageException($"--timeout expects a duration such as 00:05:00, 90s or 10m, found '{timeout}'.");
+        }
+
+        var given = JobParameters.ParsePairs(parameters);
+        if (!target.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && config.Jobs.TryGetValue(target, out var job))
+        {
+            var merged = new Dictionary<string, string>(job.Params, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in given)
+            {
+                merged[key] = value;
+            }
+
+            return new JobRequest
+            {
+                Job = job.Name,
+                ScriptPath = job.Script,
+                Include = tenants.Count > 0 ? tenants : job.Tenants,
+                Exclude = [.. job.Exclude, .. exclude],
+                Parameters = merged,
+                Parallel = parallel ?? job.Parallel,
+                Timeout = limit ?? job.Timeout,
+                RefreshTenants = refresh,
+                PartnerLevel = partnerLevel || job.PartnerLevel,
+            };
+        }
+
+        var path = Path.GetFullPath(target, console.CurrentDirectory);
+        if (!File.Exists(path))
+        {
+            var jobs = config.Jobs.Keys.ToList();
+            var nearest = Suggest.Ranked(target, jobs, 3);
+            throw new UsageException(target.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)
+                ? $"The script {target} does not exist."
+                : $"'{target}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
+        }
+
+        return new JobRequest
+        {
+            Job = Path.GetFileNameWithoutExtension(path),
+            ScriptPath = path,
+            Include = tenants,
+            Exclude = exclude,
+            Parameters = given,
+            Parallel = parallel,
+            Timeout = limit,
+            RefreshTenants = refresh,
+            PartnerLevel = partnerLevel,
+        };
+    }
+
+    private static async Task<RunOutcome> RunWithProgressAsync(JobRunner runner, JobRequest request, CliConsole console, OutputFormat format, bool toStdout, CancellationToken cancellation)
+    {
+        if (!console.Interactive)
+        {
+            return await runner.RunAsync(request, NullObserver.Instance, cancellation);
+        }
+
+        RunOutcome? outcome = null;
+        await console.Err.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask(Markup.Escape(request.Job), maxValue: 1);
+                outcome = await runner.RunAsync(request, new ProgressObserver(task), cancellation);
+                task.StopTask();
+            });
+        return outcome!;
+    }
+
+    private static void Write(RunOutcome outcome, OutputFormat format, string? outFile, CliConsole console)
+    {
+        if (outFile is null)
+        {
+            RunRenderer.Write(outcome, format, console.Output, console.Out);
+            return;
+        }
+
+        var path = Path.GetFullPath(outFile, console.CurrentDirectory);
+        using (var writer = new StreamWriter(path))
+        {
+            var fileConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            RunRenderer.Write(outcome, format, writer, fileConsole);
+        }
+
+        console.Error.WriteLine($"Run {outcome.RunId}: {outcome.Status}, {outcome.Tenants.Count} tenants; results written to {path}");
+    }
+
+    internal static int ExitCode(RunOutcome outcome) => outcome switch
+    {
+        { Status: RunStatus.Cancelled } => ExitCodes.Interrupted,
+        _ when outcome.Tenants.Any(t => t.NeedsOperator) => ExitCodes.NeedsOperator,
+        _ when outcome.Tenants.Any(t => t.Status is TenantStatus.Failed or TenantStatus.TimedOut) => ExitCodes.TenantsFailed,
+        _ => ExitCodes.Success,
+    };
+}
+
+/// <summary>An observer that ignores everything (redirected output, tests).</summary>
+internal sealed class NullObserver : IRunObserver
+{
+    public static readonly NullObserver Instance = new();
+
+    public void RunStarted(string runId, string job, int tenantCount)
+    {
+    }
+
+    public void TenantStarted(Runner.Tenants.CustomerTenant tenant)
+    {
+    }
+
+    public void TenantFinished(TenantOutcome outcome)
+    {
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections;
+using Spectre.Console;
+
+namespace Runner.Cli.Composition;
+
+/// <summary>
+/// The process's surroundings as the commands see them: output streams, environment, current folder. Tests run
+/// the whole CLI in-process with their own writers.
+/// </summary>
+internal sealed class CliConsole
+{
+    public CliConsole(TextWriter output, TextWriter error, IDictionary environment, string currentDirectory, bool interactive, TextReader? input = null)
+    {
+        Output = output;
+        Error = error;
+        Environment = environment;
+        CurrentDirectory = currentDirectory;
+        Interactive = interactive;
+        Input = input ?? TextReader.Null;
+        Out = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!interactive || Console.IsOutputRedirected)
+        {
+            // Redirected output has no terminal width; keep tables readable in files and CI logs.
+            Out.Profile.Width = 200;
+        }
+
+        Err = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(error),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+    }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    public TextReader Input { get; }
+
+    /// <summary>Spectre console on standard output (results).</summary>
+    public IAnsiConsole Out { get; }
+
+    /// <summary>Spectre console on standard error (progress, diagnostics).</summary>
+    public IAnsiConsole Err { get; }
+
+    public IDictionary Environment { get; }
+
+    public string CurrentDirectory { get; }
+
+    /// <summary>Standard error is a terminal: show live progress.</summary>
+    public bool Interactive { get; }
+
+    public static CliConsole FromProcess() => new(
+        Console.Out,
+        Console.Error,
+        System.Environment.GetEnvironmentVariables(),
+        Directory.GetCurrentDirectory(),
+        interactive: !Console.IsErrorRedirected,
+        Console.In);
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Runner.Auth;
+using Runner.Cli.Rendering;
+using Runner.Clouds;
+using Runner.Configuration;
+using Runner.Redaction;
+using Runner.Runtime;
+using Runner.Sandbox;
+using Runner.State;
+
+namespace Runner.Cli.Composition;
+
+/// <summary>One command invocation's composition: configuration, the cloud (starting the sandbox if asked),
+/// and a session, disposed together.</summary>
+internal sealed class CliContext : IAsyncDisposable
+{
+    private SandboxHost? _sandbox;
+    private RunnerSession? _session;
+
+    public CliContext(CliConsole console, string? configPath, bool verbose)
+    {
+        Console = console;
+        ConfigPath = configPath;
+        Redactor = new SecretRedactor();
+        Logging = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+            .AddProvider(new StderrLoggerProvider(console.Error, verbose ? LogLevel.Debug : LogLevel.Warning, Redactor)));
+        Services = new SessionServices(console.Environment, TimeProvider.System, Logging, Redactor);
+    }
+
+    public CliConsole Console { get; }
+
+    public string? ConfigPath { get; }
+
+    public SecretRedactor Redactor { get; }
+
+    public ILoggerFactory Logging { get; }
+
+    public SessionServices Services { get; }
+
+    public RunnerSession? Session => _session;
+
+    public SandboxHost? Sandbox => _sandbox;
+
+    /// <summary>Loads runner.yaml (the --config path, RUNNER_CONFIG, or the nearest one up from here).</summary>
+    public RunnerConfig LoadConfig()
+    {
+        var path = ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment)
+            ?? throw new ConfigException(Path.Combine(Console.CurrentDirectory, ConfigLoader.FileName), 0, 0, "",
+                "no runner.yaml here or in any parent folder. Create one (see README.md), pass --config, or set RUNNER_CONFIG.");
+        if (!File.Exists(path))
+        {
+            throw new ConfigException(path, 0, 0, "", "the file does not exist");
+        }
+
+        return ConfigLoader.Load(path, Console.Environment);
+    }
+
+    /// <summary>Opens a session on the configured cloud; for cloud: sandbox, starts and seeds the local cloud first.</summary>
+    public async Task<RunnerSession> OpenSessionAsync(RunnerConfig config, CancellationToken cancellationToken)
+    {
+        var state = new StateDirectory(config.StateDirectory);
+        state.Ensure();
+        CloudConnection connection;
+        if (config.Cloud.Kind == CloudKind.Sandbox)
+        {
+            (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
+            var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
+            var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
+            await SandboxBootstrap.SeedAsync(_sandbox, store, connection, cache, Services.Time, cancellationToken);
+        }
+        else
+        {
+            connection = CloudConnections.For(config);
+        }
+
+        _session = await RunnerSession.OpenAsync(config, connection, Services, null, cancellationToken);
+        return _session;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+        }
+
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
+        Logging.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Runner.Cli.Commands;
+using Runner.Cli.Composition;
+
+namespace Runner.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
+}
+
+/// <summary>The command tree, and the process-level concerns around it: signals and usage errors.</summary>
+internal static class CliApp
+{
+    public static RootCommand BuildRoot(CliConsole console)
+    {
+        var root = new RootCommand("Runner: run C# job scripts across every Microsoft CSP customer tenant, with authentication done for you.")
+        {
+            GlobalOptions.Config,
+            GlobalOptions.Verbose,
+        };
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(CheckCommand.Create(console));
+        root.Subcommands.Add(TenantsCommand.Create(console));
+        root.Subcommands.Add(SandboxCommand.Create(console));
+        root.Subcommands.Add(SecretCommand.Create(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, bool handleSignals = false, CancellationToken cancellation = default)
+    {
+        var root = BuildRoot(console);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await console.Error.WriteLineAsync($"Run 'runner {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? [] : new[] { parse.CommandResult.Command.Name })} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            return ExitCodes.Usage;
+        }
+
+        using var signals = handleSignals ? new SignalCancellation(console) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals?.Token ?? CancellationToken.None);
+        var invocation = new InvocationConfiguration
+        {
+            Output = console.Output,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        return await parse.InvokeAsync(invocation, linked.Token);
+    }
+
+    /// <summary>The first Ctrl+C or SIGTERM asks the run to stop gracefully; a second one exits at once with 130.</summary>
+    private sealed class SignalCancellation : IDisposable
+    {
+        private readonly CancellationTokenSource _source = new();
+        private readonly CliConsole _console;
+        private readonly PosixSignalRegistration? _terminate;
+        private int _signals;
+
+        public SignalCancellation(CliConsole console)
+        {
+            _console = console;
+            Console.CancelKeyPress += OnCancelKeyPress;
+            if (!OperatingSystem.IsWindows())
+            {
+                _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+                {
+                    context.Cancel = true;
+                    Signal();
+                });
+            }
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            Signal();
+        }
+
+        private void Signal()
+        {
+            if (Interlocked.Increment(ref _signals) == 1)
+            {
+                _console.Error.WriteLine("Stopping: letting running tenants finish their current step. Press Ctrl+C again to exit at once.");
+                _source.Cancel();
+            }
+            else
+            {
+                Environment.Exit(ExitCodes.Interrupted);
+            }
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+            _terminate?.Dispose();
+            _source.Dispose();
+        }
+    }
+}

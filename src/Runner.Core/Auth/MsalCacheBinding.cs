@@ -1,0 +1,74 @@
+using Microsoft.Identity.Client;
+
+namespace Runner.Auth;
+
+/// <summary>
+/// Connects MSAL's user token cache to Runner's persistence without serialising on every access: the cache is
+/// loaded once, changes only mark it dirty, and a snapshot is taken when <see cref="RequestSnapshot"/> asks.
+/// Serialising a cache of thousands of tokens on every exchange would make a large fan-out quadratic.
+/// </summary>
+internal sealed class MsalCacheBinding
+{
+    private readonly object _sync = new();
+    private byte[]? _initial;
+    private bool _loaded;
+    private bool _snapshotRequested;
+
+    public MsalCacheBinding(ITokenCache cache, byte[]? initial)
+    {
+        _initial = initial;
+        cache.SetBeforeAccess(BeforeAccess);
+        cache.SetAfterAccess(AfterAccess);
+    }
+
+    /// <summary>True when the cache changed since the last snapshot.</summary>
+    public bool IsDirty { get; private set; }
+
+    public byte[]? Snapshot { get; private set; }
+
+    /// <summary>The next cache access will serialise the cache into <see cref="Snapshot"/>.</summary>
+    public void RequestSnapshot()
+    {
+        lock (_sync)
+        {
+            _snapshotRequested = true;
+        }
+    }
+
+    private void BeforeAccess(TokenCacheNotificationArgs args)
+    {
+        lock (_sync)
+        {
+            if (_loaded)
+            {
+                return;
+            }
+
+            if (_initial is { Length: > 0 })
+            {
+                args.TokenCache.DeserializeMsalV3(_initial, shouldClearExistingCache: true);
+            }
+
+            _initial = null;
+            _loaded = true;
+        }
+    }
+
+    private void AfterAccess(TokenCacheNotificationArgs args)
+    {
+        lock (_sync)
+        {
+            if (args.HasStateChanged)
+            {
+                IsDirty = true;
+            }
+
+            if (_snapshotRequested)
+            {
+                Snapshot = args.TokenCache.SerializeMsalV3();
+                _snapshotRequested = false;
+                IsDirty = false;
+            }
+        }
+    }
+}

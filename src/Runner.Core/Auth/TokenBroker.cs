@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Identity.Client;
+using Runner.Clouds;
+using Runner.Http;
+using Runner.Redaction;
+
+namespace Runner.Auth;
+
+/// <summary>
+/// The Secure Application Model's exchange step on MSAL: one confidential client, one account (the partner admin
+/// who consented), and per-tenant, per-resource access tokens through AcquireTokenSilent(...).WithTenantId(...).
+/// Concurrent first requests for the same tenant and scope share one exchange; a token is reused until five
+/// minutes before it expires; a refusal is remembered for the run so a broken tenant is asked once.
+/// </summary>
+internal sealed class TokenBroker : IAsyncDisposable
+{
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    private readonly PartnerApplication _application;
+    private readonly CloudEndpoints _cloud;
+    private readonly CredentialStore _credentials;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly IConfidentialClientApplication _app;
+    private readonly MsalCacheBinding _cache;
+    private readonly SemaphoreSlim _exchangeLimit;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Scope), Lazy<Task<BrokeredToken>>> _tokens = new();
+    private IAccount? _account;
+    private CredentialMetadata? _metadata;
+    private long _exchanges;
+
+    public TokenBroker(
+        PartnerApplication application,
+        CloudEndpoints cloud,
+        CloudHttp http,
+        CredentialStore credentials,
+        SecretRedactor redactor,
+        TimeProvider time,
+        ILogger log,
+        int maxConcurrentExchanges)
+    {
+        _application = application;
+        _cloud = cloud;
+        _credentials = credentials;
+        _redactor = redactor;
+        _time = time;
+        _log = log;
+        _exchangeLimit = new SemaphoreSlim(maxConcurrentExchanges, maxConcurrentExchanges);
+        redactor.Add(application.ClientSecret);
+
+        var builder = ConfidentialClientApplicationBuilder.Create(application.ClientId)
+            .WithHttpClientFactory(new MsalHttpClientFactory(http))
+            .WithLegacyCacheCompatibility(false);
+        builder = cloud.IsLocal
+            ? builder.WithAuthority(cloud.Authority(application.Tenant), validateAuthority: false).WithInstanceDiscovery(false)
+            : builder.WithAuthority(cloud.Authority(application.Tenant));
+        builder = application.Certificate is not null
+            ? builder.WithCertificate(application.Certificate, sendX5C: true)
+            : builder.WithClientSecret(application.ClientSecret ?? throw new ArgumentException("The partner application needs a client secret or a certificate."));
+        _app = builder.Build();
+
+        var stored = credentials.LoadCache();
+        _metadata = stored?.Metadata;
+        _cache = new MsalCacheBinding(_app.UserTokenCache, stored?.Msal);
+    }
+
+    /// <summary>The partner tenant's id once known (after the first token), else as configured.</summary>
+    public string PartnerTenant => _metadata?.PartnerTenantId ?? _application.Tenant;
+
+    public CredentialMetadata? Metadata => _metadata;
+
+    /// <summary>Token requests that reached the token endpoint in this process.</summary>
+    public long Exchanges => Interlocked.Read(ref _exchanges);
+
+    /// <summary>An access token for <paramref name="scope"/> in <paramref name="tenant"/> (a GUID where possible).</summary>
+    public async ValueTask<BrokeredToken> GetTokenAsync(string tenant, string scope, CancellationToken cancellationToken)
+    {
+        var key = (tenant.ToLowerInvariant(), scope);
+        while (true)
+        {
+            var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<BrokeredToken>>(() => AcquireAsync(k.Tenant, k.Scope)));
+            BrokeredToken token;
+            try
+            {
+                token = await entry.Value.WaitAsync(cancellationToken);
+            }
+            catch (TokenAcquisitionException e) when (e.IsTransient)
+            {
+                // A transient failure is not remembered: the next caller tries again.
+                _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
+                throw;
+            }
+
+            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin)
+            {
+                return token;
+            }
+
+            _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
+        }
+    }
+
+    /// <summary>Saves the token cache and writes a rotated refresh token back to the secret store, as policy says.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_account is null || !_cache.IsDirty)
+        {
+            return;
+        }
+
+        _cache.RequestSnapshot();
+        await _app.GetAccountAsync(_account.HomeAccountId.Identifier);
+        if (_cache.Snapshot is { } snapshot && _metadata is not null)
+        {
+            _metadata = await _credentials.SaveAsync(_metadata, snapshot, cancellationToken);
+        }
+    }
+
+    private async Task<BrokeredToken> AcquireAsync(string tenant, string scope)
+    {
+        var isPartner = string.Equals(tenant, PartnerTenant, StringComparison.OrdinalIgnoreCase) ||
+                        string.Equals(tenant, _application.Tenant, StringComparison.OrdinalIgnoreCase);
+        await EnsureAccountAsync(scope);
+        await _exchangeLimit.WaitAsync(_lifetime.Token);
+        try
+        {
+            var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).ExecuteAsync(_lifetime.Token);
+            Track(result);
+            return new BrokeredToken(result.AccessToken, result.ExpiresOn, result.TenantId ?? tenant);
+        }
+        catch (Exception e) when (e is MsalException or HttpRequestException or OperationCanceledException && !_lifetime.IsCancellationRequested)
+        {
+            var translated = AuthErrorTranslator.Translate(e, tenant, isPartner);
+            _log.LogDebug("Token for {Tenant} ({Scope}) refused: {Problem} {Code}", tenant, scope, translated.Problem, translated.Aadsts);
+            throw translated;
+        }
+        finally
+        {
+            _exchangeLimit.Release();
+        }
+    }
+
+    /// <summary>Finds the consented account in the cache, or imports the stored refresh token once.</summary>
+    private async Task EnsureAccountAsync(string scope)
+    {
+        if (_account is not null)
+        {
+            return;
+        }
+
+        await _initLock.WaitAsync(_lifetime.Token);
+        try
+        {
+            if (_account is not null)
+            {
+                return;
+            }
+
+            if (_metadata is not null)
+            {
+                _account = await _app.GetAccountAsync(_metadata.HomeAccountId);
+            }
+
+            if (_account is null)
+            {
+                await ImportAsync(scope);
+            }
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    private async Task ImportAsync(string scope)
+    {
+        var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token)
+            ?? throw new TokenAcquisitionException(AuthProblem.CredentialMissing, _application.Tenant,
+                $"No partner refresh token is stored ({_credentials.StoreDescription}). Run `runner consent` to sign in once as a partner admin.", null, needsOperator: true);
+        _redactor.Add(stored.Value);
+        try
+        {
+            var result = await ((IByRefreshToken)_app).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
+            Track(result);
+            _account = result.Account;
+            var now = _time.GetUtcNow();
+            var consented = stored.Tags.TryGetValue(CredentialStore.ConsentedAtTag, out var c) && DateTimeOffset.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : now;
+            _metadata = new CredentialMetadata(
+                result.Account.HomeAccountId.Identifier,
+                result.Account.Username,
+                result.Account.HomeAccountId.TenantId,
+                consented,
+                now,
+                stored.UpdatedOn == DateTimeOffset.MinValue ? null : stored.UpdatedOn,
+                CredentialStore.IssuedAt(stored));
+            _log.LogInformation("Imported the stored refresh token for {User}", result.Account.Username);
+        }
+        catch (MsalException e)
+        {
+            throw AuthErrorTranslator.Translate(e, _application.Tenant, isPartnerTenant: true);
+        }
+    }
+
+    private void Track(AuthenticationResult result)
+    {
+        _redactor.Add(result.AccessToken);
+        if (result.AuthenticationResultMetadata.TokenSource == TokenSource.IdentityProvider)
+        {
+            Interlocked.Increment(ref _exchanges);
+            if (_metadata is not null)
+            {
+                _metadata = _metadata with { LastRedeemedAt = _time.GetUtcNow() };
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _lifetime.CancelAsync();
+            _lifetime.Dispose();
+        }
+    }
+}

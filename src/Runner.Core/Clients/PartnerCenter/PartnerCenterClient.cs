@@ -1,0 +1,170 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Runner.Clients.PartnerCenter;
+
+/// <summary>
+/// The <c>PartnerCenter</c> global: a typed Partner Center REST client, authenticated as the partner (App+User).
+/// Calls "about this customer" default to the tenant the script runs for. Retries on 429 (honouring Retry-After)
+/// and 5xx are built in, and a run shares one concurrency limit across all tenants.
+/// </summary>
+public sealed class PartnerCenterClient
+{
+    private readonly HttpClient _http;
+    private readonly CancellationToken _defaultCancellation;
+
+    internal PartnerCenterClient(HttpClient http, string? customerId, CancellationToken defaultCancellation)
+    {
+        _http = http;
+        CustomerId = customerId;
+        _defaultCancellation = defaultCancellation;
+    }
+
+    /// <summary>The customer calls default to; null for a partner-level job.</summary>
+    public string? CustomerId { get; }
+
+    /// <summary>Every customer of the partner, following continuation tokens across pages.</summary>
+    public async IAsyncEnumerable<PartnerCenterCustomer> GetCustomersAsync(int pageSize = 200, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var ct = Token(cancellationToken);
+        var path = $"customers?size={Math.Clamp(pageSize, 1, 500)}";
+        string? continuation = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (continuation is not null)
+            {
+                request.Headers.Add("MS-ContinuationToken", continuation);
+            }
+
+            var page = await SendAsync<PartnerCenterWire.Collection<PartnerCenterWire.Customer>>(request, ct);
+            foreach (var customer in page.Items ?? [])
+            {
+                yield return PartnerCenterWire.ToCustomer(customer);
+            }
+
+            var next = page.Links?.Next;
+            continuation = next?.Headers?.FirstOrDefault(h => string.Equals(h.Key, "MS-ContinuationToken", StringComparison.OrdinalIgnoreCase))?.Value;
+            path = next is null ? "" : next.Uri.TrimStart('/');
+        }
+        while (continuation is not null && path.Length > 0);
+    }
+
+    /// <summary>All customers as a list.</summary>
+    public async Task<IReadOnlyList<PartnerCenterCustomer>> ListCustomersAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<PartnerCenterCustomer>();
+        await foreach (var customer in GetCustomersAsync(cancellationToken: cancellationToken))
+        {
+            list.Add(customer);
+        }
+
+        return list;
+    }
+
+    /// <summary>One customer; this tenant's when <paramref name="customerId"/> is omitted.</summary>
+    public async Task<PartnerCenterCustomer> GetCustomerAsync(string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}");
+        return PartnerCenterWire.ToCustomer(await SendAsync<PartnerCenterWire.Customer>(request, Token(cancellationToken)));
+    }
+
+    /// <summary>The customer's subscriptions; this tenant's when <paramref name="customerId"/> is omitted.</summary>
+    public async Task<IReadOnlyList<PartnerCenterSubscription>> GetSubscriptionsAsync(string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}/subscriptions");
+        var page = await SendAsync<PartnerCenterWire.Collection<JsonElement>>(request, Token(cancellationToken));
+        return (page.Items ?? []).Select(PartnerCenterWire.ToSubscription).ToList();
+    }
+
+    public async Task<PartnerCenterSubscription> GetSubscriptionAsync(string subscriptionId, string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}/subscriptions/{Uri.EscapeDataString(subscriptionId)}");
+        return PartnerCenterWire.ToSubscription(await SendAsync<JsonElement>(request, Token(cancellationToken)));
+    }
+
+    /// <summary>
+    /// Changes a subscription's quantity. The subscription's etag guards the change: if someone changed it since it
+    /// was read, Partner Center answers 412 and this throws <see cref="PartnerCenterException"/> with StatusCode 412.
+    /// </summary>
+    public async Task<PartnerCenterSubscription> UpdateSubscriptionQuantityAsync(PartnerCenterSubscription subscription, int quantity, string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quantity, 1);
+        var body = JsonSerializer.SerializeToNode(subscription.Raw)!.AsObject();
+        body["quantity"] = quantity;
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"customers/{Customer(customerId)}/subscriptions/{Uri.EscapeDataString(subscription.Id)}")
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{subscription.Etag}\""));
+        return PartnerCenterWire.ToSubscription(await SendAsync<JsonElement>(request, Token(cancellationToken)));
+    }
+
+    /// <summary>GET any Partner Center v1 path (relative, e.g. "customers/{id}/users") as JSON.</summary>
+    public async Task<JsonElement> GetJsonAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, relativePath.TrimStart('/'));
+        return await SendAsync<JsonElement>(request, Token(cancellationToken));
+    }
+
+    /// <summary>Sends any request to a Partner Center v1 path, with a JSON body when given.</summary>
+    public async Task<JsonElement> SendJsonAsync(HttpMethod method, string relativePath, object? body = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, relativePath.TrimStart('/'));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await SendAsync<JsonElement>(request, Token(cancellationToken));
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(request, response, cancellationToken);
+        }
+
+        var value = await response.Content.ReadFromJsonAsync<T>(PartnerCenterWire.Options, cancellationToken);
+        return value ?? throw new PartnerCenterException((int)response.StatusCode, null, $"Partner Center returned an empty body for {request.Method} {request.RequestUri}.", RequestId(response));
+    }
+
+    private static async Task<PartnerCenterException> ToExceptionAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? code = null;
+        string? description = null;
+        try
+        {
+            var error = await response.Content.ReadFromJsonAsync<PartnerCenterWire.Error>(PartnerCenterWire.Options, cancellationToken);
+            code = error?.Code.ValueKind switch
+            {
+                JsonValueKind.String => error.Code.GetString(),
+                JsonValueKind.Number => error.Code.GetRawText(),
+                _ => null,
+            };
+            description = error?.Description ?? error?.Message;
+        }
+        catch (JsonException)
+        {
+        }
+
+        var status = (int)response.StatusCode;
+        var path = request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.AbsolutePath : request.RequestUri?.ToString();
+        var message = $"Partner Center {request.Method} {path} failed: {status} {response.ReasonPhrase}" +
+                      (code is null ? "" : $", code {code}") + (description is null ? "" : $": {description}");
+        return new PartnerCenterException(status, code, message, RequestId(response));
+    }
+
+    private static string? RequestId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("MS-RequestId", out var values) ? values.FirstOrDefault() : null;
+
+    private string Customer(string? customerId) =>
+        Uri.EscapeDataString(customerId ?? CustomerId ?? throw new InvalidOperationException("This is a partner-level job: pass a customerId."));
+
+    private CancellationToken Token(CancellationToken explicitToken) =>
+        explicitToken.CanBeCanceled ? explicitToken : _defaultCancellation;
+}

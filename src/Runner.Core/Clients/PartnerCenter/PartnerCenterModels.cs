@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Runner.Clients.PartnerCenter;
+
+/// <summary>A Partner Center customer.</summary>
+public sealed record PartnerCenterCustomer(string Id, Guid TenantId, string Domain, string CompanyName, string RelationshipToPartner);
+
+/// <summary>A Partner Center subscription (licences bought for a customer).</summary>
+public sealed record PartnerCenterSubscription
+{
+    public required string Id { get; init; }
+
+    public required string OfferId { get; init; }
+
+    public required string OfferName { get; init; }
+
+    public required string FriendlyName { get; init; }
+
+    public required int Quantity { get; init; }
+
+    public required string UnitType { get; init; }
+
+    /// <summary>active, suspended, deleted, expired, pending or disabled.</summary>
+    public required string Status { get; init; }
+
+    public bool AutoRenewEnabled { get; init; }
+
+    public string? BillingCycle { get; init; }
+
+    public DateTimeOffset? CreationDate { get; init; }
+
+    public DateTimeOffset? CommitmentEndDate { get; init; }
+
+    /// <summary>The version tag required to change the subscription (optimistic concurrency).</summary>
+    public required string Etag { get; init; }
+
+    /// <summary>The whole resource as Partner Center returned it, for fields not mapped above.</summary>
+    public JsonElement Raw { get; init; }
+}
+
+/// <summary>A Partner Center call failed; the message carries Partner Center's own code and description.</summary>
+public sealed class PartnerCenterException(int statusCode, string? code, string message, string? requestId)
+    : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string? Code { get; } = code;
+
+    /// <summary>MS-RequestId of the failed call, for Microsoft support.</summary>
+    public string? RequestId { get; } = requestId;
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Runner.Clients.PartnerCenter;
+
+/// <summary>Partner Center's JSON as it comes over the wire; mapped to the public records.</summary>
+internal static class PartnerCenterWire
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    internal sealed record Collection<T>(
+        [property: JsonPropertyName("totalCount")] int TotalCount,
+        [property: JsonPropertyName("items")] List<T>? Items,
+        [property: JsonPropertyName("links")] Links? Links);
+
+    internal sealed record Links([property: JsonPropertyName("next")] Link? Next);
+
+    internal sealed record Link(
+        [property: JsonPropertyName("uri")] string Uri,
+        [property: JsonPropertyName("method")] string? Method,
+        [property: JsonPropertyName("headers")] List<Header>? Headers);
+
+    internal sealed record Header([property: JsonPropertyName("key")] string Key, [property: JsonPropertyName("value")] string Value);
+
+    internal sealed record Customer(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("companyProfile")] CompanyProfile? CompanyProfile,
+        [property: JsonPropertyName("relationshipToPartner")] string? RelationshipToPartner);
+
+    internal sealed record CompanyProfile(
+        [property: JsonPropertyName("tenantId")] string? TenantId,
+        [property: JsonPropertyName("domain")] string? Domain,
+        [property: JsonPropertyName("companyName")] string? CompanyName);
+
+    internal sealed record Error(
+        [property: JsonPropertyName("code")] JsonElement Code,
+        [property: JsonPropertyName("description")] string? Description,
+        [property: JsonPropertyName("message")] string? Message);
+
+    public static PartnerCenterCustomer ToCustomer(Customer c) => new(
+        c.Id,
+        Guid.TryParse(c.CompanyProfile?.TenantId, out var tenant) ? tenant : Guid.TryParse(c.Id, out var id) ? id : Guid.Empty,
+        c.CompanyProfile?.Domain ?? "",
+        c.CompanyProfile?.CompanyName ?? "",
+        c.RelationshipToPartner ?? "");
+
+    public static PartnerCenterSubscription ToSubscription(JsonElement e) => new()
+    {
+        Id = e.GetProperty("id").GetString() ?? "",
+        OfferId = Text(e, "offerId"),
+        OfferName = Text(e, "offerName"),
+        FriendlyName = Text(e, "friendlyName"),
+        Quantity = e.TryGetProperty("quantity", out var q) && q.TryGetInt32(out var n) ? n : 0,
+        UnitType = Text(e, "unitType"),
+        Status = Text(e, "status"),
+        AutoRenewEnabled = e.TryGetProperty("autoRenewEnabled", out var a) && a.ValueKind == JsonValueKind.True,
+        BillingCycle = Text(e, "billingCycle"),
+        CreationDate = Date(e, "creationDate"),
+        CommitmentEndDate = Date(e, "commitmentEndDate"),
+        Etag = e.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("etag", out var etag) ? etag.GetString() ?? "" : "",
+        Raw = e.Clone(),
+    };
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+
+    private static DateTimeOffset? Date(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var date) ? date : null;
+}

@@ -1,0 +1,95 @@
+using Azure.Core.Pipeline;
+using Azure.ResourceManager;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Extensions.Http.Resilience;
+using Runner.Auth;
+using Runner.Clients.Http;
+using Runner.Clients.PartnerCenter;
+using Runner.Clouds;
+using Runner.Configuration;
+using Runner.Http;
+
+namespace Runner.Clients;
+
+/// <summary>
+/// Builds the authenticated clients a script gets, per tenant, on one shared connection pool. Per-API concurrency
+/// limits are shared by every tenant of the run; retries are configured in <see cref="RetryPolicies"/>.
+/// </summary>
+internal sealed class TenantClientFactory : IDisposable
+{
+    private readonly TokenBroker _broker;
+    private readonly CloudEndpoints _cloud;
+    private readonly CloudHttp _http;
+    private readonly SemaphoreSlim _graphLimit;
+    private readonly SemaphoreSlim _armLimit;
+    private readonly HttpClient _partnerCenter;
+    private readonly HttpClient _arm;
+
+    public TenantClientFactory(TokenBroker broker, CloudEndpoints cloud, CloudHttp http, ApiLimits limits, TimeProvider time)
+    {
+        _broker = broker;
+        _cloud = cloud;
+        _http = http;
+        _graphLimit = new SemaphoreSlim(limits.Graph, limits.Graph);
+        _armLimit = new SemaphoreSlim(limits.ResourceManager, limits.ResourceManager);
+        var pcLimit = new SemaphoreSlim(limits.PartnerCenter, limits.PartnerCenter);
+
+        HttpMessageHandler pipeline = new NonDisposingHandler(http.Handler);
+        pipeline = new BearerTokenHandler(async ct => (await broker.GetTokenAsync(broker.PartnerTenant, cloud.PartnerCenterScope, ct)).Value) { InnerHandler = pipeline };
+        pipeline = new ResilienceHandler(RetryPolicies.PartnerCenter(time)) { InnerHandler = pipeline };
+        pipeline = new ConcurrencyLimitHandler(pcLimit) { InnerHandler = pipeline };
+        pipeline = new PartnerCenterHeadersHandler { InnerHandler = pipeline };
+        _partnerCenter = new HttpClient(pipeline) { BaseAddress = new Uri(cloud.PartnerCenter, "v1/"), Timeout = TimeSpan.FromMinutes(10) };
+        _arm = new HttpClient(new ConcurrencyLimitHandler(_armLimit) { InnerHandler = new NonDisposingHandler(http.Handler) }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public CloudEndpoints Cloud => _cloud;
+
+    public TokenBroker Broker => _broker;
+
+    public PartnerCenterClient PartnerCenter(string? customerId, CancellationToken defaultCancellation) =>
+        new(_partnerCenter, customerId, defaultCancellation);
+
+    public GraphServiceClient Graph(string tenant)
+    {
+        var handlers = GraphClientFactory.CreateDefaultHandlers();
+        for (var i = 0; i < handlers.Count; i++)
+        {
+            if (handlers[i] is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
+            {
+                handlers[i] = new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler(RetryPolicies.GraphRetry());
+            }
+        }
+
+        handlers.Insert(0, new ConcurrencyLimitHandler(_graphLimit));
+        var client = GraphClientFactory.Create(handlers, finalHandler: new NonDisposingHandler(_http.Handler));
+        client.Timeout = TimeSpan.FromMinutes(10);
+        var provider = new BrokerAccessTokenProvider(_broker, tenant, _cloud.GraphScope, _cloud.Graph.Host);
+        return new GraphServiceClient(client, new BaseBearerTokenAuthenticationProvider(provider), new Uri(_cloud.Graph, "v1.0").AbsoluteUri);
+    }
+
+    public ArmClient Arm(string tenant)
+    {
+        var options = new ArmClientOptions
+        {
+            Environment = new ArmEnvironment(_cloud.ResourceManager, _cloud.ResourceManagerAudience),
+            Transport = new HttpClientTransport(_arm),
+        };
+        RetryPolicies.Configure(options.Retry);
+        return new ArmClient(new BrokerTokenCredential(_broker, tenant), defaultSubscriptionId: null, options);
+    }
+
+    /// <summary>An HttpClient that sends this tenant's token for <paramref name="scope"/>, for APIs without an SDK.</summary>
+    public HttpClient Authenticated(string tenant, string scope, Uri? baseAddress)
+    {
+        var handler = new BearerTokenHandler(async ct => (await _broker.GetTokenAsync(tenant, scope, ct)).Value) { InnerHandler = new NonDisposingHandler(_http.Handler) };
+        return new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+
+    public void Dispose()
+    {
+        _partnerCenter.Dispose();
+        _arm.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using Runner.Configuration;
+
+namespace Runner.Clouds;
+
+/// <summary>The national clouds, from Microsoft's documentation of each service's endpoints.</summary>
+internal static class KnownClouds
+{
+    private const string PartnerCenterResource = "https://api.partnercenter.microsoft.com";
+
+    public static readonly CloudEndpoints Public = new(
+        "public",
+        new Uri("https://login.microsoftonline.com/"),
+        new Uri("https://api.partnercenter.microsoft.com/"),
+        PartnerCenterResource + "/user_impersonation",
+        new Uri("https://management.azure.com/"),
+        "https://management.azure.com",
+        new Uri("https://graph.microsoft.com/"),
+        "https://graph.microsoft.com/.default",
+        "https://vault.azure.net/.default",
+        IsLocal: false);
+
+    /// <summary>Azure Government (GCC High). Partner Center for US Government keeps the global API host.</summary>
+    public static readonly CloudEndpoints UsGovernment = new(
+        "usgov",
+        new Uri("https://login.microsoftonline.us/"),
+        new Uri("https://api.partnercenter.microsoft.com/"),
+        PartnerCenterResource + "/user_impersonation",
+        new Uri("https://management.usgovcloudapi.net/"),
+        "https://management.usgovcloudapi.net",
+        new Uri("https://graph.microsoft.us/"),
+        "https://graph.microsoft.us/.default",
+        "https://vault.usgovcloudapi.net/.default",
+        IsLocal: false);
+
+    /// <summary>Microsoft Azure and Partner Center operated by 21Vianet.</summary>
+    public static readonly CloudEndpoints China = new(
+        "china",
+        new Uri("https://login.chinacloudapi.cn/"),
+        new Uri("https://partner.partnercenterapi.microsoftonline.cn/"),
+        PartnerCenterResource + "/user_impersonation",
+        new Uri("https://management.chinacloudapi.cn/"),
+        "https://management.chinacloudapi.cn",
+        new Uri("https://microsoftgraph.chinacloudapi.cn/"),
+        "https://microsoftgraph.chinacloudapi.cn/.default",
+        "https://vault.azure.cn/.default",
+        IsLocal: false);
+
+    public static CloudEndpoints For(CloudKind kind) => kind switch
+    {
+        CloudKind.Public => Public,
+        CloudKind.UsGovernment => UsGovernment,
+        CloudKind.China => China,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The sandbox and custom clouds take their endpoints from elsewhere."),
+    };
+
+    /// <summary>Explicit endpoints (a standalone sandbox, a proxy) speaking for the public cloud's audiences.</summary>
+    public static CloudEndpoints Custom(CustomEndpoints endpoints, string name = "custom") => Public with
+    {
+        Name = name,
+        Login = endpoints.Login,
+        PartnerCenter = endpoints.PartnerCenter,
+        ResourceManager = endpoints.ResourceManager,
+        Graph = endpoints.Graph,
+        IsLocal = true,
+    };
+}

@@ -1,0 +1,180 @@
+namespace Runner.Configuration;
+
+/// <summary>Everything runner.yaml says, resolved against the file's folder, with defaults filled in.</summary>
+internal sealed record RunnerConfig
+{
+    /// <summary>The runner.yaml this came from.</summary>
+    public required string FilePath { get; init; }
+
+    /// <summary>The folder relative paths (scripts, state) are resolved against: runner.yaml's own.</summary>
+    public required string BaseDirectory { get; init; }
+
+    public required CloudSettings Cloud { get; init; }
+
+    public required PartnerSettings Partner { get; init; }
+
+    public required SecretSettings Secrets { get; init; }
+
+    /// <summary>The state folder (token cache, compile cache, history), absolute.</summary>
+    public required string StateDirectory { get; init; }
+
+    public required TenantSettings Tenants { get; init; }
+
+    public required RunDefaults Defaults { get; init; }
+
+    public required ApiLimits Limits { get; init; }
+
+    public required AuthSettings Auth { get; init; }
+
+    public required IReadOnlyDictionary<string, JobSettings> Jobs { get; init; }
+
+    public required SchedulerSettings Scheduler { get; init; }
+
+    public required SandboxSettings Sandbox { get; init; }
+
+    /// <summary>Resolves a path written in runner.yaml or on the command line relative to runner.yaml's folder.</summary>
+    public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
+}
+
+public enum CloudKind
+{
+    /// <summary>The built-in local cloud, started inside the process.</summary>
+    Sandbox,
+
+    /// <summary>Microsoft's global cloud.</summary>
+    Public,
+
+    /// <summary>Microsoft Cloud for US Government (GCC High).</summary>
+    UsGovernment,
+
+    /// <summary>Microsoft Azure operated by 21Vianet.</summary>
+    China,
+
+    /// <summary>Explicit endpoints, for example a standalone `runner sandbox`.</summary>
+    Custom,
+}
+
+internal sealed record CloudSettings(CloudKind Kind, CustomEndpoints? Endpoints);
+
+/// <summary>Endpoints for <see cref="CloudKind.Custom"/>. Audiences default to the public cloud's.</summary>
+internal sealed record CustomEndpoints(Uri Login, Uri PartnerCenter, Uri ResourceManager, Uri Graph, string? CaFile);
+
+internal sealed record PartnerSettings(string? Tenant, string? ClientId, string? ClientSecret, string? Certificate, string? CertificatePassword);
+
+public enum SecretStoreKind
+{
+    /// <summary>An AES-GCM encrypted file in the state folder.</summary>
+    Local,
+
+    /// <summary>Azure Key Vault.</summary>
+    KeyVault,
+
+    /// <summary>Environment variables, read-only (CI).</summary>
+    Environment,
+}
+
+internal sealed record SecretSettings(SecretStoreKind Store, Uri? Vault, string? KeyFile);
+
+/// <param name="Exclude">Tenants never run, whatever the selection.</param>
+/// <param name="Groups">Named selections for --tenant group:NAME.</param>
+/// <param name="CacheFor">How long the customer list from Partner Center is reused. Default 1 hour.</param>
+internal sealed record TenantSettings(IReadOnlyList<string> Exclude, IReadOnlyDictionary<string, IReadOnlyList<string>> Groups, TimeSpan CacheFor);
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+    Csv,
+}
+
+/// <param name="Parallel">Tenants run at the same time. Default 8.</param>
+/// <param name="Timeout">Per-tenant time limit. Default 5 minutes.</param>
+internal sealed record RunDefaults(int Parallel, TimeSpan Timeout, OutputFormat Output);
+
+/// <summary>Concurrent requests per API, shared by every tenant in a run, so a large fan-out does not provoke a
+/// throttling storm. Defaults: Partner Center 8, Graph 32, ARM 32, token endpoint 16.</summary>
+internal sealed record ApiLimits(int PartnerCenter, int Graph, int ResourceManager, int Token);
+
+/// <param name="KeyVaultWriteInterval">Least time between write-backs of a rotated refresh token to Key Vault. Default 24 h.</param>
+/// <param name="ForceWriteAfter">A stored token older than this is written back whatever the interval. Default 7 days.</param>
+/// <param name="WarnDays">auth status warns when this many days or fewer remain. Default 14.</param>
+/// <param name="ConsentTimeout">How long `runner consent` waits for the browser. Default 5 minutes.</param>
+internal sealed record AuthSettings(TimeSpan KeyVaultWriteInterval, TimeSpan ForceWriteAfter, int WarnDays, TimeSpan ConsentTimeout);
+
+public enum MisfirePolicy
+{
+    /// <summary>After downtime, fire once as soon as possible.</summary>
+    FireOnce,
+
+    /// <summary>After downtime, wait for the next scheduled time.</summary>
+    Skip,
+}
+
+internal sealed record JobSettings
+{
+    public required string Name { get; init; }
+
+    /// <summary>Absolute path of the script.</summary>
+    public required string Script { get; init; }
+
+    /// <summary>Quartz cron expression (seconds first), or null for a job run only on demand.</summary>
+    public string? Schedule { get; init; }
+
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>Tenant selectors; ["all"] by default.</summary>
+    public IReadOnlyList<string> Tenants { get; init; } = ["all"];
+
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Hard limit for a whole fire; the worker is killed after it. Default: timeout × tenants ÷ parallel + 5 min, at most 6 h.</summary>
+    public TimeSpan? JobTimeout { get; init; }
+
+    public int Retries { get; init; }
+
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMinutes(1);
+
+    public int? Parallel { get; init; }
+
+    /// <summary>Run once for the partner rather than once per customer.</summary>
+    public bool PartnerLevel { get; init; }
+
+    public MisfirePolicy Misfire { get; init; } = MisfirePolicy.FireOnce;
+
+    public bool Enabled { get; init; } = true;
+}
+
+public enum SchedulerStoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <param name="ConnectionString">For postgres: a reference (env:NAME or secret:NAME) or the value itself.</param>
+/// <param name="ShutdownGrace">How long running workers may finish after SIGTERM. Default 30 s.</param>
+/// <param name="HistoryRetentionDays">Runs older than this are deleted. Default 90.</param>
+/// <param name="KeepAliveSchedule">Cron of the built-in credential keep-alive; null disables it. Default daily 03:17.</param>
+internal sealed record SchedulerSettings(
+    SchedulerStoreKind Store,
+    string? ConnectionString,
+    TimeSpan ShutdownGrace,
+    int HistoryRetentionDays,
+    string? KeepAliveSchedule,
+    int MaxConcurrentJobs,
+    string? NodeName);
+
+/// <param name="Customers">Customer tenants the built-in sandbox seeds. Default 10.</param>
+/// <param name="Seed">Seed of the generated data. Default 42.</param>
+/// <param name="Faults">Faults injected from the start, per API.</param>
+internal sealed record SandboxSettings(int Customers, int Seed, SandboxFaultSettings Faults);
+
+internal sealed record SandboxFaultSettings(
+    IReadOnlyDictionary<string, TimeSpan> Latency,
+    IReadOnlyDictionary<string, double> ThrottleRate,
+    IReadOnlyDictionary<string, double> ErrorRate,
+    IReadOnlyList<string> FailingTenants,
+    bool TokenOutage);

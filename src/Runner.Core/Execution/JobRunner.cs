@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Runner.History;
+using Runner.Runtime;
+using Runner.Scripting;
+using Runner.Tenants;
+
+namespace Runner.Execution;
+
+/// <summary>
+/// One run along the data path: compiled script (cache) → partner credential check → tenant directory → selector
+/// → history record → fan-out → results. Every selected tenant ends with an outcome, and history holds each one
+/// as soon as it is known.
+/// </summary>
+internal sealed class JobRunner(RunnerSession session)
+{
+    public async Task<RunOutcome> RunAsync(JobRequest request, IRunObserver observer, CancellationToken cancellation)
+    {
+        var time = session.Services.Time;
+        using var script = session.Scripts.Load(request.ScriptPath, cancellation);
+        var parameters = new JobParameters(request.Parameters);
+        var partnerLevel = request.PartnerLevel || script.PartnerLevel;
+
+        // The partner credential is checked before anything runs: if it needs an operator, no tenant is tried.
+        await session.Broker.GetTokenAsync(session.Broker.PartnerTenant, session.Cloud.Endpoints.PartnerCenterScope, cancellation);
+
+        IReadOnlyList<CustomerTenant> run;
+        IReadOnlyList<(CustomerTenant Tenant, string Reason)> skipped;
+        if (partnerLevel)
+        {
+            run = [await PartnerTenantAsync(cancellation)];
+            skipped = [];
+        }
+        else
+        {
+            var all = await session.Tenants.GetAsync(request.RefreshTenants, cancellation);
+            var selection = TenantSelector.Select(all, request.Include, request.Exclude, session.Config.Tenants, time.GetUtcNow());
+            (run, skipped) = (selection.Run, selection.Skipped);
+        }
+
+        var runId = request.RunId ?? RunIds.New(time.GetUtcNow());
+        var history = session.History;
+        var started = time.GetUtcNow();
+        await history.StartRunAsync(new RunRecord(
+            runId, request.Job, request.ScriptPath, request.Trigger, request.Node, Environment.ProcessId, started, null, RunStatus.Running,
+            run.Count + skipped.Count, 0, 0, 0, skipped.Count, 0, null, request.Attempt,
+            request.Parameters.Count == 0 ? null : JsonSerializer.Serialize(request.Parameters)), CancellationToken.None);
+
+        var recorder = new HistoryObserver(history, runId);
+        var observers = new CompositeObserver(recorder, observer);
+        observers.RunStarted(runId, request.Job, run.Count + skipped.Count);
+        var outcomes = new List<TenantOutcome>(run.Count + skipped.Count);
+        foreach (var (tenant, reason) in skipped)
+        {
+            var outcome = new TenantOutcome(tenant, TenantStatus.Skipped, time.GetUtcNow(), TimeSpan.Zero, null, reason, []);
+            outcomes.Add(outcome);
+            observers.TenantFinished(outcome);
+        }
+
+        var options = new ExecutionOptions(
+            request.Job,
+            request.Parallel ?? session.Config.Defaults.Parallel,
+            request.Timeout ?? session.Config.Defaults.Timeout,
+            parameters,
+            session.Config.BaseDirectory);
+        var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, time, session.Services.Logging.CreateLogger("Runner.Jobs"));
+        outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancellation));
+
+        var status = cancellation.IsCancellationRequested ? RunStatus.Cancelled
+            : outcomes.Any(o => o.Status is TenantStatus.Failed or TenantStatus.TimedOut) ? RunStatus.Failed
+            : RunStatus.Succeeded;
+        var finished = time.GetUtcNow();
+        await history.FinishRunAsync(runId, status, finished, null, CancellationToken.None);
+        await session.Broker.FlushAsync(CancellationToken.None);
+        return new RunOutcome(runId, request.Job, request.ScriptPath, started, finished, status, outcomes);
+    }
+
+    /// <summary>The partner's own tenant as the <c>Tenant</c> of a partner-level job.</summary>
+    private async Task<CustomerTenant> PartnerTenantAsync(CancellationToken cancellation)
+    {
+        var id = Guid.TryParse(session.Broker.PartnerTenant, out var guid) ? guid : Guid.Empty;
+        var domain = session.Broker.PartnerTenant;
+        var name = "Partner";
+        try
+        {
+            var organization = await session.Clients.Graph(session.Broker.PartnerTenant).Organization.GetAsync(cancellationToken: cancellation);
+            if (organization?.Value?.FirstOrDefault() is { } org)
+            {
+                id = Guid.TryParse(org.Id, out var orgId) ? orgId : id;
+                name = org.DisplayName ?? name;
+                domain = org.VerifiedDomains?.FirstOrDefault(d => d.IsInitial == true)?.Name ?? domain;
+            }
+        }
+        catch (Microsoft.Kiota.Abstractions.ApiException)
+        {
+            // Without Organization.Read the job still runs; it just sees less about the partner.
+        }
+
+        return new CustomerTenant { Id = id, Domain = domain, CompanyName = name, CustomerId = "", IsPartner = true, Gdap = GdapAccess.Unknown };
+    }
+
+    private sealed class HistoryObserver(IRunHistory history, string runId) : IRunObserver
+    {
+        public void RunStarted(string id, string job, int tenantCount)
+        {
+        }
+
+        public void TenantStarted(CustomerTenant tenant)
+        {
+        }
+
+        public void TenantFinished(TenantOutcome outcome) => history.RecordTenant(runId, outcome);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using Runner.Tenants;
+
+namespace Runner.Execution;
+
+/// <summary>One tenant's result in a run.</summary>
+/// <param name="Result">What the script returned or emitted, as JSON; null when it returned nothing.</param>
+/// <param name="Error">Why it failed, timed out or was skipped, in plain words (with the script line when known).</param>
+internal sealed record TenantOutcome(
+    CustomerTenant Tenant,
+    TenantStatus Status,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    JsonNode? Result,
+    string? Error,
+    IReadOnlyList<LogLine> Logs)
+{
+    /// <summary>True when the partner credential itself is broken (exit code 3), not just this tenant.</summary>
+    public bool NeedsOperator { get; init; }
+}
+
+/// <summary>A finished run.</summary>
+internal sealed record RunOutcome(
+    string RunId,
+    string Job,
+    string Script,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    RunStatus Status,
+    IReadOnlyList<TenantOutcome> Tenants)
+{
+    public int Count(TenantStatus status) => Tenants.Count(t => t.Status == status);
+}

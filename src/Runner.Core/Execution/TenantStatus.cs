@@ -1,0 +1,32 @@
+namespace Runner.Execution;
+
+/// <summary>How one tenant's part of a run ended.</summary>
+public enum TenantStatus
+{
+    Succeeded,
+    Failed,
+    TimedOut,
+    Skipped,
+    Cancelled,
+}
+
+/// <summary>How a whole run ended.</summary>
+public enum RunStatus
+{
+    Running,
+
+    /// <summary>Every tenant succeeded or was skipped.</summary>
+    Succeeded,
+
+    /// <summary>At least one tenant failed or timed out.</summary>
+    Failed,
+
+    /// <summary>Stopped by Ctrl+C or SIGTERM; finished tenants are kept.</summary>
+    Cancelled,
+
+    /// <summary>The process ended without finishing the record (a crash or kill); found and marked at the next start.</summary>
+    Interrupted,
+
+    /// <summary>Nothing ran: configuration, compile or credential error.</summary>
+    Error,
+}

@@ -1,0 +1,29 @@
+using Runner.Execution;
+
+namespace Runner.History;
+
+/// <summary>
+/// Where runs are recorded: SQLite in the state folder, or PostgreSQL for a cluster. A run's row is written when it
+/// starts and each tenant's outcome as it finishes, so a crash loses at most the last moment of a run.
+/// </summary>
+internal interface IRunHistory : IAsyncDisposable
+{
+    Task StartRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>Queues one tenant's outcome; written in the background in small batches.</summary>
+    void RecordTenant(string runId, TenantOutcome outcome);
+
+    /// <summary>Writes everything queued for the run and closes its row.</summary>
+    Task FinishRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? job, int last, CancellationToken cancellationToken);
+
+    /// <summary>A run by id or unique id prefix, with its tenants and logs.</summary>
+    Task<RunDetails?> GetRunAsync(string idOrPrefix, CancellationToken cancellationToken);
+
+    /// <summary>Marks runs left Running by processes that no longer exist on this node as Interrupted.</summary>
+    Task<IReadOnlyList<RunRecord>> MarkInterruptedAsync(string node, Func<int, bool> isProcessAlive, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes runs older than <paramref name="olderThan"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace Runner.Redaction;
+
+/// <summary>
+/// Removes secrets from anything Runner writes: log lines, results, errors, history. Every JWT-shaped string is
+/// masked (access and id tokens), and so is every other secret Runner has handled in this process (client
+/// secret, refresh tokens, opaque access tokens).
+/// </summary>
+public sealed partial class SecretRedactor
+{
+    public const string Mask = "[REDACTED]";
+    private const int MinimumLength = 8;
+    private readonly ConcurrentDictionary<string, byte> _secrets = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a value that must never be written anywhere.</summary>
+    public void Add(string? secret)
+    {
+        if (secret is null || secret.Length < MinimumLength || LooksLikeJwt(secret))
+        {
+            return;
+        }
+
+        _secrets.TryAdd(secret, 0);
+    }
+
+    public string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        if (text.Contains("eyJ", StringComparison.Ordinal))
+        {
+            text = JwtPattern().Replace(text, Mask);
+        }
+
+        foreach (var secret in _secrets.Keys)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>Whether <paramref name="text"/> still holds a registered secret or a JWT.</summary>
+    public bool ContainsSecret(string text) =>
+        JwtPattern().IsMatch(text) || _secrets.Keys.Any(s => text.Contains(s, StringComparison.Ordinal));
+
+    private static bool LooksLikeJwt(string value) => value.StartsWith("eyJ", StringComparison.Ordinal) && JwtPattern().IsMatch(value);
+
+    [GeneratedRegex(@"eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*")]
+    private static partial Regex JwtPattern();
+}

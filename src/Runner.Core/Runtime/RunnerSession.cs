@@ -1,0 +1,124 @@
+using System.Collections;
+using Microsoft.Extensions.Logging;
+using Runner.Auth;
+using Runner.Clients;
+using Runner.Configuration;
+using Runner.History;
+using Runner.Http;
+using Runner.Redaction;
+using Runner.Scripting;
+using Runner.Secrets;
+using Runner.State;
+using Runner.Tenants;
+
+namespace Runner.Runtime;
+
+/// <summary>Process-wide services a session is opened with.</summary>
+internal sealed record SessionServices(IDictionary Environment, TimeProvider Time, ILoggerFactory Logging, SecretRedactor Redactor)
+{
+    public static SessionServices Default(ILoggerFactory logging) =>
+        new(System.Environment.GetEnvironmentVariables(), TimeProvider.System, logging, new SecretRedactor());
+}
+
+/// <summary>
+/// Everything one run needs, composed in the order of the data path: configuration, secret store, token broker,
+/// clients, tenant directory, script engine, history. The CLI, the worker and tests open one per process.
+/// </summary>
+internal sealed class RunnerSession : IAsyncDisposable
+{
+    private readonly Lazy<IRunHistory> _history;
+
+    private RunnerSession(
+        RunnerConfig config,
+        CloudConnection cloud,
+        SessionServices services,
+        StateDirectory state,
+        CloudHttp http,
+        ISecretStore secrets,
+        CredentialStore credentials,
+        TokenBroker broker,
+        TenantClientFactory clients,
+        TenantDirectory tenants,
+        ScriptEngine scripts)
+    {
+        Config = config;
+        Cloud = cloud;
+        Services = services;
+        State = state;
+        Http = http;
+        Secrets = secrets;
+        Credentials = credentials;
+        Broker = broker;
+        Clients = clients;
+        Tenants = tenants;
+        Scripts = scripts;
+        _history = new Lazy<IRunHistory>(() => RunHistories.Open(config, state));
+    }
+
+    public RunnerConfig Config { get; }
+
+    public CloudConnection Cloud { get; }
+
+    public SessionServices Services { get; }
+
+    public StateDirectory State { get; }
+
+    public CloudHttp Http { get; }
+
+    public ISecretStore Secrets { get; }
+
+    public CredentialStore Credentials { get; }
+
+    public TokenBroker Broker { get; }
+
+    public TenantClientFactory Clients { get; }
+
+    public TenantDirectory Tenants { get; }
+
+    public ScriptEngine Scripts { get; }
+
+    /// <summary>The run history, opened on first use.</summary>
+    public IRunHistory History => _history.Value;
+
+    public static async Task<RunnerSession> OpenAsync(RunnerConfig config, CloudConnection cloud, SessionServices services, Func<Uri, ISecretStore>? keyVault, CancellationToken cancellationToken)
+    {
+        var state = new StateDirectory(config.StateDirectory);
+        state.Ensure();
+        var log = services.Logging.CreateLogger("Runner");
+        var http = CloudHttp.Create(cloud.CaFile);
+        try
+        {
+            var secrets = SecretStores.Create(config, state, services.Environment, services.Time, keyVault);
+            var resolver = new SecretResolver(secrets, services.Environment);
+            var application = await PartnerApplications.ResolveAsync(config, cloud, resolver, services.Redactor, cancellationToken);
+            var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), services.Environment);
+            var credentials = new CredentialStore(cache, secrets, config.Auth, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"));
+            var broker = new TokenBroker(application, cloud.Endpoints, http, credentials, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"), config.Limits.Token);
+            var clients = new TenantClientFactory(broker, cloud.Endpoints, http, config.Limits, services.Time);
+            var tenants = new TenantDirectory(clients, state, config.Tenants, cloud.Fingerprint, services.Time, services.Logging.CreateLogger("Runner.Tenants"));
+            var scripts = new ScriptEngine(new ScriptCache(state.CompileCache), null, services.Logging.CreateLogger("Runner.Scripting"));
+            return new RunnerSession(config, cloud, services, state, http, secrets, credentials, broker, clients, tenants, scripts);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+        finally
+        {
+            log.LogDebug("Session opened for {Cloud}", cloud.Endpoints.Name);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Broker.DisposeAsync();
+        Clients.Dispose();
+        if (_history.IsValueCreated)
+        {
+            await _history.Value.DisposeAsync();
+        }
+
+        Http.Dispose();
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Runner.State;
+
+namespace Runner.Scripting;
+
+/// <summary>
+/// Compiled scripts in the state folder, one folder per cache key (script.dll, script.pdb, manifest.json). A
+/// folder is written under a temporary name and renamed into place, so parallel runs of one script never see
+/// half a folder and never lock each other out.
+/// </summary>
+internal sealed class ScriptCache(string root)
+{
+    public string Root => root;
+
+    public CachedScript? TryGet(string key)
+    {
+        var folder = Path.Combine(root, key);
+        var manifestPath = Path.Combine(folder, "manifest.json");
+        if (!File.Exists(manifestPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath));
+            if (manifest is null || manifest.Version != Manifest.CurrentVersion)
+            {
+                return null;
+            }
+
+            return new CachedScript(File.ReadAllBytes(Path.Combine(folder, "script.dll")), File.ReadAllBytes(Path.Combine(folder, "script.pdb")), manifest);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            // A damaged entry is a cache miss; the compile writes a fresh one.
+            return null;
+        }
+    }
+
+    public void Store(string key, CompiledArtifact artifact)
+    {
+        var folder = Path.Combine(root, key);
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(root);
+        var temp = Path.Combine(root, $".tmp-{key[..12]}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(temp, "script.dll"), artifact.Pe);
+            File.WriteAllBytes(Path.Combine(temp, "script.pdb"), artifact.Pdb);
+            var manifest = new Manifest(Manifest.CurrentVersion, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, artifact.Diagnostics.Where(d => !d.IsError).ToList(), DateTimeOffset.UtcNow);
+            File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest));
+            Directory.Move(temp, folder);
+        }
+        catch (IOException) when (Directory.Exists(folder))
+        {
+            // Another process stored the same key first; its copy is identical.
+            TryDelete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new StateException($"The compile cache {root} cannot be written ({e.Message.TrimEnd('.')}). Check the state folder's permissions and free space.", e);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    internal sealed record Manifest(int Version, string TypeName, string MethodName, IReadOnlyList<string> References, IReadOnlyList<ScriptDiagnostic> Warnings, DateTimeOffset CompiledAt)
+    {
+        public const int CurrentVersion = 1;
+    }
+
+    internal sealed record CachedScript(byte[] Pe, byte[] Pdb, Manifest Manifest);
+}

@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace Runner.Scripting;
+
+/// <summary>
+/// Compiles a script with Roslyn scripting against <see cref="ScriptGlobals"/> and emits a DLL and portable PDB.
+/// Only this class touches Roslyn, and only on a compile-cache miss, so a cached run never loads it.
+/// </summary>
+internal static class ScriptCompiler
+{
+    /// <summary>Graph and ARM were built against slightly different dependency versions; these unification
+    /// warnings would appear on every compile and are not the operator's to fix.</summary>
+    private static readonly ImmutableDictionary<string, ReportDiagnostic> Suppressed =
+        ImmutableDictionary<string, ReportDiagnostic>.Empty
+            .Add("CS1701", ReportDiagnostic.Suppress)
+            .Add("CS1702", ReportDiagnostic.Suppress);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+        [.. ScriptReferences.All.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))]);
+
+    public static CompiledArtifact Compile(ScriptSource source, NuGetReferences? nuget, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(source.Path)!;
+        var extraReferences = new List<string>();
+        var diagnostics = new List<ScriptDiagnostic>();
+        foreach (var reference in source.References)
+        {
+            if (reference.IsNuGet)
+            {
+                if (nuget is null)
+                {
+                    diagnostics.Add(new ScriptDiagnostic(reference.DeclaredIn, reference.Line, 1, true, "RUNNER001", "#r \"nuget: ...\" needs the NuGet restore, which is not available here."));
+                    continue;
+                }
+
+                var restored = nuget.Restore(reference, cancellationToken);
+                diagnostics.AddRange(restored.Diagnostics);
+                extraReferences.AddRange(restored.Assemblies);
+            }
+            else if (reference.FilePath is { } dll && File.Exists(dll))
+            {
+                extraReferences.Add(dll);
+            }
+        }
+
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return CompiledArtifact.Failed(diagnostics);
+        }
+
+        var options = ScriptOptions.Default
+            .WithFilePath(source.Path)
+            .WithFileEncoding(Encoding.UTF8)
+            .WithReferences(References.Value.AddRange(extraReferences.Select(p => MetadataReference.CreateFromFile(p))))
+            .WithImports(ScriptReferences.Imports)
+            .WithEmitDebugInformation(true)
+            .WithOptimizationLevel(OptimizationLevel.Debug)
+            .WithSourceResolver(new SourceFileResolver([], directory))
+            .WithMetadataResolver(new NuGetAwareMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
+            .WithAllowUnsafe(false);
+
+        var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals));
+        var compilation = script.GetCompilation();
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(Suppressed));
+        diagnostics.AddRange(compilation.GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            .Select(d => ToDiagnostic(d, source.Path)));
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return CompiledArtifact.Failed(diagnostics);
+        }
+
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = compilation.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb), cancellationToken: cancellationToken);
+        if (!result.Success)
+        {
+            diagnostics.AddRange(result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, source.Path)));
+            return CompiledArtifact.Failed(diagnostics);
+        }
+
+        var entry = compilation.GetEntryPoint(cancellationToken)
+            ?? throw new InvalidOperationException("Roslyn produced no script entry point.");
+        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, extraReferences);
+    }
+
+    private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string scriptPath)
+    {
+        var span = diagnostic.Location.GetMappedLineSpan();
+        var path = span.IsValid && !string.IsNullOrEmpty(span.Path) ? span.Path : scriptPath;
+        var line = span.IsValid ? span.StartLinePosition.Line + 1 : 1;
+        var column = span.IsValid ? span.StartLinePosition.Character + 1 : 1;
+        return new ScriptDiagnostic(path, line, column, diagnostic.Severity == DiagnosticSeverity.Error, diagnostic.Id, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Leaves "nuget:" references to the restore step (they are resolved before compiling) and lets
+    /// Roslyn's resolver handle DLL paths relative to the script.</summary>
+    private sealed class NuGetAwareMetadataResolver(ScriptMetadataResolver inner) : MetadataReferenceResolver
+    {
+        public override bool ResolveMissingAssemblies => inner.ResolveMissingAssemblies;
+
+        public override ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties) =>
+            reference.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)
+                ? [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)]
+                : inner.ResolveReference(reference, baseFilePath, properties);
+
+        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
+            inner.ResolveMissingAssembly(definition, referenceIdentity);
+
+        public override bool Equals(object? other) => other is NuGetAwareMetadataResolver r && r.GetHashCode() == GetHashCode();
+
+        public override int GetHashCode() => inner.GetHashCode();
+    }
+}
+
+/// <summary>The outcome of a compile: diagnostics, and on success the emitted DLL, PDB and entry point.</summary>
+internal sealed record CompiledArtifact(
+    bool Success,
+    IReadOnlyList<ScriptDiagnostic> Diagnostics,
+    byte[] Pe,
+    byte[] Pdb,
+    string TypeName,
+    string MethodName,
+    IReadOnlyList<string> ExtraReferences)
+{
+    public static CompiledArtifact Failed(IReadOnlyList<ScriptDiagnostic> diagnostics) => new(false, diagnostics, [], [], "", "", []);
+}

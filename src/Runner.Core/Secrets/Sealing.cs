@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+
+namespace Runner.Secrets;
+
+/// <summary>AES-256-GCM with a random nonce per write. Layout: "RNR1" | nonce(12) | tag(16) | ciphertext.</summary>
+internal static class Sealing
+{
+    private static readonly byte[] Magic = "RNR1"u8.ToArray();
+
+    public static byte[] Seal(ReadOnlySpan<byte> plain, byte[] key, ReadOnlySpan<byte> associatedData)
+    {
+        var output = new byte[4 + 12 + 16 + plain.Length];
+        Magic.CopyTo(output, 0);
+        var nonce = output.AsSpan(4, 12);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, 16);
+        aes.Encrypt(nonce, plain, output.AsSpan(32), output.AsSpan(16, 16), associatedData);
+        return output;
+    }
+
+    /// <summary>Returns the plain text, or null when the data is not ours, damaged, or sealed with another key.</summary>
+    public static byte[]? Open(ReadOnlySpan<byte> sealedData, byte[] key, ReadOnlySpan<byte> associatedData)
+    {
+        if (sealedData.Length < 32 || !sealedData[..4].SequenceEqual(Magic))
+        {
+            return null;
+        }
+
+        var plain = new byte[sealedData.Length - 32];
+        try
+        {
+            using var aes = new AesGcm(key, 16);
+            aes.Decrypt(sealedData.Slice(4, 12), sealedData[32..], sealedData.Slice(16, 16), plain, associatedData);
+            return plain;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
+}

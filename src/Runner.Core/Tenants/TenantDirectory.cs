@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Runner.Clients;
+using Runner.State;
+
+namespace Runner.Tenants;
+
+/// <summary>
+/// The partner's customers (every Partner Center page) with each one's GDAP state from Graph, cached in the
+/// state folder for a configurable time so a run does not list thousands of customers every time.
+/// </summary>
+internal sealed class TenantDirectory(
+    TenantClientFactory clients,
+    StateDirectory state,
+    Configuration.TenantSettings settings,
+    string sourceFingerprint,
+    TimeProvider time,
+    ILogger log)
+{
+    private IReadOnlyList<CustomerTenant>? _loaded;
+
+    public async Task<IReadOnlyList<CustomerTenant>> GetAsync(bool refresh, CancellationToken cancellationToken)
+    {
+        if (!refresh && _loaded is not null)
+        {
+            return _loaded;
+        }
+
+        if (!refresh && TryReadCache() is { } cached)
+        {
+            return _loaded = cached;
+        }
+
+        var customers = await clients.PartnerCenter(null, cancellationToken).ListCustomersAsync(cancellationToken);
+        var relationships = await ReadRelationshipsAsync(cancellationToken);
+        var tenants = customers
+            .Where(c => c.TenantId != Guid.Empty)
+            .Select(c => new CustomerTenant
+            {
+                Id = c.TenantId,
+                Domain = c.Domain,
+                CompanyName = c.CompanyName,
+                CustomerId = c.Id,
+                Gdap = relationships is null ? GdapAccess.Unknown : relationships.GetValueOrDefault(c.TenantId, GdapAccess.None),
+            })
+            .ToList();
+        WriteCache(tenants);
+        return _loaded = tenants;
+    }
+
+    /// <summary>The partner's GDAP relationships by customer; null when Graph would not tell (then nobody is skipped).</summary>
+    private async Task<Dictionary<Guid, GdapAccess>?> ReadRelationshipsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = new Dictionary<Guid, GdapAccess>();
+        try
+        {
+            var graph = clients.Graph(clients.Broker.PartnerTenant);
+            var page = await graph.TenantRelationships.DelegatedAdminRelationships.GetAsync(cancellationToken: cancellationToken);
+            var iterator = PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>.CreatePageIterator(graph, page!, relationship =>
+            {
+                if (relationship.Customer?.TenantId is { } id && Guid.TryParse(id, out var tenantId))
+                {
+                    var access = ToAccess(relationship, now);
+                    if (!result.TryGetValue(tenantId, out var existing) || Better(access, existing))
+                    {
+                        result[tenantId] = access;
+                    }
+                }
+
+                return true;
+            });
+            await iterator.IterateAsync(cancellationToken);
+            return result;
+        }
+        catch (Exception e) when (e is Microsoft.Kiota.Abstractions.ApiException or Auth.TokenAcquisitionException { NeedsOperator: false })
+        {
+            log.LogWarning("Could not read GDAP relationships from Graph ({Reason}); no tenant will be skipped for missing GDAP.", e.Message);
+            return null;
+        }
+    }
+
+    private static GdapAccess ToAccess(DelegatedAdminRelationship relationship, DateTimeOffset now)
+    {
+        var status = relationship.Status?.ToString() is { } s ? char.ToLowerInvariant(s[0]) + s[1..] : "unknown";
+        if (status == "active" && relationship.EndDateTime is { } end && end <= now)
+        {
+            status = "expired";
+        }
+
+        return new GdapAccess(status, relationship.EndDateTime, relationship.DisplayName);
+    }
+
+    /// <summary>An active relationship beats any other; among equals the later end wins.</summary>
+    private static bool Better(GdapAccess candidate, GdapAccess existing) =>
+        (candidate.Status == "active") != (existing.Status == "active")
+            ? candidate.Status == "active"
+            : (candidate.EndDateTime ?? DateTimeOffset.MinValue) > (existing.EndDateTime ?? DateTimeOffset.MinValue);
+
+    private IReadOnlyList<CustomerTenant>? TryReadCache()
+    {
+        if (settings.CacheFor <= TimeSpan.Zero || !File.Exists(state.TenantCacheFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            var cache = JsonSerializer.Deserialize<CacheFile>(File.ReadAllBytes(state.TenantCacheFile));
+            if (cache is null || cache.Source != sourceFingerprint || time.GetUtcNow() - cache.FetchedAt > settings.CacheFor)
+            {
+                return null;
+            }
+
+            return cache.Tenants;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            log.LogDebug("Ignoring an unreadable tenant cache: {Reason}", e.Message);
+            return null;
+        }
+    }
+
+    private void WriteCache(List<CustomerTenant> tenants)
+    {
+        try
+        {
+            AtomicFile.Write(state.TenantCacheFile, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(sourceFingerprint, time.GetUtcNow(), tenants)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.LogWarning("Could not cache the customer list in {File}: {Reason}", state.TenantCacheFile, e.Message);
+        }
+    }
+
+    private sealed record CacheFile(string Source, DateTimeOffset FetchedAt, List<CustomerTenant> Tenants);
+}

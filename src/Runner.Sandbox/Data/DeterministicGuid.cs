@@ -1,0 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Runner.Sandbox.Data;
+
+/// <summary>GUIDs that are the same for the same seed and label, so seeded data is reproducible.</summary>
+internal static class DeterministicGuid
+{
+    public static Guid Create(int seed, string label)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}:{label}"), hash);
+        var bytes = hash[..16];
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Runner.Sandbox.Data;
+
+/// <summary>The partner's multi-tenant app registration (a web app with a secret or a certificate).</summary>
+internal sealed class SandboxApplication
+{
+    public required Guid ClientId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string ClientSecret { get; init; }
+
+    public required Guid HomeTenantId { get; init; }
+
+    /// <summary>Redirect URIs as registered. Entra matches http://localhost on any port (RFC 8252 loopback).</summary>
+    public required List<string> RedirectUris { get; init; }
+
+    /// <summary>Certificates whose public keys may sign client assertions, by SHA-1 and SHA-256 thumbprint.</summary>
+    public ConcurrentDictionary<string, X509Certificate2> Certificates { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Permissions granted to the app for .default requests, per resource.</summary>
+    public Dictionary<string, string[]> DelegatedPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
+}

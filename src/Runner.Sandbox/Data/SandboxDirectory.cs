@@ -1,0 +1,64 @@
+namespace Runner.Sandbox.Data;
+
+/// <summary>Everything the sandbox knows: the partner, its customers, its app and its GDAP relationships.</summary>
+internal sealed class SandboxDirectory
+{
+    private readonly Dictionary<Guid, SandboxTenant> _byId;
+    private readonly Dictionary<string, SandboxTenant> _byDomain;
+    private readonly Dictionary<Guid, GdapRelationship> _gdapByCustomer;
+
+    public SandboxDirectory(
+        SandboxTenant partner,
+        IReadOnlyList<SandboxTenant> customers,
+        SandboxApplication application,
+        SandboxUser partnerAdmin,
+        IReadOnlyList<GdapRelationship> relationships)
+    {
+        Partner = partner;
+        Customers = customers;
+        Application = application;
+        PartnerAdmin = partnerAdmin;
+        Relationships = relationships;
+        _byId = new Dictionary<Guid, SandboxTenant>(customers.Count + 1) { [partner.Id] = partner };
+        _byDomain = new Dictionary<string, SandboxTenant>(StringComparer.OrdinalIgnoreCase) { [partner.Domain] = partner };
+        foreach (var customer in customers)
+        {
+            _byId[customer.Id] = customer;
+            _byDomain[customer.Domain] = customer;
+        }
+
+        _gdapByCustomer = relationships.ToDictionary(r => r.CustomerTenantId);
+    }
+
+    public SandboxTenant Partner { get; }
+
+    public IReadOnlyList<SandboxTenant> Customers { get; }
+
+    public SandboxApplication Application { get; }
+
+    public SandboxUser PartnerAdmin { get; }
+
+    public IReadOnlyList<GdapRelationship> Relationships { get; }
+
+    /// <summary>Finds a tenant by GUID or by its onmicrosoft.com domain, as Entra's tenant path segment allows.</summary>
+    public SandboxTenant? FindTenant(string idOrDomain)
+    {
+        if (Guid.TryParse(idOrDomain, out var id))
+        {
+            return _byId.GetValueOrDefault(id);
+        }
+
+        return _byDomain.GetValueOrDefault(idOrDomain);
+    }
+
+    public SandboxTenant? FindTenant(Guid id) => _byId.GetValueOrDefault(id);
+
+    public GdapRelationship? FindRelationship(Guid customerTenantId) => _gdapByCustomer.GetValueOrDefault(customerTenantId);
+
+    /// <summary>Whether the partner's admin agents may act in <paramref name="tenant"/> at <paramref name="now"/>.</summary>
+    public bool HasActiveRelationship(SandboxTenant tenant, DateTimeOffset now)
+    {
+        var relationship = FindRelationship(tenant.Id);
+        return relationship is not null && relationship.Status == "active" && relationship.EndDateTime > now;
+    }
+}

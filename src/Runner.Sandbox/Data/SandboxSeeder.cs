@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text;
+
+namespace Runner.Sandbox.Data;
+
+/// <summary>
+/// Builds the fake partner and its customers from a seed. The same seed and start day give the same data;
+/// dates are relative to the start day so "inactive for 90 days" always finds someone.
+/// </summary>
+internal static class SandboxSeeder
+{
+    public const string PartnerName = "Relecloud Partners";
+    public const string PartnerDomain = "relecloudpartners.onmicrosoft.com";
+
+    public static SandboxDirectory Build(int seed, int customerCount, DateTimeOffset now)
+    {
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var partner = new SandboxTenant(DeterministicGuid.Create(seed, "partner"), PartnerName, PartnerDomain, -1, true,
+            t => BuildPartnerContent(seed, t, today));
+        var customers = new SandboxTenant[customerCount];
+        var usedDomains = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { PartnerDomain };
+        for (var i = 0; i < customerCount; i++)
+        {
+            var baseName = SandboxNames.Companies[i % SandboxNames.Companies.Length];
+            var round = i / SandboxNames.Companies.Length;
+            var name = round == 0 ? baseName : $"{baseName} {round + 1}";
+            var domain = $"{Slug(name)}.onmicrosoft.com";
+            for (var n = 2; !usedDomains.Add(domain); n++)
+            {
+                domain = $"{Slug(name)}{n}.onmicrosoft.com";
+            }
+
+            customers[i] = new SandboxTenant(DeterministicGuid.Create(seed, $"customer:{i}"), name, domain, i, false,
+                t => BuildCustomerContent(seed, t, today));
+        }
+
+        var application = new SandboxApplication
+        {
+            ClientId = DeterministicGuid.Create(seed, "application"),
+            DisplayName = "Runner (sandbox partner app)",
+            ClientSecret = "sbx~" + Convert.ToBase64String(DeterministicGuid.Create(seed, "secret").ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            HomeTenantId = partner.Id,
+            RedirectUris = ["http://localhost"],
+        };
+
+        var admin = new SandboxUser
+        {
+            Id = DeterministicGuid.Create(seed, "partner-admin"),
+            TenantId = partner.Id,
+            GivenName = "Ada",
+            Surname = "Admin",
+            UserPrincipalName = $"admin@{PartnerDomain}",
+            JobTitle = "Partner administrator",
+            AccountEnabled = true,
+            CreatedDateTime = today.AddYears(-3),
+            LastSignInDateTime = today.AddDays(-1),
+        };
+
+        return new SandboxDirectory(partner, customers, application, admin, BuildRelationships(seed, customers, today));
+    }
+
+    /// <summary>
+    /// Most customers have an active GDAP relationship. By position in each ten: the 4th ends within 30
+    /// days, the 8th has none at all and the 9th has expired, so sample jobs and skip logic find cases.
+    /// </summary>
+    private static List<GdapRelationship> BuildRelationships(int seed, SandboxTenant[] customers, DateTimeOffset today)
+    {
+        var roles = new[]
+        {
+            "62e90394-69f5-4237-9190-012177145e10", // Global Administrator
+            "fe930be7-5e62-47db-91af-98c3a49a38b1", // User Administrator
+            "729827e3-9c14-49f7-bb1b-9608f156bbb8", // Helpdesk Administrator
+        };
+        var list = new List<GdapRelationship>(customers.Length);
+        foreach (var customer in customers)
+        {
+            var slot = customer.Index % 10;
+            if (slot == 7)
+            {
+                continue;
+            }
+
+            var random = new Random(seed * 7919 + customer.Index);
+            var created = today.AddDays(-random.Next(200, 700));
+            var (status, end) = slot switch
+            {
+                3 => ("active", today.AddDays(random.Next(5, 28))),
+                8 => ("expired", today.AddDays(-random.Next(5, 60))),
+                _ => ("active", today.AddDays(random.Next(120, 700))),
+            };
+            list.Add(new GdapRelationship(
+                DeterministicGuid.Create(seed, $"gdap:{customer.Index}"),
+                $"Relecloud managed services - {customer.DisplayName}",
+                customer.Id,
+                customer.DisplayName,
+                status,
+                created,
+                created.AddHours(2),
+                end,
+                roles));
+        }
+
+        return list;
+    }
+
+    private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
+    {
+        var random = new Random(seed * 31 + 1);
+        var users = new List<SandboxUser>();
+        for (var i = 0; i < 6; i++)
+        {
+            users.Add(CreateUser(random, tenant, i, today, []));
+        }
+
+        return new TenantContent
+        {
+            Users = users,
+            VerifiedDomains = [tenant.Domain, "relecloud.example"],
+            AzureSubscriptions = [],
+            PartnerSubscriptions = [],
+            CreatedDateTime = today.AddYears(-6),
+            CountryLetterCode = "GB",
+        };
+    }
+
+    private static TenantContent BuildCustomerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
+    {
+        var random = new Random(seed * 104729 + tenant.Index);
+        var subscriptions = BuildPartnerSubscriptions(random, seed, tenant, today);
+        var skuPool = subscriptions.Select(s => s.Product.SkuId).Distinct().ToArray();
+        var userCount = 8 + random.Next(0, 21);
+        var users = new List<SandboxUser>(userCount);
+        for (var i = 0; i < userCount; i++)
+        {
+            users.Add(CreateUser(random, tenant, i, today, skuPool));
+        }
+
+        var custom = tenant.Domain.Replace(".onmicrosoft.com", ".example", StringComparison.Ordinal);
+        return new TenantContent
+        {
+            Users = users,
+            VerifiedDomains = [tenant.Domain, custom],
+            AzureSubscriptions = BuildAzureSubscriptions(random, seed, tenant),
+            PartnerSubscriptions = subscriptions,
+            CreatedDateTime = today.AddDays(-random.Next(400, 3000)),
+            CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
+        };
+    }
+
+    private static SandboxUser CreateUser(Random random, SandboxTenant tenant, int i, DateTimeOffset today, Guid[] skuPool)
+    {
+        var given = SandboxNames.GivenNames[random.Next(SandboxNames.GivenNames.Length)];
+        var surname = SandboxNames.Surnames[random.Next(SandboxNames.Surnames.Length)];
+        var roll = random.Next(100);
+        // About one in ten accounts is disabled and about one in six has not signed in for over 90 days.
+        var enabled = roll >= 10;
+        DateTimeOffset? lastSignIn = roll switch
+        {
+            < 10 => today.AddDays(-random.Next(100, 400)),
+            < 26 => roll % 4 == 0 ? null : today.AddDays(-random.Next(91, 365)),
+            _ => today.AddDays(-random.Next(0, 30)).AddMinutes(-random.Next(0, 1440)),
+        };
+        var skus = new List<Guid>();
+        if (skuPool.Length > 0 && enabled && random.Next(100) < 85)
+        {
+            skus.Add(skuPool[random.Next(skuPool.Length)]);
+        }
+
+        return new SandboxUser
+        {
+            Id = DeterministicGuid.Create(0, $"{tenant.Id}:user:{i}"),
+            TenantId = tenant.Id,
+            GivenName = given,
+            Surname = surname,
+            UserPrincipalName = $"{given}.{surname}{(i > 0 ? i.ToString(CultureInfo.InvariantCulture) : "")}@{tenant.Domain}".ToLowerInvariant(),
+            JobTitle = SandboxNames.JobTitles[random.Next(SandboxNames.JobTitles.Length)],
+            OfficeLocation = random.Next(2) == 0 ? "Remote" : $"Building {random.Next(1, 40)}",
+            AccountEnabled = enabled,
+            CreatedDateTime = today.AddDays(-random.Next(30, 1500)),
+            LastSignInDateTime = lastSignIn,
+            AssignedSkuIds = skus,
+        };
+    }
+
+    private static List<PartnerSubscription> BuildPartnerSubscriptions(Random random, int seed, SandboxTenant tenant, DateTimeOffset today)
+    {
+        var count = 1 + random.Next(0, 4);
+        var picked = Products.Catalog.OrderBy(_ => random.Next()).Take(count).ToList();
+        var list = new List<PartnerSubscription>(count);
+        for (var i = 0; i < picked.Count; i++)
+        {
+            var created = today.AddDays(-random.Next(30, 900));
+            list.Add(new PartnerSubscription
+            {
+                Id = DeterministicGuid.Create(seed, $"{tenant.Id}:pcsub:{i}"),
+                Product = picked[i],
+                Quantity = random.Next(5, 40),
+                Status = random.Next(12) == 0 ? "suspended" : "active",
+                AutoRenewEnabled = random.Next(5) != 0,
+                BillingCycle = random.Next(3) == 0 ? "annual" : "monthly",
+                CreationDate = created,
+                CommitmentEndDate = created.AddYears(1 + (int)((today - created).TotalDays / 365)),
+            });
+        }
+
+        return list;
+    }
+
+    private static List<AzureSubscription> BuildAzureSubscriptions(Random random, int seed, SandboxTenant tenant)
+    {
+        // Every tenth customer has no Azure at all; the others have one to three subscriptions.
+        var count = tenant.Index % 10 == 5 ? 0 : 1 + random.Next(0, 3);
+        var list = new List<AzureSubscription>(count);
+        string[] environments = ["prod", "dev", "test", "shared"];
+        for (var s = 0; s < count; s++)
+        {
+            var groups = new List<ResourceGroup>();
+            var groupCount = 1 + random.Next(0, 4);
+            for (var g = 0; g < groupCount; g++)
+            {
+                var location = SandboxNames.Locations[random.Next(SandboxNames.Locations.Length)];
+                var env = environments[random.Next(environments.Length)];
+                var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+                // About a third of resource groups lack the owner or cost-centre tag a policy would require.
+                if (random.Next(3) != 0)
+                {
+                    tags["owner"] = $"{SandboxNames.GivenNames[random.Next(SandboxNames.GivenNames.Length)].ToLowerInvariant()}@{tenant.Domain}";
+                }
+
+                if (random.Next(3) != 0)
+                {
+                    tags["costCenter"] = $"CC-{random.Next(1000, 9999)}";
+                }
+
+                tags["environment"] = env;
+                var resources = new List<AzureResource>();
+                var resourceCount = 1 + random.Next(0, 5);
+                for (var r = 0; r < resourceCount; r++)
+                {
+                    var (type, kind, prefix) = random.Next(5) switch
+                    {
+                        0 => ("Microsoft.Storage/storageAccounts", "StorageV2", "st"),
+                        1 => ("Microsoft.Compute/virtualMachines", "", "vm"),
+                        2 => ("Microsoft.Network/virtualNetworks", "", "vnet"),
+                        3 => ("Microsoft.Web/sites", "app", "app"),
+                        _ => ("Microsoft.KeyVault/vaults", "", "kv"),
+                    };
+                    resources.Add(new AzureResource($"{prefix}{env}{random.Next(100, 999)}", type, location,
+                        random.Next(2) == 0 ? new Dictionary<string, string>(tags) : [], kind));
+                }
+
+                groups.Add(new ResourceGroup { Name = $"rg-{env}-{g + 1}", Location = location, Tags = tags, Resources = resources });
+            }
+
+            list.Add(new AzureSubscription
+            {
+                SubscriptionId = DeterministicGuid.Create(seed, $"{tenant.Id}:azsub:{s}").ToString(),
+                TenantId = tenant.Id,
+                DisplayName = s == 0 ? "Azure plan" : $"Azure plan {s + 1}",
+                State = "Enabled",
+                ResourceGroups = groups,
+            });
+        }
+
+        return list;
+    }
+
+    private static string Slug(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                builder.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return builder.ToString();
+    }
+}

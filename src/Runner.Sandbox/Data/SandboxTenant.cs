@@ -1,0 +1,139 @@
+namespace Runner.Sandbox.Data;
+
+/// <summary>A directory tenant: the partner's own or a customer's. Its content is built on first use so a
+/// sandbox with thousands of customers starts in well under a second.</summary>
+internal sealed class SandboxTenant
+{
+    private readonly Lazy<TenantContent> _content;
+
+    public SandboxTenant(Guid id, string displayName, string domain, int index, bool isPartner, Func<SandboxTenant, TenantContent> build)
+    {
+        Id = id;
+        DisplayName = displayName;
+        Domain = domain;
+        Index = index;
+        IsPartner = isPartner;
+        _content = new Lazy<TenantContent>(() => build(this), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public Guid Id { get; }
+
+    public string DisplayName { get; }
+
+    /// <summary>The initial (onmicrosoft.com) domain.</summary>
+    public string Domain { get; }
+
+    public int Index { get; }
+
+    public bool IsPartner { get; }
+
+    public TenantContent Content => _content.Value;
+}
+
+internal sealed class TenantContent
+{
+    public required List<SandboxUser> Users { get; init; }
+
+    public required List<string> VerifiedDomains { get; init; }
+
+    public required List<AzureSubscription> AzureSubscriptions { get; init; }
+
+    public required List<PartnerSubscription> PartnerSubscriptions { get; init; }
+
+    public required DateTimeOffset CreatedDateTime { get; init; }
+
+    public required string CountryLetterCode { get; init; }
+
+    /// <summary>Guards changes (quantities, account state) made through the APIs.</summary>
+    public object Sync { get; } = new();
+}
+
+internal sealed class SandboxUser
+{
+    public required Guid Id { get; init; }
+
+    public required Guid TenantId { get; init; }
+
+    public required string GivenName { get; init; }
+
+    public required string Surname { get; init; }
+
+    public string DisplayName => $"{GivenName} {Surname}";
+
+    public required string UserPrincipalName { get; init; }
+
+    public string? JobTitle { get; init; }
+
+    public string? OfficeLocation { get; init; }
+
+    public required bool AccountEnabled { get; set; }
+
+    public required DateTimeOffset CreatedDateTime { get; init; }
+
+    public DateTimeOffset? LastSignInDateTime { get; init; }
+
+    public List<Guid> AssignedSkuIds { get; init; } = [];
+
+    public string UserType { get; init; } = "Member";
+}
+
+internal sealed class AzureSubscription
+{
+    public required string SubscriptionId { get; init; }
+
+    public required Guid TenantId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string State { get; init; }
+
+    public required List<ResourceGroup> ResourceGroups { get; init; }
+}
+
+internal sealed class ResourceGroup
+{
+    public required string Name { get; init; }
+
+    public required string Location { get; init; }
+
+    public required Dictionary<string, string> Tags { get; init; }
+
+    public required List<AzureResource> Resources { get; init; }
+}
+
+internal sealed record AzureResource(string Name, string Type, string Location, Dictionary<string, string> Tags, string Kind);
+
+internal sealed class PartnerSubscription
+{
+    public required Guid Id { get; init; }
+
+    public required Product Product { get; init; }
+
+    public required int Quantity { get; set; }
+
+    public required string Status { get; init; }
+
+    public required bool AutoRenewEnabled { get; init; }
+
+    public required string BillingCycle { get; init; }
+
+    public required DateTimeOffset CreationDate { get; init; }
+
+    public required DateTimeOffset CommitmentEndDate { get; init; }
+
+    /// <summary>Bumped on every change; the etag is derived from it.</summary>
+    public int Version { get; set; } = 1;
+
+    public string Etag => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Id:N}:{Version}"));
+}
+
+internal sealed record GdapRelationship(
+    Guid Id,
+    string DisplayName,
+    Guid CustomerTenantId,
+    string CustomerName,
+    string Status,
+    DateTimeOffset CreatedDateTime,
+    DateTimeOffset ActivatedDateTime,
+    DateTimeOffset EndDateTime,
+    string[] RoleDefinitionIds);

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Identity;
+
+/// <summary>OpenID Connect discovery and the JWKS that verifies the sandbox's tokens.</summary>
+internal sealed class DiscoveryEndpoints(SandboxContext context)
+{
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (RequestDelegate)Configuration);
+        routes.MapGet("/{tenant}/discovery/v2.0/keys", (RequestDelegate)Keys);
+        routes.MapGet("/common/discovery/keys", (RequestDelegate)Keys);
+    }
+
+    private async Task Configuration(HttpContext http)
+    {
+        var name = (string)http.Request.RouteValues["tenant"]!;
+        var tenant = context.Directory.FindTenant(name);
+        var isAlias = name is "common" or "organizations" or "consumers";
+        if (tenant is null && !isAlias)
+        {
+            await EntraError.TenantNotFound(name).ToResult(http, context.Clock.GetUtcNow()).ExecuteAsync(http);
+            return;
+        }
+
+        var root = context.BaseUri.GetLeftPart(UriPartial.Authority);
+        var segment = tenant?.Id.ToString() ?? name;
+        await http.WriteJson(new JsonObject
+        {
+            ["token_endpoint"] = $"{root}/{segment}/oauth2/v2.0/token",
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "private_key_jwt", "client_secret_basic"),
+            ["jwks_uri"] = $"{root}/{segment}/discovery/v2.0/keys",
+            ["response_modes_supported"] = new JsonArray("query", "fragment", "form_post"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "id_token token"),
+            ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
+            ["issuer"] = tenant is null ? $"{root}/{{tenantid}}/v2.0" : context.Issuer.Issuer(tenant.Id),
+            ["request_uri_parameter_supported"] = false,
+            ["userinfo_endpoint"] = $"{root}/oidc/userinfo",
+            ["authorization_endpoint"] = $"{root}/{segment}/oauth2/v2.0/authorize",
+            ["device_authorization_endpoint"] = $"{root}/{segment}/oauth2/v2.0/devicecode",
+            ["http_logout_supported"] = true,
+            ["frontchannel_logout_supported"] = true,
+            ["end_session_endpoint"] = $"{root}/{segment}/oauth2/v2.0/logout",
+            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"),
+            ["kerberos_endpoint"] = $"{root}/{segment}/kerberos",
+            ["tenant_region_scope"] = "EU",
+            ["cloud_instance_name"] = "microsoftonline.com",
+            ["cloud_graph_host_name"] = "graph.windows.net",
+            ["msgraph_host"] = "graph.microsoft.com",
+        });
+    }
+
+    private async Task Keys(HttpContext http)
+    {
+        var parameters = context.Keys.Rsa.ExportParameters(false);
+        await http.WriteJson(new JsonObject
+        {
+            ["keys"] = new JsonArray(new JsonObject
+            {
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["kid"] = context.Keys.KeyId,
+                ["x5t"] = context.Keys.KeyId,
+                ["n"] = Base64Url.Encode(parameters.Modulus),
+                ["e"] = Base64Url.Encode(parameters.Exponent),
+                ["issuer"] = $"{context.BaseUri.GetLeftPart(UriPartial.Authority)}/{{tenantid}}/v2.0",
+            }),
+        });
+    }
+}

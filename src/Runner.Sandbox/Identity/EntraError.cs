@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Runner.Sandbox.Identity;
+
+/// <summary>An OAuth error answer in Entra ID's own format: the AADSTS code leads the description and is
+/// repeated in error_codes, followed by trace and correlation ids and a timestamp.</summary>
+internal sealed record EntraError(int StatusCode, string Error, int Code, string Message)
+{
+    public IResult ToResult(HttpContext context, DateTimeOffset now)
+    {
+        var traceId = Guid.NewGuid().ToString();
+        var correlationId = context.Request.Headers["client-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString();
+        var timestamp = now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
+        var body = new JsonObject
+        {
+            ["error"] = Error,
+            ["error_description"] = $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {timestamp}",
+            ["error_codes"] = new JsonArray(Code),
+            ["timestamp"] = timestamp,
+            ["trace_id"] = traceId,
+            ["correlation_id"] = correlationId,
+            ["error_uri"] = $"https://login.microsoftonline.com/error?code={Code}",
+        };
+        return Results.Content(body.ToJsonString(), "application/json; charset=utf-8", statusCode: StatusCode);
+    }
+
+    public static EntraError TenantNotFound(string tenant) => new(400, "invalid_request", 90002,
+        $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
+
+    public static EntraError UnknownApplication(string clientId, string tenant) => new(400, "unauthorized_client", 700016,
+        $"Application with identifier '{clientId}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.");
+
+    public static EntraError InvalidSecret(Guid clientId) => new(401, "invalid_client", 7000215,
+        $"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.");
+
+    public static EntraError MissingClientCredential() => new(401, "invalid_client", 7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+
+    public static EntraError InvalidAssertion(string reason) => new(401, "invalid_client", 700027,
+        $"Client assertion failed signature validation. {reason}");
+
+    public static EntraError RefreshTokenExpired(DateTimeOffset issued) => new(400, "invalid_grant", 700082,
+        $"The refresh token has expired due to inactivity. The token was issued on {issued.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)} and was inactive for 90.00:00:00.");
+
+    public static EntraError RefreshTokenMalformed() => new(400, "invalid_grant", 9002313,
+        "Invalid request. Request is malformed or invalid.");
+
+    public static EntraError GrantRevoked(DateTimeOffset issued, DateTimeOffset validFrom) => new(400, "invalid_grant", 50173,
+        $"The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{Format(issued)}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{Format(validFrom)}'.");
+
+    public static EntraError NotInTenant(string upn, Guid homeTenant, string tenantName, Guid clientId, string appName) => new(400, "invalid_grant", 50020,
+        $"User account '{upn}' from identity provider 'https://sts.windows.net/{homeTenant}/' does not exist in tenant '{tenantName}' and cannot access the application '{clientId}'({appName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.");
+
+    public static EntraError UnknownResource(string resource, string tenantName) => new(400, "invalid_resource", 500011,
+        $"The resource principal named {resource} was not found in the tenant named {tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.");
+
+    public static EntraError MultipleResources() => new(400, "invalid_request", 28000,
+        "Provided value for the input parameter scope is not valid because it contains more than one resource. Scope openid profile offline_access is not valid.");
+
+    public static EntraError ConsentMissing(Guid clientId, string appName, string tenantName) => new(400, "invalid_grant", 65001,
+        $"The user or administrator has not consented to use the application with ID '{clientId}' named '{appName}' in tenant '{tenantName}'. Send an interactive authorization request for this user and resource.");
+
+    public static EntraError MfaRequired() => new(400, "invalid_grant", 50076,
+        "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.");
+
+    public static EntraError ConditionalAccess() => new(400, "invalid_grant", 53003,
+        "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
+
+    public static EntraError UnsupportedGrant(string? grant) => new(400, "unsupported_grant_type", 70003,
+        $"The app requested an unsupported grant type '{grant}'.");
+
+    public static EntraError MissingParameter(string name) => new(400, "invalid_request", 900144,
+        $"The request body must contain the following parameter: '{name}'.");
+
+    public static EntraError ServiceUnavailable() => new(503, "temporarily_unavailable", 90033,
+        "A transient error has occurred. Please try again.");
+
+    private static string Format(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,9 @@
+namespace Runner.Sandbox;
+
+/// <summary>A seeded customer, as tests and the standalone banner see it.</summary>
+/// <param name="TenantId">The customer's tenant id.</param>
+/// <param name="Domain">Its onmicrosoft.com domain.</param>
+/// <param name="CompanyName">Its company name.</param>
+/// <param name="GdapStatus">active, expired, or none when there is no relationship.</param>
+/// <param name="GdapEnd">When the relationship ends, when there is one.</param>
+public sealed record SandboxCustomer(Guid TenantId, string Domain, string CompanyName, string GdapStatus, DateTimeOffset? GdapEnd);
