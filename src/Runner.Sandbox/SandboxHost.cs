@@ -35,6 +35,9 @@ public sealed class SandboxHost : IAsyncDisposable
         _temporaryCaFile = temporaryCaFile;
     }
 
+    /// <summary>The sandbox's state, for tests that compare results with the seeded data.</summary>
+    internal SandboxContext Context => _context;
+
     /// <summary>The root of every endpoint, for example https://127.0.0.1:53211/.</summary>
     public Uri BaseUri => _context.BaseUri;
 

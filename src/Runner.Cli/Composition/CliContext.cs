@@ -23,8 +23,8 @@ internal sealed class CliContext : IAsyncDisposable
         ConfigPath = configPath;
         Redactor = new SecretRedactor();
         Logging = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
-            .AddProvider(new StderrLoggerProvider(console.Error, verbose ? LogLevel.Debug : LogLevel.Warning, Redactor)));
+            .SetMinimumLevel(verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning)
+            .AddProvider(new StderrLoggerProvider(console.Error, verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning, Redactor)));
         Services = new SessionServices(console.Environment, TimeProvider.System, Logging, Redactor);
     }
 

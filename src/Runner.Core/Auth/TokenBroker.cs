@@ -55,6 +55,10 @@ internal sealed class TokenBroker : IAsyncDisposable
         var builder = ConfidentialClientApplicationBuilder.Create(application.ClientId)
             .WithHttpClientFactory(new MsalHttpClientFactory(http))
             .WithLegacyCacheCompatibility(false);
+        if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Trace))
+        {
+            builder = builder.WithLogging((level, message, _) => log.LogTrace("MSAL {Level}: {Message}", level, message), Microsoft.Identity.Client.LogLevel.Verbose, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+        }
         builder = cloud.IsLocal
             ? builder.WithAuthority(cloud.Authority(application.Tenant), validateAuthority: false).WithInstanceDiscovery(false)
             : builder.WithAuthority(cloud.Authority(application.Tenant));
@@ -114,6 +118,7 @@ internal sealed class TokenBroker : IAsyncDisposable
 
         _cache.RequestSnapshot();
         await _app.GetAccountAsync(_account.HomeAccountId.Identifier);
+        _log.LogDebug("Saving the token cache ({Bytes} bytes)", _cache.Snapshot?.Length);
         if (_cache.Snapshot is { } snapshot && _metadata is not null)
         {
             _metadata = await _credentials.SaveAsync(_metadata, snapshot, cancellationToken);
@@ -130,6 +135,7 @@ internal sealed class TokenBroker : IAsyncDisposable
         {
             var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).ExecuteAsync(_lifetime.Token);
             Track(result);
+            _log.LogDebug("Token for {Tenant} ({Scope}) from {Source}", tenant, scope, result.AuthenticationResultMetadata.TokenSource);
             return new BrokeredToken(result.AccessToken, result.ExpiresOn, result.TenantId ?? tenant);
         }
         catch (Exception e) when (e is MsalException or HttpRequestException or OperationCanceledException && !_lifetime.IsCancellationRequested)

@@ -184,8 +184,19 @@ internal sealed class TokenEndpoint(SandboxContext context)
         }
 
         var asked = request.Resources.Select(r => r.Permission).ToList();
-        var permissions = asked.Count == 0 || asked.Contains(".default") ? defaults : asked.ToArray();
-        var granted = string.Join(' ', permissions.Select(p => $"{audience}/{p}").Concat(request.OidcScopes));
+        var isDefault = asked.Count == 0 || asked.Contains(".default");
+        var permissions = isDefault ? defaults : asked.ToArray();
+        // As Entra's v2 endpoint does: the granted permissions, plus .default itself when it was asked for,
+        // named with the resource as the request named it (clients match cached tokens on this string).
+        var prefix = request.Resources.Count > 0 ? request.Resources[0].Resource : audience;
+        var grantedScopes = permissions.Select(p => $"{prefix}/{p}");
+        if (isDefault && request.Resources.Count > 0)
+        {
+            grantedScopes = grantedScopes.Append($"{prefix}/.default");
+        }
+
+        // Entra lists only the resource's scopes here, never openid/profile/offline_access.
+        var granted = string.Join(' ', grantedScopes);
         error = null;
         return (audience, permissions, granted, request);
     }

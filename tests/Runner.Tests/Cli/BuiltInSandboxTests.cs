@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Cli;
+
+/// <summary>cloud: sandbox, as a newcomer runs it: the sandbox starts inside runner and consent is simulated.</summary>
+public sealed class BuiltInSandboxTests
+{
+    [Fact]
+    public async Task Cloud_sandbox_runs_hello_across_all_tenants_twice_reusing_the_stored_credential()
+    {
+        using var workspace = new Workspace().WithBuiltInSandbox();
+        workspace.CopyJob("hello.csx");
+
+        var first = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all", "--output", "json");
+        var second = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all", "--output", "json");
+
+        foreach (var result in new[] { first, second })
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray();
+            Assert.Equal(10, tenants.Count);
+            Assert.Equal(8, tenants.Count(t => (string)t!["status"]! == "Succeeded"));
+            Assert.Equal(2, tenants.Count(t => (string)t!["status"]! == "Skipped"));
+        }
+
+        Assert.True(File.Exists(workspace.Path(".runner/tokens.bin")));
+    }
+}
