@@ -53,7 +53,8 @@ internal sealed class AdminEndpoints(SandboxContext context)
     }
 
     /// <summary>Body: { "latencyMs": {"graph": 20}, "throttleRate": {"partnerCenter": 0.5}, "retryAfterSeconds": {..},
-    /// "errorRate": {..}, "failingTenants": ["contoso.onmicrosoft.com"], "tokenOutage": false, "clear": true }.</summary>
+    /// "errorRate": {..}, "failingTenants": ["contoso.onmicrosoft.com"], "slowTenantsMs": {"fabrikam.onmicrosoft.com": 5000},
+    /// "tokenOutage": false, "clear": true }.</summary>
     private async Task SetFaults(HttpContext http)
     {
         var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject ?? [];
@@ -73,6 +74,15 @@ internal sealed class AdminEndpoints(SandboxContext context)
             foreach (var t in tenants)
             {
                 faults.FailingTenants[(string)t!] = true;
+            }
+        }
+
+        if (body["slowTenantsMs"] is JsonObject slow)
+        {
+            faults.SlowTenants.Clear();
+            foreach (var (tenant, ms) in slow)
+            {
+                faults.SlowTenants[tenant] = TimeSpan.FromMilliseconds(ms!.GetValue<double>());
             }
         }
 
@@ -122,6 +132,7 @@ internal sealed class AdminEndpoints(SandboxContext context)
         {
             ["apis"] = apis,
             ["failingTenants"] = new JsonArray(context.Faults.FailingTenants.Keys.Select(k => (JsonNode)k).ToArray()),
+            ["slowTenantsMs"] = new JsonObject(context.Faults.SlowTenants.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value.TotalMilliseconds))),
             ["tokenOutage"] = context.Faults.TokenOutage,
         };
     }

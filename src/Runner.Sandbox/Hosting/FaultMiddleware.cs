@@ -27,6 +27,11 @@ internal sealed class FaultMiddleware(SandboxContext context)
             await Task.Delay(apiFaults.Latency, http.RequestAborted);
         }
 
+        if (tenant is not null && SlowTenantDelay(tenant) is { } slow)
+        {
+            await Task.Delay(slow, http.RequestAborted);
+        }
+
         if (api == "token" && faults.TokenOutage)
         {
             await EntraError.ServiceUnavailable().ToResult(http, context.Clock.GetUtcNow()).ExecuteAsync(http);
@@ -57,6 +62,23 @@ internal sealed class FaultMiddleware(SandboxContext context)
         }
 
         await next(http);
+    }
+
+    private TimeSpan? SlowTenantDelay(string tenant)
+    {
+        var slow = context.Faults.SlowTenants;
+        if (slow.IsEmpty)
+        {
+            return null;
+        }
+
+        if (slow.TryGetValue(tenant, out var delay))
+        {
+            return delay;
+        }
+
+        var found = context.Directory.FindTenant(tenant);
+        return found is not null && (slow.TryGetValue(found.Id.ToString(), out delay) || slow.TryGetValue(found.Domain, out delay)) ? delay : null;
     }
 
     private bool IsFailing(string tenant)

@@ -28,6 +28,9 @@ public sealed class SandboxFaults
     /// <summary>Tenants (id or domain) for which every API and token request fails with a 500.</summary>
     public ConcurrentDictionary<string, bool> FailingTenants { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Extra latency for every API request about a tenant (id or domain): a slow customer.</summary>
+    public ConcurrentDictionary<string, TimeSpan> SlowTenants { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>When set, the token endpoint answers 503 to everything.</summary>
     public bool TokenOutage { get; set; }
 
@@ -39,6 +42,7 @@ public sealed class SandboxFaults
     {
         _apis.Clear();
         FailingTenants.Clear();
+        SlowTenants.Clear();
         TokenOutage = false;
     }
 }
