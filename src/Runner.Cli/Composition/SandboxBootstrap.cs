@@ -26,6 +26,11 @@ internal static class SandboxBootstrap
             DataDirectory = dataDirectory,
             ConfigureFaults = faults => Apply(settings.Faults, faults),
         }, cancellationToken);
+        if (settings.Faults.AdvanceClock > TimeSpan.Zero)
+        {
+            host.Clock.Advance(settings.Faults.AdvanceClock);
+        }
+
         var endpoints = KnownClouds.Custom(new CustomEndpoints(host.BaseUri, host.BaseUri, host.BaseUri, host.BaseUri, host.CaCertificatePath), "sandbox");
         var secretReference = config.Partner.ClientSecret ?? $"secret:{AppSecretName}";
         var connection = new CloudConnection(
@@ -98,6 +103,19 @@ internal static class SandboxBootstrap
         foreach (var tenant in settings.FailingTenants)
         {
             faults.FailingTenants[tenant] = true;
+        }
+
+        foreach (var (api, retryAfter) in settings.RetryAfter)
+        {
+            foreach (var name in Expand(api))
+            {
+                faults.For(name).RetryAfterSeconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            }
+        }
+
+        foreach (var (tenant, delay) in settings.SlowTenants)
+        {
+            faults.SlowTenants[tenant] = delay;
         }
 
         faults.TokenOutage = settings.TokenOutage;
