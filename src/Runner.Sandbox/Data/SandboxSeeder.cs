@@ -5,7 +5,9 @@ namespace Runner.Sandbox.Data;
 
 /// <summary>
 /// Builds the fake partner and its customers from a seed. The same seed and start day give the same data;
-/// dates are relative to the start day so "inactive for 90 days" always finds someone.
+/// dates are relative to the start day so "inactive for 90 days" always finds someone. By position in each ten
+/// customers: 1st and 7th use exactly the licences they bought, 4th's GDAP ends within 30 days, 6th has no Azure,
+/// 8th has no GDAP, 9th's GDAP has expired, 10th has a suspended subscription (see docs/sandbox.md).
 /// </summary>
 internal static class SandboxSeeder
 {
@@ -80,7 +82,7 @@ internal static class SandboxSeeder
                 continue;
             }
 
-            var random = new Random(seed * 7919 + customer.Index);
+            var random = new Random(DeterministicGuid.RandomSeed(seed, $"gdap:{customer.Index}"));
             var created = today.AddDays(-random.Next(200, 700));
             var (status, end) = slot switch
             {
@@ -105,7 +107,7 @@ internal static class SandboxSeeder
 
     private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
     {
-        var random = new Random(seed * 31 + 1);
+        var random = new Random(DeterministicGuid.RandomSeed(seed, "partner-content"));
         var users = new List<SandboxUser>();
         for (var i = 0; i < 6; i++)
         {
@@ -125,7 +127,7 @@ internal static class SandboxSeeder
 
     private static TenantContent BuildCustomerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
     {
-        var random = new Random(seed * 104729 + tenant.Index);
+        var random = new Random(DeterministicGuid.RandomSeed(seed, $"customer-content:{tenant.Index}"));
         var products = Products.Catalog.OrderBy(_ => random.Next()).Take(1 + random.Next(0, 4)).ToList();
         var skuPool = products.Select(p => p.SkuId).ToArray();
         var userCount = 8 + random.Next(0, 21);
@@ -185,7 +187,7 @@ internal static class SandboxSeeder
     /// <summary>
     /// One Partner Center subscription per product. The quantity bought covers the licences assigned in the
     /// directory; customers at positions 0 and 6 of each ten use exactly what they bought, the others have a few
-    /// unused licences, so a "bought versus assigned" job finds both.
+    /// unused licences, so a "bought versus assigned" job finds both. The 10th's first subscription is suspended.
     /// </summary>
     private static List<PartnerSubscription> BuildPartnerSubscriptions(
         Random random, int seed, SandboxTenant tenant, DateTimeOffset today, List<Product> products, List<SandboxUser> users)
@@ -202,7 +204,7 @@ internal static class SandboxSeeder
                 Id = DeterministicGuid.Create(seed, $"{tenant.Id}:pcsub:{i}"),
                 Product = products[i],
                 Quantity = Math.Max(1, assigned + unused),
-                Status = !exactFit && random.Next(12) == 0 ? "suspended" : "active",
+                Status = tenant.Index % 10 == 9 && i == 0 ? "suspended" : "active",
                 AutoRenewEnabled = random.Next(5) != 0,
                 BillingCycle = random.Next(3) == 0 ? "annual" : "monthly",
                 CreationDate = created,
