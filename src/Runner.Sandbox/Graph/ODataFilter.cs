@@ -127,8 +127,8 @@ internal sealed class ODataFilter<T>
         {
             "eq" => x => Compare(getter.Get(x), value) == 0,
             "ne" => x => Compare(getter.Get(x), value) != 0,
-            "gt" => x => Compare(getter.Get(x), value) is > 0 and not int.MaxValue,
-            "ge" => x => Compare(getter.Get(x), value) is >= 0 and not int.MaxValue,
+            "gt" => x => Compare(getter.Get(x), value) > 0,
+            "ge" => x => Compare(getter.Get(x), value) >= 0,
             "lt" => x => Compare(getter.Get(x), value) < 0,
             "le" => x => Compare(getter.Get(x), value) <= 0,
             _ => throw Syntax($"unsupported operator '{op}'"),
@@ -174,21 +174,24 @@ internal sealed class ODataFilter<T>
         return values;
     }
 
-    /// <summary>Compares a property value with a literal; int.MaxValue when the two cannot be ordered.</summary>
-    private static int Compare(object? left, object? right)
+    /// <summary>
+    /// Compares a property value with a literal; null when the two cannot be ordered. As in OData, null equals only
+    /// null and is neither greater nor less than anything, so "le" never matches a user who never signed in.
+    /// </summary>
+    private static int? Compare(object? left, object? right)
     {
         if (left is null || right is null)
         {
-            return left is null && right is null ? 0 : (left is null ? -1 : int.MaxValue);
+            return left is null && right is null ? 0 : null;
         }
 
         return (left, right) switch
         {
             (string a, string b) => string.Compare(a, b, StringComparison.OrdinalIgnoreCase),
-            (bool a, bool b) => a == b ? 0 : int.MaxValue,
-            (Guid a, Guid b) => a == b ? 0 : int.MaxValue,
+            (bool a, bool b) => a == b ? 0 : null,
+            (Guid a, Guid b) => a == b ? 0 : null,
             (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
-            _ => int.MaxValue,
+            _ => null,
         };
     }
 

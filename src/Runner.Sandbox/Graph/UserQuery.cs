@@ -15,6 +15,7 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
 {
     private const int DefaultTop = 100;
     private const int MaxTop = 999;
+    private const int SignInActivityMaxTop = 120;
 
     /// <summary>Every "advanced query" error ends with this pointer, as Graph's own do.</summary>
     private const string AdvancedHint = "Refer to https://aka.ms/graph-docs/advanced-queries for more information";
@@ -58,6 +59,12 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
         if (http.Query("$top") is { } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
         {
             throw new ODataQueryException("Request_BadRequest", $"Invalid page size specified: '{topText}'. Must be between 1 and {MaxTop} inclusive.");
+        }
+
+        if (select.Contains("signInActivity") || (http.Query("$filter") ?? "").Contains("signInActivity", StringComparison.OrdinalIgnoreCase))
+        {
+            // Documented: with signInActivity selected or filtered, pages hold at most 120 users whatever $top says.
+            top = Math.Min(top, SignInActivityMaxTop);
         }
 
         return new UserQuery(select, filter, ParseOrder(http.Query("$orderby"), http.Query("$filter") is { Length: > 0 }, advancedHeader && count), top, ReadSkipToken(http.Query("$skiptoken")), count);
@@ -107,6 +114,8 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
             names.Add(canonical);
         }
 
+        // Graph returns the id of every entity, selected or not.
+        names.Add("id");
         return names.Distinct().ToArray();
     }
 
