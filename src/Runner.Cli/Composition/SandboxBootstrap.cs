@@ -24,7 +24,7 @@ internal static class SandboxBootstrap
             Seed = settings.Seed,
             Customers = settings.Customers,
             DataDirectory = dataDirectory,
-            ConfigureFaults = faults => Apply(settings.Faults, faults),
+            ConfigureFaults = faults => ApplyFaults(settings.Faults, faults),
         }, cancellationToken);
         if (settings.Faults.AdvanceClock > TimeSpan.Zero)
         {
@@ -74,7 +74,8 @@ internal static class SandboxBootstrap
         }
     }
 
-    private static void Apply(SandboxFaultSettings settings, SandboxFaults faults)
+    /// <summary>Sets the faults of runner.yaml's sandbox: faults: section on a sandbox.</summary>
+    public static void ApplyFaults(SandboxFaultSettings settings, SandboxFaults faults)
     {
         foreach (var (api, latency) in settings.Latency)
         {
