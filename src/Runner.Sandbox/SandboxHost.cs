@@ -152,6 +152,7 @@ public sealed class SandboxHost : IAsyncDisposable
             caPath = temporary;
         }
 
+        context.CaCertificatePath = caPath;
         return new SandboxHost(app, context, caPath, temporary);
     }
 

@@ -24,8 +24,13 @@ internal static class SandboxBootstrap
             Seed = settings.Seed,
             Customers = settings.Customers,
             DataDirectory = dataDirectory,
-            ConfigureFaults = faults => Apply(settings.Faults, faults),
+            ConfigureFaults = faults => ApplyFaults(settings.Faults, faults),
         }, cancellationToken);
+        if (settings.Faults.AdvanceClock > TimeSpan.Zero)
+        {
+            host.Clock.Advance(settings.Faults.AdvanceClock);
+        }
+
         var endpoints = KnownClouds.Custom(new CustomEndpoints(host.BaseUri, host.BaseUri, host.BaseUri, host.BaseUri, host.CaCertificatePath), "sandbox");
         var secretReference = config.Partner.ClientSecret ?? $"secret:{AppSecretName}";
         var connection = new CloudConnection(
@@ -69,7 +74,8 @@ internal static class SandboxBootstrap
         }
     }
 
-    private static void Apply(SandboxFaultSettings settings, SandboxFaults faults)
+    /// <summary>Sets the faults of runner.yaml's sandbox: faults: section on a sandbox.</summary>
+    public static void ApplyFaults(SandboxFaultSettings settings, SandboxFaults faults)
     {
         foreach (var (api, latency) in settings.Latency)
         {
@@ -98,6 +104,19 @@ internal static class SandboxBootstrap
         foreach (var tenant in settings.FailingTenants)
         {
             faults.FailingTenants[tenant] = true;
+        }
+
+        foreach (var (api, retryAfter) in settings.RetryAfter)
+        {
+            foreach (var name in Expand(api))
+            {
+                faults.For(name).RetryAfterSeconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            }
+        }
+
+        foreach (var (tenant, delay) in settings.SlowTenants)
+        {
+            faults.SlowTenants[tenant] = delay;
         }
 
         faults.TokenOutage = settings.TokenOutage;

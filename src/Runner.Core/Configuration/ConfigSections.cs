@@ -284,7 +284,7 @@ internal static class ConfigSections
     public static SandboxSettings Sandbox(ConfigNode? node)
     {
         var map = node?.Map("customers", "seed", "faults");
-        var faults = map?["faults"]?.Map("latency", "throttleRate", "errorRate", "failingTenants", "tokenOutage");
+        var faults = map?["faults"]?.Map("latency", "throttleRate", "errorRate", "failingTenants", "tokenOutage", "retryAfter", "slowTenants", "advanceClock");
         return new SandboxSettings(
             map?["customers"]?.Int(1, 5000) ?? 10,
             map?["seed"]?.Int(int.MinValue, int.MaxValue) ?? 42,
@@ -293,7 +293,13 @@ internal static class ConfigSections
                 PerApi(faults?["throttleRate"], n => n.Double(0, 1)),
                 PerApi(faults?["errorRate"], n => n.Double(0, 1)),
                 faults?["failingTenants"]?.Strings() ?? [],
-                faults?["tokenOutage"]?.Bool() ?? false));
+                faults?["tokenOutage"]?.Bool() ?? false)
+            {
+                RetryAfter = PerApi(faults?["retryAfter"], n => n.Duration(TimeSpan.Zero, TimeSpan.FromHours(1))),
+                SlowTenants = (faults?["slowTenants"]?.Map().Entries ?? [])
+                    .ToDictionary(e => e.Key, e => e.Value.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(5)), StringComparer.OrdinalIgnoreCase),
+                AdvanceClock = faults?["advanceClock"]?.Duration(TimeSpan.Zero, TimeSpan.FromDays(3650)) ?? TimeSpan.Zero,
+            });
     }
 
     private static IReadOnlyDictionary<string, T> PerApi<T>(ConfigNode? node, Func<ConfigNode, T> read)

@@ -177,4 +177,14 @@ internal sealed record SandboxFaultSettings(
     IReadOnlyDictionary<string, double> ThrottleRate,
     IReadOnlyDictionary<string, double> ErrorRate,
     IReadOnlyList<string> FailingTenants,
-    bool TokenOutage);
+    bool TokenOutage)
+{
+    /// <summary>Retry-After sent with injected 429s, per API. Default 1 second.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> RetryAfter { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>Extra latency for every request about a tenant (id or domain): slow customers.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> SlowTenants { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>How far the sandbox clock starts ahead of real time (for example 91d: refresh tokens have expired).</summary>
+    public TimeSpan AdvanceClock { get; init; }
+}

@@ -15,4 +15,10 @@ internal static class DeterministicGuid
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes);
     }
+
+    /// <summary>
+    /// A seed for <see cref="Random"/> per seed and label. Hashing keeps neighbouring customers' data independent:
+    /// Random's first draws for seeds that differ by one are strongly correlated.
+    /// </summary>
+    public static int RandomSeed(int seed, string label) => BitConverter.ToInt32(Create(seed, label).ToByteArray(), 0) & int.MaxValue;
 }

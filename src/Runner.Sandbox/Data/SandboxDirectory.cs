@@ -6,13 +6,15 @@ internal sealed class SandboxDirectory
     private readonly Dictionary<Guid, SandboxTenant> _byId;
     private readonly Dictionary<string, SandboxTenant> _byDomain;
     private readonly Dictionary<Guid, GdapRelationship> _gdapByCustomer;
+    private readonly Lazy<Dictionary<string, SandboxTenant>> _subscriptionCandidates;
 
     public SandboxDirectory(
         SandboxTenant partner,
         IReadOnlyList<SandboxTenant> customers,
         SandboxApplication application,
         SandboxUser partnerAdmin,
-        IReadOnlyList<GdapRelationship> relationships)
+        IReadOnlyList<GdapRelationship> relationships,
+        int seed)
     {
         Partner = partner;
         Customers = customers;
@@ -28,6 +30,7 @@ internal sealed class SandboxDirectory
         }
 
         _gdapByCustomer = relationships.ToDictionary(r => r.CustomerTenantId);
+        _subscriptionCandidates = new Lazy<Dictionary<string, SandboxTenant>>(() => SubscriptionCandidates(seed));
     }
 
     public SandboxTenant Partner { get; }
@@ -53,6 +56,16 @@ internal sealed class SandboxDirectory
 
     public SandboxTenant? FindTenant(Guid id) => _byId.GetValueOrDefault(id);
 
+    /// <summary>
+    /// The customer whose Azure subscription this is, found without building every customer's content (a sandbox
+    /// with thousands of customers must not generate them all to answer one refused request).
+    /// </summary>
+    public SandboxTenant? FindSubscriptionOwner(string subscriptionId) =>
+        _subscriptionCandidates.Value.TryGetValue(subscriptionId, out var owner) &&
+        owner.Content.AzureSubscriptions.Any(s => string.Equals(s.SubscriptionId, subscriptionId, StringComparison.OrdinalIgnoreCase))
+            ? owner
+            : null;
+
     public GdapRelationship? FindRelationship(Guid customerTenantId) => _gdapByCustomer.GetValueOrDefault(customerTenantId);
 
     /// <summary>Whether the partner's admin agents may act in <paramref name="tenant"/> at <paramref name="now"/>.</summary>
@@ -60,5 +73,19 @@ internal sealed class SandboxDirectory
     {
         var relationship = FindRelationship(tenant.Id);
         return relationship is not null && relationship.Status == "active" && relationship.EndDateTime > now;
+    }
+
+    private Dictionary<string, SandboxTenant> SubscriptionCandidates(int seed)
+    {
+        var map = new Dictionary<string, SandboxTenant>(Customers.Count * AzureSeeder.MaxSubscriptions, StringComparer.OrdinalIgnoreCase);
+        foreach (var customer in Customers)
+        {
+            for (var n = 0; n < AzureSeeder.MaxSubscriptions; n++)
+            {
+                map[AzureSeeder.SubscriptionId(seed, customer.Id, n)] = customer;
+            }
+        }
+
+        return map;
     }
 }

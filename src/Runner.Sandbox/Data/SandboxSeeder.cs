@@ -5,7 +5,9 @@ namespace Runner.Sandbox.Data;
 
 /// <summary>
 /// Builds the fake partner and its customers from a seed. The same seed and start day give the same data;
-/// dates are relative to the start day so "inactive for 90 days" always finds someone.
+/// dates are relative to the start day so "inactive for 90 days" always finds someone. By position in each ten
+/// customers: 1st and 7th use exactly the licences they bought, 4th's GDAP ends within 30 days, 6th has no Azure,
+/// 8th has no GDAP, 9th's GDAP has expired, 10th has a suspended subscription (see docs/sandbox.md).
 /// </summary>
 internal static class SandboxSeeder
 {
@@ -56,7 +58,7 @@ internal static class SandboxSeeder
             LastSignInDateTime = today.AddDays(-1),
         };
 
-        return new SandboxDirectory(partner, customers, application, admin, BuildRelationships(seed, customers, today));
+        return new SandboxDirectory(partner, customers, application, admin, BuildRelationships(seed, customers, today), seed);
     }
 
     /// <summary>
@@ -80,7 +82,7 @@ internal static class SandboxSeeder
                 continue;
             }
 
-            var random = new Random(seed * 7919 + customer.Index);
+            var random = new Random(DeterministicGuid.RandomSeed(seed, $"gdap:{customer.Index}"));
             var created = today.AddDays(-random.Next(200, 700));
             var (status, end) = slot switch
             {
@@ -105,7 +107,7 @@ internal static class SandboxSeeder
 
     private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
     {
-        var random = new Random(seed * 31 + 1);
+        var random = new Random(DeterministicGuid.RandomSeed(seed, "partner-content"));
         var users = new List<SandboxUser>();
         for (var i = 0; i < 6; i++)
         {
@@ -125,9 +127,9 @@ internal static class SandboxSeeder
 
     private static TenantContent BuildCustomerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
     {
-        var random = new Random(seed * 104729 + tenant.Index);
-        var subscriptions = BuildPartnerSubscriptions(random, seed, tenant, today);
-        var skuPool = subscriptions.Select(s => s.Product.SkuId).Distinct().ToArray();
+        var random = new Random(DeterministicGuid.RandomSeed(seed, $"customer-content:{tenant.Index}"));
+        var products = Products.Catalog.OrderBy(_ => random.Next()).Take(1 + random.Next(0, 4)).ToList();
+        var skuPool = products.Select(p => p.SkuId).ToArray();
         var userCount = 8 + random.Next(0, 21);
         var users = new List<SandboxUser>(userCount);
         for (var i = 0; i < userCount; i++)
@@ -140,8 +142,8 @@ internal static class SandboxSeeder
         {
             Users = users,
             VerifiedDomains = [tenant.Domain, custom],
-            AzureSubscriptions = BuildAzureSubscriptions(random, seed, tenant),
-            PartnerSubscriptions = subscriptions,
+            AzureSubscriptions = AzureSeeder.Build(random, seed, tenant, today),
+            PartnerSubscriptions = BuildPartnerSubscriptions(random, seed, tenant, today, products, users),
             CreatedDateTime = today.AddDays(-random.Next(400, 3000)),
             CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
         };
@@ -182,83 +184,31 @@ internal static class SandboxSeeder
         };
     }
 
-    private static List<PartnerSubscription> BuildPartnerSubscriptions(Random random, int seed, SandboxTenant tenant, DateTimeOffset today)
+    /// <summary>
+    /// One Partner Center subscription per product. The quantity bought covers the licences assigned in the
+    /// directory; customers at positions 0 and 6 of each ten use exactly what they bought, the others have a few
+    /// unused licences, so a "bought versus assigned" job finds both. The 10th's first subscription is suspended.
+    /// </summary>
+    private static List<PartnerSubscription> BuildPartnerSubscriptions(
+        Random random, int seed, SandboxTenant tenant, DateTimeOffset today, List<Product> products, List<SandboxUser> users)
     {
-        var count = 1 + random.Next(0, 4);
-        var picked = Products.Catalog.OrderBy(_ => random.Next()).Take(count).ToList();
-        var list = new List<PartnerSubscription>(count);
-        for (var i = 0; i < picked.Count; i++)
+        var exactFit = tenant.Index % 10 is 0 or 6;
+        var list = new List<PartnerSubscription>(products.Count);
+        for (var i = 0; i < products.Count; i++)
         {
+            var assigned = users.Count(u => u.AssignedSkuIds.Contains(products[i].SkuId));
+            var unused = exactFit ? 0 : random.Next(1, 10);
             var created = today.AddDays(-random.Next(30, 900));
             list.Add(new PartnerSubscription
             {
                 Id = DeterministicGuid.Create(seed, $"{tenant.Id}:pcsub:{i}"),
-                Product = picked[i],
-                Quantity = random.Next(5, 40),
-                Status = random.Next(12) == 0 ? "suspended" : "active",
+                Product = products[i],
+                Quantity = Math.Max(1, assigned + unused),
+                Status = tenant.Index % 10 == 9 && i == 0 ? "suspended" : "active",
                 AutoRenewEnabled = random.Next(5) != 0,
                 BillingCycle = random.Next(3) == 0 ? "annual" : "monthly",
                 CreationDate = created,
                 CommitmentEndDate = created.AddYears(1 + (int)((today - created).TotalDays / 365)),
-            });
-        }
-
-        return list;
-    }
-
-    private static List<AzureSubscription> BuildAzureSubscriptions(Random random, int seed, SandboxTenant tenant)
-    {
-        // Every tenth customer has no Azure at all; the others have one to three subscriptions.
-        var count = tenant.Index % 10 == 5 ? 0 : 1 + random.Next(0, 3);
-        var list = new List<AzureSubscription>(count);
-        string[] environments = ["prod", "dev", "test", "shared"];
-        for (var s = 0; s < count; s++)
-        {
-            var groups = new List<ResourceGroup>();
-            var groupCount = 1 + random.Next(0, 4);
-            for (var g = 0; g < groupCount; g++)
-            {
-                var location = SandboxNames.Locations[random.Next(SandboxNames.Locations.Length)];
-                var env = environments[random.Next(environments.Length)];
-                var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-                // About a third of resource groups lack the owner or cost-centre tag a policy would require.
-                if (random.Next(3) != 0)
-                {
-                    tags["owner"] = $"{SandboxNames.GivenNames[random.Next(SandboxNames.GivenNames.Length)].ToLowerInvariant()}@{tenant.Domain}";
-                }
-
-                if (random.Next(3) != 0)
-                {
-                    tags["costCenter"] = $"CC-{random.Next(1000, 9999)}";
-                }
-
-                tags["environment"] = env;
-                var resources = new List<AzureResource>();
-                var resourceCount = 1 + random.Next(0, 5);
-                for (var r = 0; r < resourceCount; r++)
-                {
-                    var (type, kind, prefix) = random.Next(5) switch
-                    {
-                        0 => ("Microsoft.Storage/storageAccounts", "StorageV2", "st"),
-                        1 => ("Microsoft.Compute/virtualMachines", "", "vm"),
-                        2 => ("Microsoft.Network/virtualNetworks", "", "vnet"),
-                        3 => ("Microsoft.Web/sites", "app", "app"),
-                        _ => ("Microsoft.KeyVault/vaults", "", "kv"),
-                    };
-                    resources.Add(new AzureResource($"{prefix}{env}{random.Next(100, 999)}", type, location,
-                        random.Next(2) == 0 ? new Dictionary<string, string>(tags) : [], kind));
-                }
-
-                groups.Add(new ResourceGroup { Name = $"rg-{env}-{g + 1}", Location = location, Tags = tags, Resources = resources });
-            }
-
-            list.Add(new AzureSubscription
-            {
-                SubscriptionId = DeterministicGuid.Create(seed, $"{tenant.Id}:azsub:{s}").ToString(),
-                TenantId = tenant.Id,
-                DisplayName = s == 0 ? "Azure plan" : $"Azure plan {s + 1}",
-                State = "Enabled",
-                ResourceGroups = groups,
             });
         }
 

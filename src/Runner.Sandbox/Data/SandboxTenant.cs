@@ -88,6 +88,9 @@ internal sealed class AzureSubscription
     public required string State { get; init; }
 
     public required List<ResourceGroup> ResourceGroups { get; init; }
+
+    /// <summary>Tags on the subscription itself (the Tags API at subscription scope).</summary>
+    public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class ResourceGroup
@@ -101,7 +104,13 @@ internal sealed class ResourceGroup
     public required List<AzureResource> Resources { get; init; }
 }
 
-internal sealed record AzureResource(string Name, string Type, string Location, Dictionary<string, string> Tags, string Kind);
+/// <summary>An Azure resource; <see cref="Type"/> is the full type, for example Microsoft.Storage/storageAccounts.</summary>
+internal sealed record AzureResource(string Name, string Type, string Location, Dictionary<string, string> Tags, string Kind, DateTimeOffset CreatedTime)
+{
+    public string Namespace => Type[..Type.IndexOf('/', StringComparison.Ordinal)];
+
+    public string ResourceType => Type[(Type.IndexOf('/', StringComparison.Ordinal) + 1)..];
+}
 
 internal sealed class PartnerSubscription
 {

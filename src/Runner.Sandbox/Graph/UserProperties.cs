@@ -4,28 +4,59 @@ using Runner.Sandbox.Data;
 
 namespace Runner.Sandbox.Graph;
 
-/// <summary>The properties of microsoft.graph.user the sandbox knows, for output, $select and $filter.</summary>
+/// <summary>The properties of microsoft.graph.user the sandbox knows, for output, $select, $filter and $orderby.</summary>
 internal static class UserProperties
 {
+    public const string Entity = "microsoft.graph.user";
+
     /// <summary>What Graph v1.0 returns for a user when no $select is given.</summary>
     public static readonly string[] Default =
         ["businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"];
 
-    public static readonly IReadOnlyDictionary<string, Func<SandboxUser, object?>> Filterable =
-        new Dictionary<string, Func<SandboxUser, object?>>(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Properties Graph only returns to a caller with AuditLog.Read.All.</summary>
+    public static readonly string[] NeedAuditLog = ["signInActivity"];
+
+    public static readonly IReadOnlyDictionary<string, FilterProperty<SandboxUser>> Filterable =
+        new Dictionary<string, FilterProperty<SandboxUser>>(StringComparer.OrdinalIgnoreCase)
         {
-            ["id"] = u => u.Id,
-            ["accountEnabled"] = u => u.AccountEnabled,
-            ["userPrincipalName"] = u => u.UserPrincipalName,
-            ["displayName"] = u => u.DisplayName,
-            ["givenName"] = u => u.GivenName,
-            ["surname"] = u => u.Surname,
-            ["mail"] = u => u.UserPrincipalName,
-            ["jobTitle"] = u => u.JobTitle,
-            ["userType"] = u => u.UserType,
-            ["createdDateTime"] = u => u.CreatedDateTime,
-            ["signInActivity/lastSignInDateTime"] = u => u.LastSignInDateTime,
+            ["id"] = new(EdmType.String, u => u.Id.ToString()),
+            ["accountEnabled"] = new(EdmType.Boolean, u => u.AccountEnabled),
+            ["userPrincipalName"] = new(EdmType.String, u => u.UserPrincipalName),
+            ["displayName"] = new(EdmType.String, u => u.DisplayName),
+            ["givenName"] = new(EdmType.String, u => u.GivenName),
+            ["surname"] = new(EdmType.String, u => u.Surname),
+            ["mail"] = new(EdmType.String, u => u.UserPrincipalName),
+            ["jobTitle"] = new(EdmType.String, u => u.JobTitle),
+            ["officeLocation"] = new(EdmType.String, u => u.OfficeLocation),
+            ["userType"] = new(EdmType.String, u => u.UserType),
+            ["createdDateTime"] = new(EdmType.DateTimeOffset, u => u.CreatedDateTime),
+            ["signInActivity/lastSignInDateTime"] = new(EdmType.DateTimeOffset, u => u.LastSignInDateTime),
+            ["assignedLicenses/skuId"] = new(EdmType.Guid, u => u.AssignedSkuIds.Cast<object>().ToList(), IsCollection: true),
         };
+
+    /// <summary>
+    /// Which operators each property allows in a plain query, and which only in an advanced query
+    /// (ConsistencyLevel: eventual and $count=true), from the user resource's documentation.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string[] Basic, string[] Advanced)> FilterOperators =
+        new Dictionary<string, (string[], string[])>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["id"] = (["eq", "in"], ["ne"]),
+            ["accountEnabled"] = (["eq", "in"], ["ne"]),
+            ["userPrincipalName"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["displayName"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["givenName"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["surname"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["mail"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["jobTitle"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["officeLocation"] = ([], ["eq", "ne", "ge", "le", "in", "startswith", "endswith"]),
+            ["userType"] = (["eq", "in"], ["ne"]),
+            ["createdDateTime"] = (["eq", "ge", "le", "in"], ["ne"]),
+            ["signInActivity/lastSignInDateTime"] = (["eq", "ge", "le"], ["ne"]),
+            ["assignedLicenses/skuId"] = (["any"], []),
+        };
+
+    public static readonly string[] Sortable = ["displayName", "userPrincipalName"];
 
     private static readonly Dictionary<string, Func<SandboxUser, JsonNode?>> Output =
         new(StringComparer.OrdinalIgnoreCase)
@@ -44,24 +75,28 @@ internal static class UserProperties
             ["accountEnabled"] = u => u.AccountEnabled,
             ["userType"] = u => u.UserType,
             ["createdDateTime"] = u => Date(u.CreatedDateTime),
+            ["usageLocation"] = _ => "GB",
             ["assignedLicenses"] = u => new JsonArray(u.AssignedSkuIds.Select(s => (JsonNode)new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = s.ToString() }).ToArray()),
             ["signInActivity"] = u => new JsonObject
             {
                 ["lastSignInDateTime"] = u.LastSignInDateTime is { } d ? Date(d) : null,
-                ["lastSignInRequestId"] = u.LastSignInDateTime is null ? null : Guid.NewGuid().ToString(),
+                ["lastSignInRequestId"] = u.LastSignInDateTime is null ? null : DeterministicGuid.Create(0, $"signin:{u.Id}").ToString(),
                 ["lastNonInteractiveSignInDateTime"] = u.LastSignInDateTime is { } n ? Date(n) : null,
+                ["lastNonInteractiveSignInRequestId"] = u.LastSignInDateTime is null ? null : DeterministicGuid.Create(0, $"signin-ni:{u.Id}").ToString(),
+                ["lastSuccessfulSignInDateTime"] = u.LastSignInDateTime is { } s ? Date(s) : null,
+                ["lastSuccessfulSignInRequestId"] = u.LastSignInDateTime is null ? null : DeterministicGuid.Create(0, $"signin:{u.Id}").ToString(),
             },
         };
 
-    public static bool IsKnown(string name) => Output.ContainsKey(name);
+    /// <summary>The property's name as Graph spells it, or null when the sandbox does not know it.</summary>
+    public static string? Canonical(string name) => Output.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
 
     public static JsonObject Project(SandboxUser user, IEnumerable<string> select)
     {
         var json = new JsonObject();
         foreach (var name in select)
         {
-            var key = Output.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-            json[key] = Output[key](user);
+            json[name] = Output[name](user);
         }
 
         return json;

@@ -3,147 +3,109 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Runner.Sandbox.Identity;
 
 namespace Runner.Sandbox.Hosting;
 
 /// <summary>
-/// /_sandbox: read counters, inject faults, advance the clock, revoke sessions. The sandbox listens on loopback
-/// only, so this is reachable from the machine alone, and it refuses requests that did not arrive on loopback.
+/// /_sandbox: read counters, inject faults, advance the clock, revoke sessions, and hand out a refresh token as if
+/// consent had happened. The sandbox listens on loopback only, and these endpoints also refuse any request that did
+/// not arrive on loopback.
 /// </summary>
 internal sealed class AdminEndpoints(SandboxContext context)
 {
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/_sandbox/counters", (RequestDelegate)(http => Guard(http, () => Counters(http))));
+        routes.MapGet("/_sandbox/counters", (RequestDelegate)(http => Guard(http, () => http.WriteJson(Counters()))));
         routes.MapPost("/_sandbox/counters/reset", (RequestDelegate)(http => Guard(http, () =>
         {
             context.Counters.Reset();
             return Ok(http);
         })));
-        routes.MapGet("/_sandbox/faults", (RequestDelegate)(http => Guard(http, () => http.WriteJson(FaultsJson()))));
+        routes.MapGet("/_sandbox/faults", (RequestDelegate)(http => Guard(http, () => http.WriteJson(AdminFaults.ToJson(context.Faults)))));
         routes.MapPost("/_sandbox/faults", (RequestDelegate)(http => Guard(http, () => SetFaults(http))));
+        routes.MapDelete("/_sandbox/faults", (RequestDelegate)(http => Guard(http, () =>
+        {
+            context.Faults.Clear();
+            return http.WriteJson(AdminFaults.ToJson(context.Faults));
+        })));
         routes.MapPost("/_sandbox/clock/advance", (RequestDelegate)(http => Guard(http, () => Advance(http))));
         routes.MapGet("/_sandbox/clock", (RequestDelegate)(http => Guard(http, () => http.WriteJson(Clock()))));
         routes.MapPost("/_sandbox/users/{id}/revoke", (RequestDelegate)(http => Guard(http, () => Revoke(http))));
+        routes.MapPost("/_sandbox/consent", (RequestDelegate)(http => Guard(http, () => Consent(http))));
         routes.MapGet("/_sandbox/info", (RequestDelegate)(http => Guard(http, () => http.WriteJson(Info()))));
     }
 
-    private static Task Guard(HttpContext http, Func<Task> action)
+    private static async Task Guard(HttpContext http, Func<Task> action)
     {
         var remote = http.Connection.RemoteIpAddress;
         if (remote is not null && !System.Net.IPAddress.IsLoopback(remote))
         {
-            http.Response.StatusCode = 403;
-            return Task.CompletedTask;
+            await http.WriteJson(new JsonObject { ["error"] = "The sandbox admin endpoints answer loopback callers only." }, 403);
+            return;
         }
 
-        return action();
-    }
-
-    private Task Counters(HttpContext http)
-    {
-        var json = new JsonObject();
-        foreach (var (key, value) in context.Counters.Snapshot())
+        try
         {
-            json[key] = value;
+            await action();
         }
-
-        return http.WriteJson(json);
-    }
-
-    /// <summary>Body: { "latencyMs": {"graph": 20}, "throttleRate": {"partnerCenter": 0.5}, "retryAfterSeconds": {..},
-    /// "errorRate": {..}, "failingTenants": ["contoso.onmicrosoft.com"], "slowTenantsMs": {"fabrikam.onmicrosoft.com": 5000},
-    /// "tokenOutage": false, "clear": true }.</summary>
-    private async Task SetFaults(HttpContext http)
-    {
-        var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject ?? [];
-        var faults = context.Faults;
-        if (body["clear"]?.GetValue<bool>() == true)
+        catch (FormatException e)
         {
-            faults.Clear();
-        }
-
-        Apply(body["latencyMs"], (f, v) => f.Latency = TimeSpan.FromMilliseconds(v));
-        Apply(body["throttleRate"], (f, v) => f.ThrottleRate = v);
-        Apply(body["retryAfterSeconds"], (f, v) => f.RetryAfterSeconds = (int)v);
-        Apply(body["errorRate"], (f, v) => f.ErrorRate = v);
-        if (body["failingTenants"] is JsonArray tenants)
-        {
-            faults.FailingTenants.Clear();
-            foreach (var t in tenants)
-            {
-                faults.FailingTenants[(string)t!] = true;
-            }
-        }
-
-        if (body["slowTenantsMs"] is JsonObject slow)
-        {
-            faults.SlowTenants.Clear();
-            foreach (var (tenant, ms) in slow)
-            {
-                faults.SlowTenants[tenant] = TimeSpan.FromMilliseconds(ms!.GetValue<double>());
-            }
-        }
-
-        if (body["tokenOutage"] is JsonValue outage)
-        {
-            faults.TokenOutage = outage.GetValue<bool>();
-        }
-
-        await http.WriteJson(FaultsJson());
-
-        void Apply(JsonNode? node, Action<ApiFaults, double> set)
-        {
-            if (node is not JsonObject perApi)
-            {
-                return;
-            }
-
-            foreach (var (api, value) in perApi)
-            {
-                var targets = api == "*" ? SandboxFaults.ApiNames : [api];
-                foreach (var target in targets)
-                {
-                    set(faults.For(target), value!.GetValue<double>());
-                }
-            }
+            await http.WriteJson(new JsonObject { ["error"] = e.Message }, 400);
         }
     }
 
-    private JsonObject FaultsJson()
+    private JsonObject Counters()
     {
-        var apis = new JsonObject();
-        foreach (var name in SandboxFaults.ApiNames)
+        var counters = context.Counters;
+        var tenants = new JsonObject();
+        foreach (var (tenant, apis) in counters.Tenants)
         {
-            if (context.Faults.TryGet(name, out var f))
+            var name = context.Directory.FindTenant(tenant)?.Domain;
+            var perApi = new JsonObject(apis.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+            if (name is not null)
             {
-                apis[name] = new JsonObject
-                {
-                    ["latencyMs"] = f.Latency.TotalMilliseconds,
-                    ["throttleRate"] = f.ThrottleRate,
-                    ["retryAfterSeconds"] = f.RetryAfterSeconds,
-                    ["errorRate"] = f.ErrorRate,
-                };
+                perApi["domain"] = name;
             }
+
+            tenants[tenant] = perApi;
         }
 
         return new JsonObject
         {
-            ["apis"] = apis,
-            ["failingTenants"] = new JsonArray(context.Faults.FailingTenants.Keys.Select(k => (JsonNode)k).ToArray()),
-            ["slowTenantsMs"] = new JsonObject(context.Faults.SlowTenants.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value.TotalMilliseconds))),
-            ["tokenOutage"] = context.Faults.TokenOutage,
+            ["apis"] = new JsonObject(counters.Apis.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["tenants"] = tenants,
+            ["endpoints"] = new JsonObject(counters.Endpoints.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         };
     }
 
-    /// <summary>Body: { "days": 91 } or { "hours": 2 } or { "seconds": 30 }.</summary>
+    private async Task SetFaults(HttpContext http)
+    {
+        AdminFaults.Apply(await AdminFaults.ReadBody(http.Request.Body, http.RequestAborted), context.Faults);
+        await http.WriteJson(AdminFaults.ToJson(context.Faults));
+    }
+
+    /// <summary>Body: { "days": 91 } or { "hours": 2 } or { "seconds": 30 }, or several of them added up.</summary>
     private async Task Advance(HttpContext http)
     {
-        var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject ?? [];
-        var span = TimeSpan.FromDays(body["days"]?.GetValue<double>() ?? 0)
-                   + TimeSpan.FromHours(body["hours"]?.GetValue<double>() ?? 0)
-                   + TimeSpan.FromSeconds(body["seconds"]?.GetValue<double>() ?? 0);
+        var body = await AdminFaults.ReadBody(http.Request.Body, http.RequestAborted);
+        var span = TimeSpan.Zero;
+        foreach (var (key, value) in body)
+        {
+            if (value is not JsonValue v || !v.TryGetValue<double>(out var amount) || Math.Abs(amount) > 36500)
+            {
+                throw new FormatException($"{key} must be a number");
+            }
+
+            span += key switch
+            {
+                "days" => TimeSpan.FromDays(amount),
+                "hours" => TimeSpan.FromHours(amount),
+                "minutes" => TimeSpan.FromMinutes(amount),
+                "seconds" => TimeSpan.FromSeconds(amount),
+                _ => throw new FormatException($"unknown key '{key}'; expected days, hours, minutes or seconds"),
+            };
+        }
+
         context.Clock.Advance(span);
         await http.WriteJson(Clock());
     }
@@ -155,29 +117,66 @@ internal sealed class AdminEndpoints(SandboxContext context)
     };
 
     /// <summary>Revokes every token issued to a user before now, as a password reset does.</summary>
-    private Task Revoke(HttpContext http)
+    private async Task Revoke(HttpContext http)
     {
         var id = (string)http.Request.RouteValues["id"]!;
         var admin = context.Directory.PartnerAdmin;
         if (!string.Equals(id, admin.Id.ToString(), StringComparison.OrdinalIgnoreCase) && !string.Equals(id, admin.UserPrincipalName, StringComparison.OrdinalIgnoreCase))
         {
-            http.Response.StatusCode = 404;
-            return Task.CompletedTask;
+            await http.WriteJson(new JsonObject { ["error"] = $"Only the partner admin ({admin.UserPrincipalName}) signs in; no user '{id}'." }, 404);
+            return;
         }
 
         context.Identity.TokensValidFrom[admin.Id] = context.Clock.GetUtcNow();
-        return Ok(http);
+        await Ok(http);
     }
 
-    private JsonObject Info() => new()
+    /// <summary>
+    /// A refresh token for the partner admin, as if the admin had just consented (with MFA unless {"mfa": false}),
+    /// so another process (a benchmark, a second runner) can seed its secret store without a browser.
+    /// </summary>
+    private async Task Consent(HttpContext http)
     {
-        ["baseUrl"] = context.BaseUri.AbsoluteUri,
-        ["partnerTenantId"] = context.Directory.Partner.Id.ToString(),
-        ["partnerDomain"] = context.Directory.Partner.Domain,
-        ["clientId"] = context.Directory.Application.ClientId.ToString(),
-        ["adminUser"] = context.Directory.PartnerAdmin.UserPrincipalName,
-        ["customers"] = context.Directory.Customers.Count,
-    };
+        var body = await AdminFaults.ReadBody(http.Request.Body, http.RequestAborted);
+        var mfa = body["mfa"] is not JsonValue v || (v.TryGetValue<bool>(out var b) ? b : throw new FormatException("mfa must be true or false"));
+        var directory = context.Directory;
+        var refreshToken = context.Issuer.RefreshToken(directory.PartnerAdmin, directory.Application, mfa);
+        http.Response.Headers.CacheControl = "no-store";
+        await http.WriteJson(new JsonObject
+        {
+            ["refresh_token"] = refreshToken,
+            ["username"] = directory.PartnerAdmin.UserPrincipalName,
+            ["tenant_id"] = directory.Partner.Id.ToString(),
+            ["client_id"] = directory.Application.ClientId.ToString(),
+            ["mfa"] = mfa,
+            ["issued_at"] = context.Clock.GetUtcNow().UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+        });
+    }
+
+    private JsonObject Info()
+    {
+        var url = context.BaseUri.AbsoluteUri;
+        return new JsonObject
+        {
+            ["baseUrl"] = url,
+            ["caFile"] = context.CaCertificatePath,
+            ["endpoints"] = new JsonObject
+            {
+                ["login"] = url,
+                ["partnerCenter"] = $"{url}v1/",
+                ["resourceManager"] = url,
+                ["graph"] = $"{url}v1.0/",
+                ["keyVault"] = url,
+                ["admin"] = $"{url}_sandbox/",
+            },
+            ["partnerTenantId"] = context.Directory.Partner.Id.ToString(),
+            ["partnerDomain"] = context.Directory.Partner.Domain,
+            ["clientId"] = context.Directory.Application.ClientId.ToString(),
+            ["adminUser"] = context.Directory.PartnerAdmin.UserPrincipalName,
+            ["customers"] = context.Directory.Customers.Count,
+            ["seed"] = context.Options.Seed,
+        };
+    }
 
     private static Task Ok(HttpContext http) => http.WriteJson(new JsonObject { ["ok"] = true });
 }

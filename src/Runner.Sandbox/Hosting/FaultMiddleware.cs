@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Runner.Sandbox.Data;
 using Runner.Sandbox.Identity;
 
@@ -19,7 +20,8 @@ internal sealed class FaultMiddleware(SandboxContext context)
         }
 
         var tenant = ApiClassifier.Tenant(http, api);
-        context.Counters.Increment(api, tenant);
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        context.Counters.Increment(api, tenant, route is null ? null : $"{http.Request.Method} {(route.StartsWith('/') ? route : "/" + route)}");
         var faults = context.Faults;
         var configured = faults.TryGet(api, out var apiFaults);
         if (configured && apiFaults.Latency > TimeSpan.Zero)

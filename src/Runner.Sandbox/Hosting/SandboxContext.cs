@@ -19,6 +19,7 @@ internal sealed class SandboxContext
         Identity = new IdentityState { RecordIssuedTokens = options.RecordIssuedTokens };
         Issuer = new TokenIssuer(keys, clock, Identity, () => BaseUri);
         Validator = new BearerValidator(this);
+        Counters = new RequestCounters(t => directory.FindTenant(t)?.Id.ToString());
     }
 
     public SandboxOptions Options { get; }
@@ -37,7 +38,10 @@ internal sealed class SandboxContext
 
     public BearerValidator Validator { get; }
 
-    public RequestCounters Counters { get; } = new();
+    public RequestCounters Counters { get; }
+
+    /// <summary>The PEM file with the CA, once the host has written it.</summary>
+    public string? CaCertificatePath { get; set; }
 
     public SandboxFaults Faults { get; } = new();
 

@@ -16,6 +16,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
 {
     private const int DefaultPageSize = 200;
     private const int MaxPageSize = 500;
+    private const int MaxQuantity = 300;
 
     public void Map(IEndpointRouteBuilder routes)
     {
@@ -26,6 +27,10 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         routes.MapMethods("/v1/customers/{customerId}/subscriptions/{subscriptionId}", ["PATCH"], (RequestDelegate)PatchSubscription);
     }
 
+    /// <summary>
+    /// GET /v1/customers?size=N: one page, and links.next (uri plus an MS-ContinuationToken header) while more remain.
+    /// An optional filter (URL-encoded JSON: Field Domain or CompanyName, Operator starts_with) narrows the list.
+    /// </summary>
     private async Task ListCustomers(HttpContext http)
     {
         if (await Authorize(http) is null)
@@ -33,30 +38,45 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             return;
         }
 
-        var size = int.TryParse(http.Query("size"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, MaxPageSize) : DefaultPageSize;
+        var size = DefaultPageSize;
+        if (http.Query("size") is { } sizeText && (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 0))
+        {
+            await Error(http, 400, "800002", $"Invalid request input: size '{sizeText}' is not a non-negative integer.");
+            return;
+        }
+
+        size = size == 0 ? DefaultPageSize : Math.Min(size, MaxPageSize);
         var offset = 0;
         var continuation = http.Request.Headers["MS-ContinuationToken"].ToString();
         if (continuation.Length > 0 && !TryReadContinuation(continuation, out offset))
         {
-            await Error(http, 400, "2001", "The continuation token is invalid.");
+            await Error(http, 400, "800002", "Invalid request input: the continuation token is not valid.");
             return;
         }
 
-        var customers = context.Directory.Customers;
-        var page = customers.Skip(offset).Take(size).ToList();
-        var links = new JsonObject { ["self"] = Link($"/customers?size={size}") };
-        if (offset + page.Count < customers.Count)
+        if (continuation.Length == 0 && string.Equals(http.Query("seekOperation"), "Next", StringComparison.OrdinalIgnoreCase))
         {
-            links["next"] = Link($"/customers?size={size}&seekOperation=Next", ("MS-ContinuationToken", WriteContinuation(offset + page.Count)));
+            await Error(http, 400, "800002", "Invalid request input: seekOperation=Next needs the MS-ContinuationToken header from links.next.");
+            return;
         }
 
-        await http.WriteJson(new JsonObject
+        if (!CustomerFilter.TryParse(http.Query("filter"), out var filter, out var filterError))
         {
-            ["totalCount"] = page.Count,
-            ["items"] = new JsonArray(page.Select(c => (JsonNode)Customer(c)).ToArray()),
-            ["links"] = links,
-            ["attributes"] = new JsonObject { ["objectType"] = "Collection" },
-        });
+            await Error(http, 400, "800002", $"Invalid request input: {filterError}");
+            return;
+        }
+
+        var customers = filter is null ? context.Directory.Customers : context.Directory.Customers.Where(filter).ToList();
+        var page = customers.Skip(offset).Take(size).Select(c => (JsonNode)PartnerCenterJson.Customer(c, byId: false)).ToArray();
+        var query = http.Request.QueryString.HasValue ? http.Request.QueryString.Value : $"?size={size}";
+        var links = new JsonObject { ["self"] = PartnerCenterJson.Link($"/customers{query}") };
+        if (offset + page.Length < customers.Count)
+        {
+            var next = $"/customers?size={size}" + (http.Query("filter") is { } f ? $"&filter={Uri.EscapeDataString(f)}" : "") + "&seekOperation=Next";
+            links["next"] = PartnerCenterJson.Link(next, ("MS-ContinuationToken", WriteContinuation(offset + page.Length)));
+        }
+
+        await http.WriteJson(PartnerCenterJson.Collection(page, links));
     }
 
     private async Task GetCustomer(HttpContext http)
@@ -66,7 +86,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             return;
         }
 
-        await http.WriteJson(Customer(customer));
+        await http.WriteJson(PartnerCenterJson.Customer(customer, byId: true));
     }
 
     private async Task ListSubscriptions(HttpContext http)
@@ -79,16 +99,11 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         JsonNode[] items;
         lock (customer.Content.Sync)
         {
-            items = customer.Content.PartnerSubscriptions.Select(sub => (JsonNode)Subscription(customer, sub)).ToArray();
+            items = customer.Content.PartnerSubscriptions.Select(sub => (JsonNode)PartnerCenterJson.Subscription(customer, sub)).ToArray();
         }
 
-        await http.WriteJson(new JsonObject
-        {
-            ["totalCount"] = items.Length,
-            ["items"] = new JsonArray(items),
-            ["links"] = new JsonObject { ["self"] = Link($"/customers/{customer.Id}/subscriptions") },
-            ["attributes"] = new JsonObject { ["objectType"] = "Collection" },
-        });
+        var links = new JsonObject { ["self"] = PartnerCenterJson.Link($"/customers/{customer.Id}/subscriptions") };
+        await http.WriteJson(PartnerCenterJson.Collection(items, links));
     }
 
     private async Task GetSubscription(HttpContext http)
@@ -101,13 +116,17 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         JsonObject body;
         lock (customer.Content.Sync)
         {
-            body = Subscription(customer, sub);
+            body = PartnerCenterJson.Subscription(customer, sub);
         }
 
         await http.WriteJson(body);
     }
 
-    /// <summary>Changes a subscription's quantity. Requires If-Match with the current etag, as optimistic concurrency.</summary>
+    /// <summary>
+    /// Changes a subscription's quantity. The body is the whole subscription, as read, with the new quantity
+    /// (Partner Center reads property names case-insensitively). The etag read with it, sent as If-Match or in
+    /// attributes.etag, guards the change: a stale one gets 412 and changes nothing.
+    /// </summary>
     private async Task PatchSubscription(HttpContext http)
     {
         if (await Authorize(http) is null || await FindCustomer(http) is not { } customer || await FindSubscription(http, customer) is not { } sub)
@@ -118,42 +137,57 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         JsonObject? patch;
         try
         {
-            patch = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject;
+            patch = await JsonNode.ParseAsync(http.Request.Body, new JsonNodeOptions { PropertyNameCaseInsensitive = true }, cancellationToken: http.RequestAborted) as JsonObject;
         }
         catch (JsonException)
         {
             patch = null;
         }
 
-        if (patch is null || patch["quantity"] is not JsonValue quantityNode || !quantityNode.TryGetValue<int>(out var quantity) || quantity < 1)
+        if (patch is null || patch["quantity"] is not JsonValue quantityNode || !quantityNode.TryGetValue<int>(out var quantity))
         {
-            await Error(http, 400, "2001", "The request body must be a subscription with a positive integer quantity.");
+            await Error(http, 400, "800002", "Invalid request input: the body must be the subscription with an integer quantity.");
             return;
         }
 
-        var etag = patch["attributes"]?["etag"]?.GetValue<string>() ?? http.Request.Headers.IfMatch.ToString().Trim('"');
-        JsonObject body;
+        if (quantity is < 1 or > MaxQuantity)
+        {
+            await Error(http, 400, "2002", $"Subscription quantity is not within minimum and maximum allowed quantity (1 to {MaxQuantity}).");
+            return;
+        }
+
+        var etag = http.Request.Headers.IfMatch.ToString().Trim().Trim('"');
+        if (etag.Length == 0 && patch["attributes"] is JsonObject attributes)
+        {
+            etag = attributes["etag"]?.GetValue<string>() ?? "";
+        }
+
+        var outcome = 0;
+        JsonObject? body = null;
         lock (customer.Content.Sync)
         {
-            if (etag.Length == 0 || etag != sub.Etag)
+            if (sub.Status != "active")
             {
-                body = new JsonObject();
+                outcome = 1;
+            }
+            else if (etag.Length == 0 || etag != sub.Etag)
+            {
+                outcome = 2;
             }
             else
             {
                 sub.Quantity = quantity;
                 sub.Version++;
-                body = Subscription(customer, sub);
+                body = PartnerCenterJson.Subscription(customer, sub);
             }
         }
 
-        if (body.Count == 0)
+        await (outcome switch
         {
-            await Error(http, 412, "2003", "The etag supplied does not match the current version of the subscription. Get the subscription again and retry.");
-            return;
-        }
-
-        await http.WriteJson(body);
+            1 => Error(http, 400, "2001", $"Subscription quantity cannot be increased or decreased while the subscription is {sub.Status}."),
+            2 => Error(http, 412, "2055", "Etag is no longer valid: the subscription changed since it was read. Get it again and retry."),
+            _ => http.WriteJson(body!),
+        });
     }
 
     /// <summary>Partner Center accepts only App+User tokens for the partner tenant, and only with MFA.</summary>
@@ -163,20 +197,20 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         var check = context.Validator.Validate(http, KnownResources.PartnerCenter);
         if (!check.Succeeded)
         {
-            await Error(http, 401, "900401", check.Message);
+            await Error(http, 401, check.Message == "Access token is empty." ? "800001" : "400", check.Message);
             return null;
         }
 
         var caller = check.Caller!;
         if (caller.Tenant.Id != context.Directory.Partner.Id)
         {
-            await Error(http, 401, "900402", $"The token was issued for tenant '{caller.Tenant.Id}', not for the partner tenant.");
+            await Error(http, 401, "400", $"Access denied: the token was issued for tenant '{caller.Tenant.Id}', not for the partner tenant.");
             return null;
         }
 
         if (!caller.IsApp && !caller.Mfa)
         {
-            await Error(http, 401, "900419", "Partner Center requires multi-factor authentication for App+User calls. Acquire a token with MFA.");
+            await Error(http, 401, "900421", "Multi-factor authentication is required for App+User calls to Partner Center. Acquire a token with MFA.");
             return null;
         }
 
@@ -189,7 +223,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         var customer = Guid.TryParse(id, out var guid) ? context.Directory.FindTenant(guid) : null;
         if (customer is null || customer.IsPartner)
         {
-            await Error(http, 404, "600001", $"Customer '{id}' was not found.");
+            await Error(http, 404, "1000", $"Not found: customer '{id}' does not exist or has no relationship with this partner.");
             return null;
         }
 
@@ -202,64 +236,11 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         var sub = Guid.TryParse(id, out var guid) ? customer.Content.PartnerSubscriptions.FirstOrDefault(s => s.Id == guid) : null;
         if (sub is null)
         {
-            await Error(http, 404, "800002", $"Subscription '{id}' was not found for customer '{customer.Id}'.");
+            await Error(http, 404, "20003", $"Subscription with id {id} not found.");
         }
 
         return sub;
     }
-
-    private static JsonObject Customer(SandboxTenant customer) => new()
-    {
-        ["id"] = customer.Id.ToString(),
-        ["commerceId"] = DeterministicGuid.Create(0, $"commerce:{customer.Id}").ToString(),
-        ["companyProfile"] = new JsonObject
-        {
-            ["tenantId"] = customer.Id.ToString(),
-            ["domain"] = customer.Domain,
-            ["companyName"] = customer.DisplayName,
-            ["links"] = new JsonObject { ["self"] = Link($"/customers/{customer.Id}/profiles/company") },
-            ["attributes"] = new JsonObject { ["objectType"] = "CustomerCompanyProfile" },
-        },
-        ["relationshipToPartner"] = "reseller",
-        ["allowDelegatedAccess"] = true,
-        ["links"] = new JsonObject { ["self"] = Link($"/customers/{customer.Id}") },
-        ["attributes"] = new JsonObject { ["objectType"] = "Customer" },
-    };
-
-    private static JsonObject Subscription(SandboxTenant customer, PartnerSubscription sub) => new()
-    {
-        ["id"] = sub.Id.ToString(),
-        ["offerId"] = $"{sub.Product.OfferId}:{sub.Product.SkuPartNumber}",
-        ["offerName"] = sub.Product.Name,
-        ["friendlyName"] = sub.Product.Name,
-        ["productType"] = new JsonObject { ["id"] = "OnlineServicesNCE", ["displayName"] = "OnlineServicesNCE" },
-        ["quantity"] = sub.Quantity,
-        ["unitType"] = "Licenses",
-        ["hasPurchasableAddons"] = false,
-        ["creationDate"] = sub.CreationDate.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["effectiveStartDate"] = sub.CreationDate.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["commitmentEndDate"] = sub.CommitmentEndDate.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["status"] = sub.Status,
-        ["autoRenewEnabled"] = sub.AutoRenewEnabled,
-        ["isTrial"] = false,
-        ["billingType"] = "license",
-        ["billingCycle"] = sub.BillingCycle,
-        ["termDuration"] = "P1Y",
-        ["isMicrosoftProduct"] = true,
-        ["attentionNeeded"] = false,
-        ["actionTaken"] = false,
-        ["contractType"] = "subscription",
-        ["links"] = new JsonObject { ["self"] = Link($"/customers/{customer.Id}/subscriptions/{sub.Id}") },
-        ["orderId"] = DeterministicGuid.Create(0, $"order:{sub.Id}").ToString("N"),
-        ["attributes"] = new JsonObject { ["etag"] = sub.Etag, ["objectType"] = "Subscription" },
-    };
-
-    private static JsonObject Link(string uri, params (string Key, string Value)[] headers) => new()
-    {
-        ["uri"] = uri,
-        ["method"] = "GET",
-        ["headers"] = new JsonArray(headers.Select(h => (JsonNode)new JsonObject { ["key"] = h.Key, ["value"] = h.Value }).ToArray()),
-    };
 
     private static string WriteContinuation(int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1,{offset}"));
@@ -278,6 +259,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         }
     }
 
+    /// <summary>Echoes the caller's MS-RequestId and MS-CorrelationId, or makes them up as Partner Center does.</summary>
     private static void EchoHeaders(HttpContext http)
     {
         var requestId = http.Request.Headers["MS-RequestId"].ToString();
@@ -286,13 +268,6 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         http.Response.Headers["MS-CorrelationId"] = correlationId.Length > 0 ? correlationId : Guid.NewGuid().ToString();
     }
 
-    /// <summary>Partner Center's error body: code, description, data and source.</summary>
-    internal static Task Error(HttpContext http, int status, string code, string description) =>
-        http.WriteJson(new JsonObject
-        {
-            ["code"] = code,
-            ["description"] = description,
-            ["data"] = new JsonArray(),
-            ["source"] = "PartnerFD",
-        }, status);
+    private static Task Error(HttpContext http, int status, string code, string description) =>
+        PartnerCenterJson.Error(http, status, code, description);
 }
