@@ -94,8 +94,9 @@ internal sealed class TokenBroker : IAsyncDisposable
                 throw;
             }
 
-            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin)
+            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin || forceRefresh)
             {
+                // A token straight from the service is used even if it is short-lived: asking again would not help.
                 return token;
             }
 
@@ -165,7 +166,7 @@ internal sealed class TokenBroker : IAsyncDisposable
             var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             Track(result);
             _log.LogDebug("Token for {Tenant} ({Scope}) from {Source}", tenant, scope, result.AuthenticationResultMetadata.TokenSource);
-            return new BrokeredToken(result.AccessToken, result.ExpiresOn, result.TenantId ?? tenant);
+            return new BrokeredToken(result.AccessToken, ExpiresOn(result), result.TenantId ?? tenant);
         }
         catch (Exception e) when (e is MsalException or HttpRequestException or OperationCanceledException && !_lifetime.IsCancellationRequested)
         {
@@ -178,6 +179,14 @@ internal sealed class TokenBroker : IAsyncDisposable
             _exchangeLimit.Release();
         }
     }
+
+    /// <summary>
+    /// When the token stops working, on the issuer's clock: the exp claim of a JWT access token. MSAL reckons its
+    /// cache on the machine's clock, which may differ from Runner's (the sandbox's runs ahead in tests); for an
+    /// opaque token the remaining lifetime MSAL reports is carried over to Runner's clock.
+    /// </summary>
+    private DateTimeOffset ExpiresOn(AuthenticationResult result) =>
+        AccessTokenExpiry.Read(result.AccessToken) ?? _time.GetUtcNow() + (result.ExpiresOn - TimeProvider.System.GetUtcNow());
 
     /// <summary>Imports the stored refresh token once, when it is newer than the one in the local cache.</summary>
     private async Task<bool> TryReimportAsync(string scope)
