@@ -83,34 +83,73 @@ internal sealed class LoopbackListener : IDisposable
         return listener;
     }
 
-    /// <summary>Waits for the browser to bring back the answer (a request to / with code or error); other requests get 404.</summary>
+    /// <summary>
+    /// Waits for the browser to bring back the answer (a request to / with code or error); other requests get 404.
+    /// Connections are served side by side, so an idle one (browsers open spare connections) never holds up the answer.
+    /// </summary>
     public async Task<LoopbackRequest> WaitAsync(CancellationToken cancellationToken)
     {
-        var accepts = new List<Task<TcpClient>> { _v4.AcceptTcpClientAsync(cancellationToken).AsTask() };
+        var answer = new TaskCompletionSource<LoopbackRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = new List<Task> { AcceptAsync(_v4, answer, stop.Token) };
         if (_v6 is not null)
         {
-            accepts.Add(_v6.AcceptTcpClientAsync(cancellationToken).AsTask());
+            loops.Add(AcceptAsync(_v6, answer, stop.Token));
         }
 
-        while (true)
+        try
         {
-            var done = await Task.WhenAny(accepts);
-            var index = accepts.IndexOf(done);
-            var client = await done;
-            accepts[index] = (index == 0 ? _v4 : _v6!).AcceptTcpClientAsync(cancellationToken).AsTask();
-            var request = await LoopbackRequest.ReadAsync(client, cancellationToken);
-            if (request is { Path: "/" } && (request.Query.ContainsKey("code") || request.Query.ContainsKey("error")))
+            using (cancellationToken.Register(() => answer.TrySetCanceled(cancellationToken)))
             {
-                return request;
+                return await answer.Task;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(loops);
+        }
+    }
+
+    private static async Task AcceptAsync(TcpListener listener, TaskCompletionSource<LoopbackRequest> answer, CancellationToken cancellationToken)
+    {
+        while (!answer.Task.IsCompleted)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = ServeAsync(client, answer, cancellationToken);
+        }
+    }
+
+    private static async Task ServeAsync(TcpClient client, TaskCompletionSource<LoopbackRequest> answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = await LoopbackRequest.ReadAsync(client, cancellationToken);
+            if (request is { Path: "/" } && (request.Query.ContainsKey("code") || request.Query.ContainsKey("error")) && answer.TrySetResult(request))
+            {
+                return;
             }
 
             if (request is not null)
             {
                 await request.RespondAsync(404, "Not found.", cancellationToken);
             }
-
-            client.Dispose();
         }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A connection that goes wrong is not the answer; keep waiting for the one that is.
+        }
+
+        client.Dispose();
     }
 
     public void Dispose()
