@@ -25,6 +25,8 @@ internal static class CliApp
         root.Subcommands.Add(TenantsCommand.Create(console));
         root.Subcommands.Add(SandboxCommand.Create(console));
         root.Subcommands.Add(SecretCommand.Create(console));
+        root.Subcommands.Add(ConsentCommand.Create(console));
+        root.Subcommands.Add(AuthCommand.Create(console));
         return root;
     }
 

@@ -12,6 +12,7 @@ using Runner.Sandbox.Data;
 using Runner.Sandbox.Graph;
 using Runner.Sandbox.Hosting;
 using Runner.Sandbox.Identity;
+using Runner.Sandbox.KeyVault;
 using Runner.Sandbox.PartnerCenter;
 using Runner.Sandbox.ResourceManager;
 
@@ -64,6 +65,15 @@ public sealed class SandboxHost : IAsyncDisposable
     public string AdminUserPrincipalName => _context.Directory.PartnerAdmin.UserPrincipalName;
 
     public SandboxClock Clock => _context.Clock;
+
+    /// <summary>The Key Vault on this sandbox (secrets data plane at the root): use it as a SecretClient's vault URI.</summary>
+    public Uri VaultUri => BaseUri;
+
+    /// <summary>The sandbox vault's contents, for tests.</summary>
+    internal VaultStore Vault { get; private init; } = null!;
+
+    /// <summary>The partner admin's current second-factor code (the TOTP of <see cref="SandboxCredentials.TotpSecret"/> on the sandbox clock).</summary>
+    public string CurrentMfaCode() => Totp.Code(Totp.DecodeBase32(SandboxCredentials.TotpSecret), Clock.GetUtcNow());
 
     public RequestCounters Counters => _context.Counters;
 
@@ -133,6 +143,9 @@ public sealed class SandboxHost : IAsyncDisposable
         new ResourceManagerApi(context).Map(app);
         new GraphApi(context).Map(app);
         new AdminEndpoints(context).Map(app);
+        new InteractiveEndpoints(context).Map(app);
+        var vault = new VaultStore(options.DataDirectory, keys);
+        new KeyVaultApi(context, vault).Map(app);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -153,7 +166,7 @@ public sealed class SandboxHost : IAsyncDisposable
         }
 
         context.CaCertificatePath = caPath;
-        return new SandboxHost(app, context, caPath, temporary);
+        return new SandboxHost(app, context, caPath, temporary) { Vault = vault };
     }
 
     /// <summary>A refresh token for the partner admin, as if the admin had just consented (with MFA by default).</summary>

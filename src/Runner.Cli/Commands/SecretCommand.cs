@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Runner.Cli.Composition;
 using Runner.Cli.Rendering;
-using Runner.Runtime;
-using Runner.State;
 
 namespace Runner.Cli.Commands;
 
@@ -21,9 +19,7 @@ internal static class SecretCommand
             try
             {
                 var config = context.LoadConfig();
-                var state = new StateDirectory(config.StateDirectory);
-                state.Ensure();
-                var store = SecretStores.Create(config, state, console.Environment, TimeProvider.System, null);
+                var store = context.OpenSecretStore(config);
                 var value = (await console.Input.ReadToEndAsync(cancellation)).TrimEnd('\r', '\n');
                 if (value.Length == 0)
                 {

@@ -58,6 +58,12 @@ internal sealed class CliConsole
     /// <summary>Standard error is a terminal: show live progress.</summary>
     public bool Interactive { get; }
 
+    /// <summary>Opens the sign-in page for `runner consent`; null means the system browser. Tests play the browser.</summary>
+    public Runner.Auth.IBrowserLauncher? Browser { get; init; }
+
+    /// <summary>Runner's clock. Tests run it on the sandbox's clock to reach "90 days later" in a second.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public static CliConsole FromProcess() => new(
         Console.Out,
         Console.Error,

@@ -16,6 +16,7 @@ internal sealed class CliContext : IAsyncDisposable
 {
     private SandboxHost? _sandbox;
     private RunnerSession? _session;
+    private Runner.Http.CloudHttp? _storeHttp;
 
     public CliContext(CliConsole console, string? configPath, bool verbose)
     {
@@ -25,7 +26,7 @@ internal sealed class CliContext : IAsyncDisposable
         Logging = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning)
             .AddProvider(new StderrLoggerProvider(console.Error, verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning, Redactor)));
-        Services = new SessionServices(console.Environment, TimeProvider.System, Logging, Redactor);
+        Services = new SessionServices(console.Environment, console.Time, Logging, Redactor);
     }
 
     public CliConsole Console { get; }
@@ -78,6 +79,22 @@ internal sealed class CliContext : IAsyncDisposable
         return _session;
     }
 
+    /// <summary>The configured secret store without a whole session (for `runner secret set`); Key Vault included.</summary>
+    public Runner.Secrets.ISecretStore OpenSecretStore(RunnerConfig config)
+    {
+        var state = new StateDirectory(config.StateDirectory);
+        state.Ensure();
+        Func<Uri, Runner.Secrets.ISecretStore>? keyVault = null;
+        if (config.Secrets.Store == SecretStoreKind.KeyVault && config.Cloud.Kind != CloudKind.Sandbox)
+        {
+            var connection = CloudConnections.For(config);
+            _storeHttp ??= Runner.Http.CloudHttp.Create(connection.CaFile);
+            keyVault = SecretStores.KeyVault(connection, _storeHttp, Console.Environment);
+        }
+
+        return SecretStores.Create(config, state, Console.Environment, Services.Time, keyVault);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_session is not null)
@@ -90,6 +107,7 @@ internal sealed class CliContext : IAsyncDisposable
             await _sandbox.DisposeAsync();
         }
 
+        _storeHttp?.Dispose();
         Logging.Dispose();
     }
 }

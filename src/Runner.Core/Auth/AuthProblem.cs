@@ -36,6 +36,9 @@ public enum AuthProblem
     /// <summary>The token service did not answer or answered 5xx.</summary>
     ServiceUnavailable,
 
+    /// <summary>runner consent did not finish: declined, timed out, or the browser never came back.</summary>
+    ConsentNotCompleted,
+
     /// <summary>Anything else; the AADSTS code says more.</summary>
     Other,
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Runner.Configuration;
 using Runner.Redaction;
 using Runner.Secrets;
+using Runner.State;
 
 namespace Runner.Auth;
 
@@ -10,7 +11,9 @@ namespace Runner.Auth;
 /// Keeps the partner credential: the local token cache (every exchange) and the refresh token in the secret
 /// store (the durable copy a new machine or cluster node starts from). Write-back follows the store: the local
 /// store on every rotation; Key Vault at most once per interval, but always when its copy is getting old.
-/// A failed write-back is logged and retried next time; the working token in the local cache is never lost.
+/// Processes that save at the same time merge their caches under a file lock, keeping the newest refresh token;
+/// before writing to the secret store the stored copy is read back, and one issued later is never overwritten.
+/// A failed write-back is recorded and retried next time; the working token in the local cache is never lost.
 /// </summary>
 internal sealed class CredentialStore(
     TokenCacheFile cache,
@@ -31,6 +34,8 @@ internal sealed class CredentialStore(
 
     public TokenCacheFile Cache => cache;
 
+    public AuthSettings Settings => settings;
+
     public TokenCacheFile.Contents? LoadCache() => cache.Read();
 
     public async Task<StoredSecret?> ReadRefreshTokenAsync(CancellationToken cancellationToken)
@@ -42,54 +47,57 @@ internal sealed class CredentialStore(
 
     /// <summary>When the stored refresh token was issued, from its tags (or its last update).</summary>
     public static DateTimeOffset? IssuedAt(StoredSecret secret) =>
-        secret.Tags.TryGetValue(IssuedAtTag, out var text) &&
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var issued)
-            ? issued
-            : secret.UpdatedOn == DateTimeOffset.MinValue ? null : secret.UpdatedOn;
+        Tag(secret, IssuedAtTag) ?? (secret.UpdatedOn == DateTimeOffset.MinValue ? null : secret.UpdatedOn);
 
-    /// <summary>Saves a new cache snapshot, then writes the refresh token back when the policy says so.</summary>
-    public async Task<CredentialMetadata> SaveAsync(CredentialMetadata metadata, byte[] msal, CancellationToken cancellationToken)
+    /// <summary>When the consent behind the stored refresh token happened, from its tags.</summary>
+    public static DateTimeOffset? ConsentedAt(StoredSecret secret) => Tag(secret, ConsentedAtTag);
+
+    /// <summary>
+    /// Saves a cache snapshot (merged with what another process saved meanwhile), then writes the newest refresh
+    /// token back when the policy says so or <paramref name="forceWriteBack"/> asks. <paramref name="metadata"/>'s
+    /// LastRedeemedAt must be when this process's own refresh token was issued. Returns the merged metadata.
+    /// </summary>
+    public async Task<CredentialMetadata> SaveAsync(CredentialMetadata metadata, byte[] msal, bool forceWriteBack, CancellationToken cancellationToken)
     {
-        using (await cache.LockAsync(cancellationToken))
-        {
-            var onDisk = cache.Exists ? cache.Read() : null;
-            if (onDisk?.Metadata is { } other && other.HomeAccountId == metadata.HomeAccountId && other.LastRedeemedAt > metadata.LastRedeemedAt)
-            {
-                // Another process redeemed later than we did: its refresh token is the newest, so keep its file.
-                log.LogDebug("Token cache on disk is newer than this process's; keeping it");
-                return other;
-            }
-
-            cache.Write(new TokenCacheFile.Contents(metadata, msal));
-        }
-
-        var refreshToken = RefreshTokenReader.Read(msal, metadata.HomeAccountId);
-        redactor.Add(refreshToken);
-        if (refreshToken is null || !store.CanWrite || !IsWriteBackDue(metadata))
+        (metadata, var merged) = await MergeAndWriteAsync(metadata, msal, cancellationToken);
+        if (!forceWriteBack && !IsWriteBackDue(metadata))
         {
             return metadata;
         }
 
-        try
+        var refreshToken = RefreshTokenReader.Read(merged, metadata.HomeAccountId);
+        redactor.Add(refreshToken);
+        if (refreshToken is null || !store.CanWrite)
         {
-            await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, cancellationToken);
-            metadata = metadata with { LastWrittenBackAt = time.GetUtcNow(), StoredTokenIssuedAt = metadata.LastRedeemedAt };
-            using (await cache.LockAsync(cancellationToken))
-            {
-                cache.Write(new TokenCacheFile.Contents(metadata, msal));
-            }
+            return metadata;
         }
-        catch (Exception e) when (e is SecretStoreException or IOException or Azure.RequestFailedException or SecretConflictException)
+
+        var updated = await WriteBackAsync(refreshToken, metadata, cancellationToken);
+        (updated, _) = await MergeAndWriteAsync(updated, merged, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>After an interactive consent: the new cache replaces the old one, and the refresh token is stored at once.</summary>
+    public async Task<CredentialMetadata> SaveConsentAsync(CredentialMetadata metadata, byte[] msal, string refreshToken, CancellationToken cancellationToken)
+    {
+        redactor.Add(refreshToken);
+        using (await cache.LockAsync(cancellationToken))
         {
-            log.LogWarning("Could not write the rotated refresh token back to the {Store} secret store ({Reason}); the local token cache keeps working and the write is retried next time.",
-                store.Kind, redactor.Redact(e.Message));
+            cache.Write(new TokenCacheFile.Contents(metadata, msal));
+        }
+
+        await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, null, cancellationToken);
+        metadata = metadata with { LastWrittenBackAt = time.GetUtcNow(), StoredTokenIssuedAt = metadata.LastRedeemedAt };
+        using (await cache.LockAsync(cancellationToken))
+        {
+            cache.Write(new TokenCacheFile.Contents(metadata, msal));
         }
 
         return metadata;
     }
 
-    /// <summary>Stores a refresh token obtained at consent (or given by the sandbox as if consent had happened).</summary>
-    public Task WriteRefreshTokenAsync(string refreshToken, string username, DateTimeOffset consentedAt, DateTimeOffset issuedAt, CancellationToken cancellationToken)
+    /// <summary>Stores a refresh token with who consented and when it was issued, never overwriting a version it has not seen.</summary>
+    public async Task WriteRefreshTokenAsync(string refreshToken, string username, DateTimeOffset consentedAt, DateTimeOffset issuedAt, string? expectedVersion, CancellationToken cancellationToken)
     {
         redactor.Add(refreshToken);
         var tags = new Dictionary<string, string>
@@ -98,12 +106,101 @@ internal sealed class CredentialStore(
             [ConsentedAtTag] = consentedAt.ToString("o", CultureInfo.InvariantCulture),
             [IssuedAtTag] = issuedAt.ToString("o", CultureInfo.InvariantCulture),
         };
-        return store.SetAsync(RefreshTokenSecret, refreshToken, tags, null, cancellationToken).AsTask();
+        await store.SetAsync(RefreshTokenSecret, refreshToken, tags, expectedVersion, cancellationToken);
+    }
+
+    private async Task<(CredentialMetadata Metadata, byte[] Msal)> MergeAndWriteAsync(CredentialMetadata metadata, byte[] msal, CancellationToken cancellationToken)
+    {
+        using (await cache.LockAsync(cancellationToken))
+        {
+            TokenCacheFile.Contents? onDisk = null;
+            try
+            {
+                onDisk = cache.Exists ? cache.Read() : null;
+            }
+            catch (StateException e)
+            {
+                log.LogWarning("Replacing the unreadable token cache: {Reason}", e.Message);
+            }
+
+            var merged = msal;
+            if (onDisk?.Metadata is { } other)
+            {
+                if (other.HomeAccountId == metadata.HomeAccountId)
+                {
+                    merged = MsalCacheMerger.Merge(msal, metadata.LastRedeemedAt, onDisk.Msal, other.LastRedeemedAt);
+                    metadata = CredentialMetadata.Newest(metadata, other);
+                }
+                else if (other.ConsentedAt > metadata.ConsentedAt)
+                {
+                    // Someone consented again (perhaps as another admin) while this process ran: theirs wins.
+                    log.LogDebug("The token cache on disk holds a newer consent; keeping it");
+                    return (other, onDisk.Msal);
+                }
+            }
+
+            try
+            {
+                cache.Write(new TokenCacheFile.Contents(metadata, merged));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateException)
+            {
+                // The working token is still in memory (and its predecessor on disk and in the store); keep going.
+                log.LogWarning("Could not save the token cache {Path}: {Reason}", cache.Path, e.Message);
+            }
+
+            return (metadata, merged);
+        }
+    }
+
+    /// <summary>Writes the refresh token back unless the store already holds it or a newer one; records a failure instead of throwing.</summary>
+    private async Task<CredentialMetadata> WriteBackAsync(string refreshToken, CredentialMetadata metadata, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var current = await ReadRefreshTokenAsync(cancellationToken);
+                var storedIssued = current is null ? null : IssuedAt(current);
+                if (current is not null && (current.Value == refreshToken || storedIssued > metadata.LastRedeemedAt))
+                {
+                    // Already there, or another process stored one issued later: nothing to do, and nothing to overwrite.
+                    log.LogDebug("The secret store already holds the newest refresh token");
+                    return metadata with
+                    {
+                        LastWrittenBackAt = current.UpdatedOn == DateTimeOffset.MinValue ? time.GetUtcNow() : current.UpdatedOn,
+                        StoredTokenIssuedAt = storedIssued,
+                        LastWriteBackFailedAt = null,
+                        LastWriteBackError = null,
+                    };
+                }
+
+                try
+                {
+                    await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, current?.Version, cancellationToken);
+                    log.LogDebug("Wrote the rotated refresh token back to the {Store} secret store", store.Kind);
+                    return metadata with { LastWrittenBackAt = time.GetUtcNow(), StoredTokenIssuedAt = metadata.LastRedeemedAt, LastWriteBackFailedAt = null, LastWriteBackError = null };
+                }
+                catch (SecretConflictException)
+                {
+                    // Another process wrote in between: read again and compare.
+                }
+            }
+
+            return metadata;
+        }
+        catch (Exception e) when (e is SecretStoreException or IOException or StateException or Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException)
+        {
+            var reason = redactor.Redact(e.Message);
+            log.LogWarning("Could not write the rotated refresh token back to the {Store} secret store ({Reason}); the local token cache keeps working and the write is retried next time.",
+                store.Kind, reason);
+            return metadata with { LastWriteBackFailedAt = time.GetUtcNow(), LastWriteBackError = reason };
+        }
     }
 
     private bool IsWriteBackDue(CredentialMetadata metadata)
     {
-        if (store.Kind == "local" || metadata.LastWrittenBackAt is null || metadata.StoredTokenIssuedAt is null)
+        if (store.Kind == "local" || metadata.LastWrittenBackAt is null || metadata.StoredTokenIssuedAt is null || metadata.LastWriteBackFailedAt is not null)
         {
             return true;
         }
@@ -112,4 +209,10 @@ internal sealed class CredentialStore(
         return now - metadata.LastWrittenBackAt.Value >= settings.KeyVaultWriteInterval ||
                now - metadata.StoredTokenIssuedAt.Value >= settings.ForceWriteAfter;
     }
+
+    private static DateTimeOffset? Tag(StoredSecret secret, string name) =>
+        secret.Tags.TryGetValue(name, out var text) &&
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : null;
 }

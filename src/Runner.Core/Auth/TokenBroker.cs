@@ -31,6 +31,8 @@ internal sealed class TokenBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Tenant, string Scope), Lazy<Task<BrokeredToken>>> _tokens = new();
     private IAccount? _account;
     private CredentialMetadata? _metadata;
+    private DateTimeOffset _ownRedeemedAt;
+    private string? _reimportedVersion;
     private long _exchanges;
 
     public TokenBroker(
@@ -52,25 +54,16 @@ internal sealed class TokenBroker : IAsyncDisposable
         _exchangeLimit = new SemaphoreSlim(maxConcurrentExchanges, maxConcurrentExchanges);
         redactor.Add(application.ClientSecret);
 
-        var builder = ConfidentialClientApplicationBuilder.Create(application.ClientId)
-            .WithHttpClientFactory(new MsalHttpClientFactory(http))
-            .WithLegacyCacheCompatibility(false);
-        if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Trace))
-        {
-            builder = builder.WithLogging((level, message, _) => log.LogTrace("MSAL {Level}: {Message}", level, message), Microsoft.Identity.Client.LogLevel.Verbose, enablePiiLogging: false, enableDefaultPlatformLogging: false);
-        }
-        builder = cloud.IsLocal
-            ? builder.WithAuthority(cloud.Authority(application.Tenant), validateAuthority: false).WithInstanceDiscovery(false)
-            : builder.WithAuthority(cloud.Authority(application.Tenant));
-        builder = application.Certificate is not null
-            ? builder.WithCertificate(application.Certificate, sendX5C: true)
-            : builder.WithClientSecret(application.ClientSecret ?? throw new ArgumentException("The partner application needs a client secret or a certificate."));
-        _app = builder.Build();
+        _app = MsalClients.Confidential(application, cloud, http, log).Build();
 
         var stored = credentials.LoadCache();
         _metadata = stored?.Metadata;
+        _ownRedeemedAt = _metadata?.LastRedeemedAt ?? DateTimeOffset.MinValue;
         _cache = new MsalCacheBinding(_app.UserTokenCache, stored?.Msal);
     }
+
+    /// <summary>The partner application this broker signs in as (for the consent flow, which uses the same registration).</summary>
+    public PartnerApplication Application => _application;
 
     /// <summary>The partner tenant's id once known (after the first token), else as configured.</summary>
     public string PartnerTenant => _metadata?.PartnerTenantId ?? _application.Tenant;
@@ -84,9 +77,11 @@ internal sealed class TokenBroker : IAsyncDisposable
     public async ValueTask<BrokeredToken> GetTokenAsync(string tenant, string scope, CancellationToken cancellationToken)
     {
         var key = (tenant.ToLowerInvariant(), scope);
+        var forceRefresh = false;
         while (true)
         {
-            var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<BrokeredToken>>(() => AcquireAsync(k.Tenant, k.Scope)));
+            var force = forceRefresh;
+            var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<BrokeredToken>>(() => AcquireAsync(k.Tenant, k.Scope, force)));
             BrokeredToken token;
             try
             {
@@ -99,19 +94,36 @@ internal sealed class TokenBroker : IAsyncDisposable
                 throw;
             }
 
-            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin)
+            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin || forceRefresh)
             {
+                // A token straight from the service is used even if it is short-lived: asking again would not help.
                 return token;
             }
 
+            // Expiring by Runner's clock: MSAL judges its cache by the machine's clock, so ask the service directly.
             _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
+            forceRefresh = true;
         }
     }
 
-    /// <summary>Saves the token cache and writes a rotated refresh token back to the secret store, as policy says.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Redeems the refresh token now (for the partner tenant and Partner Center), so Entra issues a new one and the
+    /// 90-day inactivity window starts again. The caller saves the rotated token with <see cref="FlushAsync(bool, CancellationToken)"/>.
+    /// </summary>
+    public async Task<BrokeredToken> RedeemAsync(CancellationToken cancellationToken)
     {
-        if (_account is null || !_cache.IsDirty)
+        var token = await AcquireAsync(PartnerTenant, _cloud.PartnerCenterScope, forceRefresh: true).WaitAsync(cancellationToken);
+        _tokens[(PartnerTenant.ToLowerInvariant(), _cloud.PartnerCenterScope)] = new Lazy<Task<BrokeredToken>>(Task.FromResult(token));
+        return token;
+    }
+
+    /// <summary>Saves the token cache and writes a rotated refresh token back to the secret store, as policy says.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken) => await FlushAsync(forceWriteBack: false, cancellationToken);
+
+    /// <summary>Saves the token cache and writes the refresh token back as policy says, or always with <paramref name="forceWriteBack"/>.</summary>
+    public async Task FlushAsync(bool forceWriteBack, CancellationToken cancellationToken)
+    {
+        if (_account is null || (!_cache.IsDirty && !forceWriteBack))
         {
             return;
         }
@@ -121,22 +133,40 @@ internal sealed class TokenBroker : IAsyncDisposable
         _log.LogDebug("Saving the token cache ({Bytes} bytes)", _cache.Snapshot?.Length);
         if (_cache.Snapshot is { } snapshot && _metadata is not null)
         {
-            _metadata = await _credentials.SaveAsync(_metadata, snapshot, cancellationToken);
+            _metadata = await _credentials.SaveAsync(_metadata with { LastRedeemedAt = _ownRedeemedAt }, snapshot, forceWriteBack, cancellationToken);
         }
     }
 
-    private async Task<BrokeredToken> AcquireAsync(string tenant, string scope)
+    private async Task<BrokeredToken> AcquireAsync(string tenant, string scope, bool forceRefresh)
     {
         var isPartner = string.Equals(tenant, PartnerTenant, StringComparison.OrdinalIgnoreCase) ||
                         string.Equals(tenant, _application.Tenant, StringComparison.OrdinalIgnoreCase);
         await EnsureAccountAsync(scope);
+        try
+        {
+            return await SilentAsync(tenant, scope, forceRefresh, isPartner);
+        }
+        catch (TokenAcquisitionException e) when (e.Problem is AuthProblem.RefreshTokenExpired or AuthProblem.RefreshTokenRevoked)
+        {
+            if (!await TryReimportAsync(scope))
+            {
+                throw;
+            }
+        }
+
+        // The secret store held a newer refresh token (for example from a consent on another machine): use it.
+        return await SilentAsync(tenant, scope, forceRefresh, isPartner);
+    }
+
+    private async Task<BrokeredToken> SilentAsync(string tenant, string scope, bool forceRefresh, bool isPartner)
+    {
         await _exchangeLimit.WaitAsync(_lifetime.Token);
         try
         {
-            var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).ExecuteAsync(_lifetime.Token);
+            var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             Track(result);
             _log.LogDebug("Token for {Tenant} ({Scope}) from {Source}", tenant, scope, result.AuthenticationResultMetadata.TokenSource);
-            return new BrokeredToken(result.AccessToken, result.ExpiresOn, result.TenantId ?? tenant);
+            return new BrokeredToken(result.AccessToken, ExpiresOn(result), result.TenantId ?? tenant);
         }
         catch (Exception e) when (e is MsalException or HttpRequestException or OperationCanceledException && !_lifetime.IsCancellationRequested)
         {
@@ -147,6 +177,48 @@ internal sealed class TokenBroker : IAsyncDisposable
         finally
         {
             _exchangeLimit.Release();
+        }
+    }
+
+    /// <summary>
+    /// When the token stops working, on the issuer's clock: the exp claim of a JWT access token. MSAL reckons its
+    /// cache on the machine's clock, which may differ from Runner's (the sandbox's runs ahead in tests); for an
+    /// opaque token the remaining lifetime MSAL reports is carried over to Runner's clock.
+    /// </summary>
+    private DateTimeOffset ExpiresOn(AuthenticationResult result) =>
+        AccessTokenExpiry.Read(result.AccessToken) ?? _time.GetUtcNow() + (result.ExpiresOn - TimeProvider.System.GetUtcNow());
+
+    /// <summary>Imports the stored refresh token once, when it is newer than the one in the local cache.</summary>
+    private async Task<bool> TryReimportAsync(string scope)
+    {
+        await _initLock.WaitAsync(_lifetime.Token);
+        try
+        {
+            if (_metadata is null)
+            {
+                return false;
+            }
+
+            var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token);
+            if (stored is null || stored.Version == _reimportedVersion ||
+                !(CredentialStore.IssuedAt(stored) > _ownRedeemedAt || CredentialStore.ConsentedAt(stored) > _metadata.ConsentedAt))
+            {
+                return false;
+            }
+
+            _reimportedVersion = stored.Version;
+            _log.LogInformation("The cached refresh token was refused; importing the newer one from the {Store}", _credentials.StoreDescription);
+            _tokens.Clear();
+            await ImportAsync(scope, stored);
+            return true;
+        }
+        catch (TokenAcquisitionException)
+        {
+            return false;
+        }
+        finally
+        {
+            _initLock.Release();
         }
     }
 
@@ -173,7 +245,10 @@ internal sealed class TokenBroker : IAsyncDisposable
 
             if (_account is null)
             {
-                await ImportAsync(scope);
+                var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token)
+                    ?? throw new TokenAcquisitionException(AuthProblem.CredentialMissing, _application.Tenant,
+                        $"No partner refresh token is stored ({_credentials.StoreDescription}). Run `runner consent` to sign in once as a partner admin.", null, needsOperator: true);
+                await ImportAsync(scope, stored);
             }
         }
         finally
@@ -182,11 +257,8 @@ internal sealed class TokenBroker : IAsyncDisposable
         }
     }
 
-    private async Task ImportAsync(string scope)
+    private async Task ImportAsync(string scope, Secrets.StoredSecret stored)
     {
-        var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token)
-            ?? throw new TokenAcquisitionException(AuthProblem.CredentialMissing, _application.Tenant,
-                $"No partner refresh token is stored ({_credentials.StoreDescription}). Run `runner consent` to sign in once as a partner admin.", null, needsOperator: true);
         _redactor.Add(stored.Value);
         try
         {
@@ -194,15 +266,15 @@ internal sealed class TokenBroker : IAsyncDisposable
             Track(result);
             _account = result.Account;
             var now = _time.GetUtcNow();
-            var consented = stored.Tags.TryGetValue(CredentialStore.ConsentedAtTag, out var c) && DateTimeOffset.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : now;
             _metadata = new CredentialMetadata(
                 result.Account.HomeAccountId.Identifier,
                 result.Account.Username,
                 result.Account.HomeAccountId.TenantId,
-                consented,
+                CredentialStore.ConsentedAt(stored) ?? now,
                 now,
                 stored.UpdatedOn == DateTimeOffset.MinValue ? null : stored.UpdatedOn,
                 CredentialStore.IssuedAt(stored));
+            _ownRedeemedAt = now;
             _log.LogInformation("Imported the stored refresh token for {User}", result.Account.Username);
         }
         catch (MsalException e)
@@ -217,9 +289,11 @@ internal sealed class TokenBroker : IAsyncDisposable
         if (result.AuthenticationResultMetadata.TokenSource == TokenSource.IdentityProvider)
         {
             Interlocked.Increment(ref _exchanges);
+            var now = _time.GetUtcNow();
+            _ownRedeemedAt = now;
             if (_metadata is not null)
             {
-                _metadata = _metadata with { LastRedeemedAt = _time.GetUtcNow() };
+                _metadata = _metadata with { LastRedeemedAt = now };
             }
         }
     }

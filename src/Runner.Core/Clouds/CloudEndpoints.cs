@@ -26,8 +26,15 @@ internal sealed record CloudEndpoints(
     string KeyVaultScope,
     bool IsLocal)
 {
+    /// <summary>The DNS suffix of this cloud's vaults (vault.azure.net, vault.usgovcloudapi.net, vault.azure.cn).
+    /// A vault URL elsewhere (the sandbox) is trusted only because runner.yaml names it.</summary>
+    public string KeyVaultSuffix { get; init; } = "vault.azure.net";
+
     public string ResourceManagerScope => ResourceManagerAudience.TrimEnd('/') + "/.default";
 
     /// <summary>The authority for a tenant: login host plus tenant id or domain.</summary>
     public string Authority(string tenant) => new Uri(Login, tenant).AbsoluteUri;
+
+    /// <summary>Whether <paramref name="vault"/> is one of this cloud's own Key Vault hosts.</summary>
+    public bool IsCloudVault(Uri vault) => vault.Host.EndsWith("." + KeyVaultSuffix, StringComparison.OrdinalIgnoreCase);
 }

@@ -2,15 +2,22 @@ using Runner.Configuration;
 
 namespace Runner.Clouds;
 
-/// <summary>The national clouds, from Microsoft's documentation of each service's endpoints.</summary>
+/// <summary>
+/// The national clouds, from Microsoft's documentation of each service's endpoints: Entra ID "National clouds"
+/// (authentication endpoints), Microsoft Graph "National cloud deployments", Partner Center "REST URLs" (the
+/// global API serves Microsoft Cloud for US Government; 21Vianet has its own), Azure Resource Manager's and Key
+/// Vault's per-cloud hosts. Partner Center's token resource is its API host (as the PartnerCenter PowerShell
+/// module requests {endpoint}/user_impersonation in every cloud).
+/// </summary>
 internal static class KnownClouds
 {
     private const string PartnerCenterResource = "https://api.partnercenter.microsoft.com";
+    private const string ChinaPartnerCenterResource = "https://partner.partnercenterapi.microsoftonline.cn";
 
     public static readonly CloudEndpoints Public = new(
         "public",
         new Uri("https://login.microsoftonline.com/"),
-        new Uri("https://api.partnercenter.microsoft.com/"),
+        new Uri(PartnerCenterResource + "/"),
         PartnerCenterResource + "/user_impersonation",
         new Uri("https://management.azure.com/"),
         "https://management.azure.com",
@@ -19,31 +26,38 @@ internal static class KnownClouds
         "https://vault.azure.net/.default",
         IsLocal: false);
 
-    /// <summary>Azure Government (GCC High). Partner Center for US Government keeps the global API host.</summary>
+    /// <summary>Microsoft Cloud for US Government (GCC High, Azure Government). Partner Center for US Government keeps the global API host.</summary>
     public static readonly CloudEndpoints UsGovernment = new(
         "usgov",
         new Uri("https://login.microsoftonline.us/"),
-        new Uri("https://api.partnercenter.microsoft.com/"),
+        new Uri(PartnerCenterResource + "/"),
         PartnerCenterResource + "/user_impersonation",
         new Uri("https://management.usgovcloudapi.net/"),
         "https://management.usgovcloudapi.net",
         new Uri("https://graph.microsoft.us/"),
         "https://graph.microsoft.us/.default",
         "https://vault.usgovcloudapi.net/.default",
-        IsLocal: false);
+        IsLocal: false)
+    {
+        KeyVaultSuffix = "vault.usgovcloudapi.net",
+    };
 
-    /// <summary>Microsoft Azure and Partner Center operated by 21Vianet.</summary>
+    /// <summary>Microsoft Azure and Partner Center operated by 21Vianet. login.partner.microsoftonline.cn is the
+    /// documented authentication endpoint (login.chinacloudapi.cn is its older alias).</summary>
     public static readonly CloudEndpoints China = new(
         "china",
-        new Uri("https://login.chinacloudapi.cn/"),
-        new Uri("https://partner.partnercenterapi.microsoftonline.cn/"),
-        PartnerCenterResource + "/user_impersonation",
+        new Uri("https://login.partner.microsoftonline.cn/"),
+        new Uri(ChinaPartnerCenterResource + "/"),
+        ChinaPartnerCenterResource + "/user_impersonation",
         new Uri("https://management.chinacloudapi.cn/"),
         "https://management.chinacloudapi.cn",
         new Uri("https://microsoftgraph.chinacloudapi.cn/"),
         "https://microsoftgraph.chinacloudapi.cn/.default",
         "https://vault.azure.cn/.default",
-        IsLocal: false);
+        IsLocal: false)
+    {
+        KeyVaultSuffix = "vault.azure.cn",
+    };
 
     public static CloudEndpoints For(CloudKind kind) => kind switch
     {

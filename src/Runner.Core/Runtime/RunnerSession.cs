@@ -88,7 +88,7 @@ internal sealed class RunnerSession : IAsyncDisposable
         var http = CloudHttp.Create(cloud.CaFile);
         try
         {
-            var secrets = SecretStores.Create(config, state, services.Environment, services.Time, keyVault);
+            var secrets = SecretStores.Create(config, state, services.Environment, services.Time, keyVault ?? SecretStores.KeyVault(cloud, http, services.Environment));
             var resolver = new SecretResolver(secrets, services.Environment);
             var application = await PartnerApplications.ResolveAsync(config, cloud, resolver, services.Redactor, cancellationToken);
             var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), services.Environment);

@@ -81,7 +81,8 @@ internal static class ClientAuthenticator
         }
 
         var now = context.Clock.GetUtcNow().ToUnixTimeSeconds();
-        if ((long?)claims["exp"] is not { } exp || exp < now - 300)
+        // MSAL writes exp as a JSON string, other libraries as a number; Entra accepts both.
+        if (!long.TryParse(claims["exp"]?.ToString(), out var exp) || exp < now - 300)
         {
             return "The assertion has expired.";
         }

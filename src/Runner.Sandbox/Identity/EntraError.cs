@@ -8,23 +8,38 @@ namespace Runner.Sandbox.Identity;
 /// repeated in error_codes, followed by trace and correlation ids and a timestamp.</summary>
 internal sealed record EntraError(int StatusCode, string Error, int Code, string Message)
 {
+    /// <summary>Entra's suberror (e.g. bad_token on an expired refresh token), when it sends one.</summary>
+    public string? SubError { get; init; }
+
     public IResult ToResult(HttpContext context, DateTimeOffset now)
     {
         var traceId = Guid.NewGuid().ToString();
         var correlationId = context.Request.Headers["client-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString();
-        var timestamp = now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
+        var timestamp = Timestamp(now);
         var body = new JsonObject
         {
             ["error"] = Error,
-            ["error_description"] = $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {timestamp}",
+            ["error_description"] = Description(traceId, correlationId, now),
             ["error_codes"] = new JsonArray(Code),
             ["timestamp"] = timestamp,
             ["trace_id"] = traceId,
             ["correlation_id"] = correlationId,
             ["error_uri"] = $"https://login.microsoftonline.com/error?code={Code}",
         };
+        if (SubError is not null)
+        {
+            body["suberror"] = SubError;
+        }
+
         return Results.Content(body.ToJsonString(), "application/json; charset=utf-8", statusCode: StatusCode);
     }
+
+    /// <summary>The error_description text: the AADSTS code, the message, then trace and correlation ids.</summary>
+    public string Description(string traceId, string correlationId, DateTimeOffset now) =>
+        $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {Timestamp(now)}";
+
+    private static string Timestamp(DateTimeOffset now) =>
+        now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
 
     public static EntraError TenantNotFound(string tenant) => new(400, "invalid_request", 90002,
         $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
@@ -42,7 +57,10 @@ internal sealed record EntraError(int StatusCode, string Error, int Code, string
         $"Client assertion failed signature validation. {reason}");
 
     public static EntraError RefreshTokenExpired(DateTimeOffset issued) => new(400, "invalid_grant", 700082,
-        $"The refresh token has expired due to inactivity. The token was issued on {issued.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)} and was inactive for 90.00:00:00.");
+        $"The refresh token has expired due to inactivity. The token was issued on {issued.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)} and was inactive for 90.00:00:00.")
+    {
+        SubError = "bad_token",
+    };
 
     public static EntraError RefreshTokenMalformed() => new(400, "invalid_grant", 9002313,
         "Invalid request. Request is malformed or invalid.");
@@ -76,6 +94,63 @@ internal sealed record EntraError(int StatusCode, string Error, int Code, string
 
     public static EntraError ServiceUnavailable() => new(503, "temporarily_unavailable", 90033,
         "A transient error has occurred. Please try again.");
+
+    public static EntraError RedirectUriMismatch(string redirectUri, Guid clientId) => new(400, "invalid_request", 50011,
+        $"The redirect URI '{redirectUri}' specified in the request does not match the redirect URIs configured for the application '{clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.");
+
+    public static EntraError ReplyAddressMismatch(string given, string original) => new(400, "invalid_grant", 500112,
+        $"The reply address '{given}' does not match the reply address '{original}' provided when requesting Authorization code.");
+
+    public static EntraError UnsupportedResponseType(string? type) => new(400, "unsupported_response_type", 700051,
+        $"The response_type '{type}' is not supported for the application.");
+
+    public static EntraError UnsupportedResponseMode(string? mode) => new(400, "invalid_request", 70007,
+        $"The application returned an unsupported value of 'response_mode' ('{mode}') when requesting a token.");
+
+    public static EntraError InvalidCodeChallengeMethod() => new(400, "invalid_request", 50149,
+        "Invalid Code_Challenge_method parameter.");
+
+    public static EntraError InvalidCodeChallengeSize() => new(400, "invalid_request", 501491,
+        "Invalid size of Code_Challenge parameter.");
+
+    public static EntraError CodeVerifierMismatch() => new(400, "invalid_grant", 501481,
+        "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+
+    public static EntraError CodeInvalid() => new(400, "invalid_grant", 70000,
+        "The provided value for the 'code' parameter is not valid.");
+
+    public static EntraError CodeExpired() => new(400, "invalid_grant", 70008,
+        "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
+
+    public static EntraError CodeRedeemed() => new(400, "invalid_grant", 54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+
+    public static EntraError UserDeclinedConsent() => new(400, "access_denied", 65004,
+        "User declined to consent to access the app.");
+
+    public static EntraError UserNotFound() => new(400, "invalid_grant", 50034,
+        "The user account does not exist in this directory. To sign into this application, the account must be added to the directory.");
+
+    public static EntraError WrongPassword() => new(400, "invalid_grant", 50126,
+        "Error validating credentials due to invalid username or password.");
+
+    public static EntraError MfaFailed() => new(400, "invalid_grant", 50074,
+        "Strong Authentication is required. The code entered is not valid.");
+
+    public static EntraError AuthorizationPending() => new(400, "authorization_pending", 70016,
+        "The provided request has not yet been authorized by the user. The user must input their code.");
+
+    public static EntraError DeviceCodeExpired() => new(400, "expired_token", 70019,
+        "Verification code expired.");
+
+    public static EntraError DeviceCodeDeclined() => new(400, "authorization_declined", 65004,
+        "User declined to consent to access the app.");
+
+    public static EntraError BadVerificationCode() => new(400, "bad_verification_code", 70018,
+        "Invalid verification code due to User typing in wrong user code for device code flow. Authorization isn't approved.");
+
+    public static EntraError SignInExpired() => new(400, "invalid_request", 50089,
+        "Authentication failed due to flow token expired. Sign in again.");
 
     private static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture);

@@ -12,6 +12,12 @@ internal sealed class IdentityState
     /// <summary>Tenants that refuse delegated tokens for a reason other than GDAP: consent, mfa or ca.</summary>
     public ConcurrentDictionary<Guid, TenantRefusal> TenantRefusals { get; } = new();
 
+    /// <summary>Device code sign-ins by user code, from /devicecode until redeemed or expired.</summary>
+    public ConcurrentDictionary<string, DeviceAuthorization> DeviceAuthorizations { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Authorization codes already exchanged (by hash), since a code may be redeemed once.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> RedeemedCodes { get; } = new(StringComparer.Ordinal);
+
     public bool RecordIssuedTokens { get; set; }
 
     public ConcurrentQueue<string> IssuedTokens { get; } = new();

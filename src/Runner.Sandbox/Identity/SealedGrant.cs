@@ -15,7 +15,9 @@ internal sealed record SealedGrant(
     string? RedirectUri = null,
     string? CodeChallenge = null,
     Guid? TenantId = null,
-    string? Nonce = null)
+    string? Nonce = null,
+    string? CodeChallengeMethod = null,
+    string? UserCode = null)
 {
     public DateTimeOffset IssuedAt => DateTimeOffset.FromUnixTimeSeconds(IssuedAtUnix);
 

@@ -21,10 +21,13 @@ internal sealed class TokenEndpoint(SandboxContext context)
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var grant = form["grant_type"].ToString();
+        var codes = new CodeGrants(context, this);
         var result = grant switch
         {
             "refresh_token" => RefreshToken(http, tenantName, form),
             "client_credentials" => ClientCredentials(http, tenantName, form),
+            "authorization_code" => codes.AuthorizationCode(http, tenantName, form),
+            "device_code" or CodeGrants.DeviceCodeUrn => codes.DeviceCode(http, tenantName, form),
             "" => EntraError.MissingParameter("grant_type").ToResult(http, context.Clock.GetUtcNow()),
             _ => EntraError.UnsupportedGrant(grant).ToResult(http, context.Clock.GetUtcNow()),
         };

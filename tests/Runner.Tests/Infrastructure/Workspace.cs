@@ -103,13 +103,19 @@ public sealed class Workspace : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var console = new CliConsole(output, error, Environment, Root, interactive: false, new StringReader(Input ?? ""));
+        var console = new CliConsole(output, error, Environment, Root, interactive: false, new StringReader(Input ?? "")) { Browser = Browser, Time = Time };
         var code = await CliApp.RunAsync(args, console, handleSignals: false, cancellation);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
     /// <summary>Standard input for the next CLI call.</summary>
     public string? Input { get; set; }
+
+    /// <summary>What `runner consent` opens the sign-in page with (a test playing the browser); null: none.</summary>
+    public Runner.Auth.IBrowserLauncher? Browser { get; set; } = Runner.Auth.NoBrowser.Instance;
+
+    /// <summary>Runner's clock: set it to a sandbox's clock to move both forward together.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 
     public void Dispose() => _folder.Dispose();
 }
