@@ -21,27 +21,31 @@ internal sealed class TenantClientFactory : IDisposable
     private readonly TokenBroker _broker;
     private readonly CloudEndpoints _cloud;
     private readonly CloudHttp _http;
+    private readonly ApiLimits _limits;
     private readonly SemaphoreSlim _graphLimit;
     private readonly SemaphoreSlim _armLimit;
     private readonly HttpClient _partnerCenter;
     private readonly HttpClient _arm;
+    private readonly HttpClientTransport _armTransport;
 
     public TenantClientFactory(TokenBroker broker, CloudEndpoints cloud, CloudHttp http, ApiLimits limits, TimeProvider time)
     {
         _broker = broker;
         _cloud = cloud;
         _http = http;
+        _limits = limits;
         _graphLimit = new SemaphoreSlim(limits.Graph, limits.Graph);
         _armLimit = new SemaphoreSlim(limits.ResourceManager, limits.ResourceManager);
         var pcLimit = new SemaphoreSlim(limits.PartnerCenter, limits.PartnerCenter);
 
         HttpMessageHandler pipeline = new NonDisposingHandler(http.Handler);
         pipeline = new BearerTokenHandler(async ct => (await broker.GetTokenAsync(broker.PartnerTenant, cloud.PartnerCenterScope, ct)).Value) { InnerHandler = pipeline };
-        pipeline = new ResilienceHandler(RetryPolicies.PartnerCenter(time)) { InnerHandler = pipeline };
+        pipeline = new ResilienceHandler(RetryPolicies.PartnerCenter(limits, time)) { InnerHandler = pipeline };
         pipeline = new ConcurrencyLimitHandler(pcLimit) { InnerHandler = pipeline };
         pipeline = new PartnerCenterHeadersHandler { InnerHandler = pipeline };
         _partnerCenter = new HttpClient(pipeline) { BaseAddress = new Uri(cloud.PartnerCenter, "v1/"), Timeout = TimeSpan.FromMinutes(10) };
-        _arm = new HttpClient(new ConcurrencyLimitHandler(_armLimit) { InnerHandler = new NonDisposingHandler(http.Handler) }) { Timeout = Timeout.InfiniteTimeSpan };
+        _arm = new HttpClient(new NonDisposingHandler(http.Handler)) { Timeout = Timeout.InfiniteTimeSpan };
+        _armTransport = new HttpClientTransport(_arm);
     }
 
     public CloudEndpoints Cloud => _cloud;
@@ -58,7 +62,7 @@ internal sealed class TenantClientFactory : IDisposable
         {
             if (handlers[i] is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
             {
-                handlers[i] = new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler(RetryPolicies.GraphRetry());
+                handlers[i] = new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler(RetryPolicies.Graph(_limits));
             }
         }
 
@@ -74,9 +78,10 @@ internal sealed class TenantClientFactory : IDisposable
         var options = new ArmClientOptions
         {
             Environment = new ArmEnvironment(_cloud.ResourceManager, _cloud.ResourceManagerAudience),
-            Transport = new HttpClientTransport(_arm),
+            Transport = _armTransport,
         };
-        RetryPolicies.Configure(options.Retry);
+        RetryPolicies.Configure(options.Retry, _limits);
+        options.AddPolicy(new ConcurrencyLimitPolicy(_armLimit), Azure.Core.HttpPipelinePosition.PerCall);
         return new ArmClient(new BrokerTokenCredential(_broker, tenant), defaultSubscriptionId: null, options);
     }
 
