@@ -97,7 +97,7 @@ internal sealed class TokenBroker : IAsyncDisposable
     public async ValueTask<BrokeredToken> GetTokenAsync(string tenant, string scope, CancellationToken cancellationToken)
     {
         var key = (tenant.ToLowerInvariant(), scope);
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
             var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<BrokeredToken>>(() => AcquireAsync(k.Tenant, k.Scope)));
             BrokeredToken token;
@@ -112,8 +112,10 @@ internal sealed class TokenBroker : IAsyncDisposable
                 throw;
             }
 
-            if (token.ExpiresOn - _time.GetUtcNow() > RefreshMargin)
+            var left = token.ExpiresOn - _time.GetUtcNow();
+            if (left > RefreshMargin || (attempt > 0 && left > TimeSpan.Zero))
             {
+                // Once renewed, a token with little time left is still used: MSAL's clock or margin may differ from ours.
                 return token;
             }
 

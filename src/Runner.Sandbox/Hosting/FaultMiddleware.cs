@@ -20,12 +20,14 @@ internal sealed class FaultMiddleware(SandboxContext context)
 
         var tenant = ApiClassifier.Tenant(http, api);
         context.Counters.Increment(api, tenant);
+        context.Requests.Begin(api);
         try
         {
             await ApplyAsync(http, next, api, tenant);
         }
         finally
         {
+            context.Requests.End(api);
             var headers = http.Request.Headers;
             context.Requests.Add(new SandboxRequest(
                 context.Clock.GetUtcNow(), api, http.Request.Method, http.Request.Path.Value ?? "", tenant, http.Response.StatusCode,
