@@ -1,5 +1,6 @@
 using Runner.Auth;
 using Runner.Cli.Composition;
+using Runner.Clients.PartnerCenter;
 using Runner.Configuration;
 using Runner.History;
 using Runner.Redaction;
@@ -31,6 +32,8 @@ internal static class Failures
             SecretStoreException e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
             TokenAcquisitionException { NeedsOperator: true } e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
             TokenAcquisitionException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
+            PartnerCenterException { StatusCode: 401 or 403 } e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
+            PartnerCenterException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
             UsageException e => (ExitCodes.Usage, $"error: {e.Message}"),
             _ => (ExitCodes.TenantsFailed, $"error: unexpected {exception.GetType().Name}: {exception.Message}"),
