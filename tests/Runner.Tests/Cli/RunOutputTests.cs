@@ -104,6 +104,31 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Groups_exclusions_and_repeated_selectors_from_the_command_line_and_runner_yaml_combine()
+    {
+        var (a, b, c, d) = (Active(0), Active(1), Active(2), Active(3));
+        var noGdap = Host.Customers.First(x => x.GdapStatus == "none");
+        using var workspace = await new Workspace().WithSandboxAsync(Host, $$"""
+            tenants:
+              exclude: [{{a.Domain}}]
+              groups:
+                picked: [{{b.Domain}}, "name:{{c.CompanyName[..4]}}*", {{a.Domain}}]
+            """);
+        workspace.Write("jobs/mixed.csx", Mixed);
+
+        var result = await workspace.RunAsync("run", "jobs/mixed.csx", "--output", "json",
+            "--tenant", "group:picked", "--tenant", d.TenantId.ToString(), "--tenant", noGdap.CompanyName, "--exclude", b.CompanyName);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray().ToDictionary(t => (string)t!["domain"]!, t => (string)t!["status"]!);
+        var expected = Host.Customers.Where(x => x.CompanyName.StartsWith(c.CompanyName[..4], StringComparison.OrdinalIgnoreCase) && x.Domain != a.Domain && x.Domain != b.Domain)
+            .Append(d).Append(noGdap).DistinctBy(x => x.Domain)
+            .ToDictionary(x => x.Domain, x => x.GdapStatus == "active" ? "Succeeded" : "Skipped");
+        Assert.Equal(expected.OrderBy(e => e.Key), tenants.OrderBy(t => t.Key));
+        Assert.Equal("Skipped", tenants[noGdap.Domain]);
+    }
+
+    [Fact]
     public async Task A_timed_out_tenant_gives_exit_1()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);
