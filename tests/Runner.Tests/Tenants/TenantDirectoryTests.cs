@@ -43,12 +43,8 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     public async Task A_second_session_reuses_the_cached_list_without_asking_Partner_Center_or_Graph()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);
-        await using (var first = await RunnerSessions.OpenAsync(workspace))
-        {
-            await first.Tenants.GetAsync(refresh: false, CancellationToken.None);
-        }
+        await LoadOnceAsync(workspace);
 
-        Host.Requests.Clear();
         await using var second = await RunnerSessions.OpenAsync(workspace);
         var tenants = await second.Tenants.GetAsync(refresh: false, CancellationToken.None);
 
@@ -61,12 +57,8 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     public async Task Refresh_reloads_the_list_even_when_the_cache_is_fresh()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);
-        await using (var first = await RunnerSessions.OpenAsync(workspace))
-        {
-            await first.Tenants.GetAsync(refresh: false, CancellationToken.None);
-        }
+        await LoadOnceAsync(workspace);
 
-        Host.Requests.Clear();
         await using var second = await RunnerSessions.OpenAsync(workspace);
         var tenants = await second.Tenants.GetAsync(refresh: true, CancellationToken.None);
 
@@ -79,13 +71,9 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "tenants: { cacheFor: 10m }");
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using (var first = await RunnerSessions.OpenAsync(workspace, time))
-        {
-            await first.Tenants.GetAsync(refresh: false, CancellationToken.None);
-        }
+        await LoadOnceAsync(workspace, time);
 
         time.Advance(TimeSpan.FromMinutes(9));
-        Host.Requests.Clear();
         await using (var within = await RunnerSessions.OpenAsync(workspace, time))
         {
             Assert.Equal(450, (await within.Tenants.GetAsync(refresh: false, CancellationToken.None)).Count);
@@ -103,16 +91,23 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     public async Task A_cacheFor_of_zero_never_reuses_the_list()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "tenants: { cacheFor: 0s }");
-        await using (var first = await RunnerSessions.OpenAsync(workspace))
-        {
-            await first.Tenants.GetAsync(refresh: false, CancellationToken.None);
-        }
+        await LoadOnceAsync(workspace);
 
-        Host.Requests.Clear();
         await using var second = await RunnerSessions.OpenAsync(workspace);
         await second.Tenants.GetAsync(refresh: false, CancellationToken.None);
 
         Assert.Equal(3, CustomerPageRequests());
+    }
+
+    /// <summary>Loads the list in a session of its own (as an earlier `runner` process would), then forgets the requests.</summary>
+    private async Task LoadOnceAsync(Workspace workspace, TimeProvider? time = null)
+    {
+        await using (var session = await RunnerSessions.OpenAsync(workspace, time))
+        {
+            await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
+        }
+
+        Host.Requests.Clear();
     }
 
     private int CustomerPageRequests() =>
