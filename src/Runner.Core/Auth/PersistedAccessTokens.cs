@@ -17,8 +17,6 @@ internal sealed class PersistedAccessTokens
 
     private PersistedAccessTokens(Dictionary<string, List<Entry>> byTenant) => _byTenant = byTenant;
 
-    public int Count => _byTenant.Values.Sum(l => l.Count);
-
     /// <summary>Reads the bearer access tokens of <paramref name="homeAccountId"/> and <paramref name="clientId"/>
     /// from MSAL's serialized cache (MsalV3 JSON) that are valid after <paramref name="validAfter"/>.</summary>
     public static PersistedAccessTokens Read(byte[]? msalCache, string? homeAccountId, string clientId, DateTimeOffset validAfter)
