@@ -79,6 +79,9 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public SandboxFaults Faults => _context.Faults;
 
+    /// <summary>The most recent API requests with their status and request-id headers (never their tokens).</summary>
+    public RequestLog Requests => _context.Requests;
+
     /// <summary>Every token issued so far, when <see cref="SandboxOptions.RecordIssuedTokens"/> is on.</summary>
     public IReadOnlyCollection<string> IssuedTokens => _context.Identity.IssuedTokens.ToArray();
 

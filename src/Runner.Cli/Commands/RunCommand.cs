@@ -162,6 +162,7 @@ internal static class RunCommand
         using (var writer = new StreamWriter(path))
         {
             var fileConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            fileConsole.Profile.Width = 200;
             RunRenderer.Write(outcome, format, writer, fileConsole);
         }
 

@@ -1,5 +1,6 @@
 using Runner.Auth;
 using Runner.Cli.Composition;
+using Runner.Clients.PartnerCenter;
 using Runner.Configuration;
 using Runner.History;
 using Runner.Redaction;
@@ -31,8 +32,10 @@ internal static class Failures
             SecretStoreException e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
             TokenAcquisitionException { NeedsOperator: true } e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
             TokenAcquisitionException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
-            Runner.Clients.PartnerCenter.PartnerCenterException { Code: "900421" or "900419" } e => (ExitCodes.NeedsOperator,
+            PartnerCenterException { Code: "900421" or "900419" } e => (ExitCodes.NeedsOperator,
                 $"error: Partner Center refused the partner admin's token because the sign-in had no multi-factor authentication (Partner Center {e.Code}). Run `runner consent` and complete the MFA prompt."),
+            PartnerCenterException { StatusCode: 401 or 403 } e => (ExitCodes.NeedsOperator, $"error: {e.Message}"),
+            PartnerCenterException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
             UsageException e => (ExitCodes.Usage, $"error: {e.Message}"),
             _ => (ExitCodes.TenantsFailed, $"error: unexpected {exception.GetType().Name}: {exception.Message}"),

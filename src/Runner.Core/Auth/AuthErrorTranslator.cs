@@ -42,7 +42,7 @@ internal static partial class AuthErrorTranslator
                 "The partner application's client secret or certificate was refused (wrong, expired or deleted). Put a current one in the secret store (`runner secret set app-secret`) and check partner.clientSecret in runner.yaml."),
             "700016" or "70001" or "700054" or "50011" => (AuthProblem.ApplicationMisconfigured,
                 "The partner application's registration does not match runner.yaml (application id, tenant or redirect URI). Check partner.clientId and partner.tenant."),
-            _ when status >= 500 || error is HttpRequestException || error is TaskCanceledException || (error as MsalServiceException)?.ErrorCode is "service_not_available" or "request_timeout" =>
+            _ when status is >= 500 or 429 || error is HttpRequestException || error is TaskCanceledException || (error as MsalServiceException)?.ErrorCode is "service_not_available" or "request_timeout" =>
                 (AuthProblem.ServiceUnavailable, $"The token service did not answer for tenant {tenant} ({Short(description)}); this is usually temporary."),
             _ => (AuthProblem.Other, $"Could not get a token for tenant {tenant}: {Short(description)}"),
         };

@@ -33,7 +33,7 @@ public enum AuthProblem
     /// <summary>AADSTS700016 and similar: the app id or registration is wrong.</summary>
     ApplicationMisconfigured,
 
-    /// <summary>The token service did not answer or answered 5xx.</summary>
+    /// <summary>The token service did not answer, answered 5xx or throttled (429).</summary>
     ServiceUnavailable,
 
     /// <summary>runner consent did not finish: declined, timed out, or the browser never came back.</summary>

@@ -11,11 +11,18 @@ namespace Runner.Auth;
 /// The Secure Application Model's exchange step on MSAL: one confidential client, one account (the partner admin
 /// who consented), and per-tenant, per-resource access tokens through AcquireTokenSilent(...).WithTenantId(...).
 /// Concurrent first requests for the same tenant and scope share one exchange; a token is reused until five
-/// minutes before it expires; a refusal is remembered for the run so a broken tenant is asked once.
+/// minutes before it expires (across runs too: tokens of the persisted cache are served from an index, see
+/// <see cref="PersistedAccessTokens"/>); a refusal is remembered for the run so a broken tenant is asked once, while
+/// a transient failure (throttling, 5xx, no answer) is retried a few times and never remembered.
 /// </summary>
 internal sealed class TokenBroker : IAsyncDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts per exchange when the token service is throttling or unavailable (MSAL itself retries a 5xx once).</summary>
+    private const int TransientAttempts = 3;
+
+    private static readonly TimeSpan MaxTransientDelay = TimeSpan.FromSeconds(30);
 
     private readonly PartnerApplication _application;
     private readonly CloudEndpoints _cloud;
@@ -29,6 +36,8 @@ internal sealed class TokenBroker : IAsyncDisposable
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string Tenant, string Scope), Lazy<Task<BrokeredToken>>> _tokens = new();
+    private readonly Lazy<PersistedAccessTokens> _persisted;
+    private readonly TimeSpan _retryDelay;
     private IAccount? _account;
     private CredentialMetadata? _metadata;
     private DateTimeOffset _ownRedeemedAt;
@@ -43,8 +52,10 @@ internal sealed class TokenBroker : IAsyncDisposable
         SecretRedactor redactor,
         TimeProvider time,
         ILogger log,
-        int maxConcurrentExchanges)
+        int maxConcurrentExchanges,
+        TimeSpan? retryDelay = null)
     {
+        _retryDelay = retryDelay ?? TimeSpan.FromSeconds(1);
         _application = application;
         _cloud = cloud;
         _credentials = credentials;
@@ -60,6 +71,8 @@ internal sealed class TokenBroker : IAsyncDisposable
         _metadata = stored?.Metadata;
         _ownRedeemedAt = _metadata?.LastRedeemedAt ?? DateTimeOffset.MinValue;
         _cache = new MsalCacheBinding(_app.UserTokenCache, stored?.Msal);
+        _persisted = new Lazy<PersistedAccessTokens>(() =>
+            PersistedAccessTokens.Read(stored?.Msal, stored?.Metadata?.HomeAccountId, application.ClientId, time.GetUtcNow() + RefreshMargin));
     }
 
     /// <summary>The partner application this broker signs in as (for the consent flow, which uses the same registration).</summary>
@@ -138,6 +151,39 @@ internal sealed class TokenBroker : IAsyncDisposable
     }
 
     private async Task<BrokeredToken> AcquireAsync(string tenant, string scope, bool forceRefresh)
+    {
+        if (!forceRefresh && _persisted.Value.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is { } persisted)
+        {
+            _redactor.Add(persisted.Value);
+            return persisted;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AcquireOnceAsync(tenant, scope, forceRefresh);
+            }
+            catch (TokenAcquisitionException e) when (e.IsTransient && attempt < TransientAttempts && !_lifetime.IsCancellationRequested)
+            {
+                var delay = TransientDelay(e, attempt);
+                _log.LogDebug("Token for {Tenant} ({Scope}): {Problem}; trying again in {Delay}", tenant, scope, e.Problem, delay);
+                await Task.Delay(delay, _time, _lifetime.Token);
+            }
+        }
+    }
+
+    /// <summary>The service's Retry-After when it sent one, else exponential backoff with jitter.</summary>
+    private TimeSpan TransientDelay(TokenAcquisitionException error, int attempt)
+    {
+        var retryAfter = (error.InnerException as MsalServiceException)?.Headers?.RetryAfter;
+        var delay = retryAfter?.Delta
+            ?? (retryAfter?.Date is { } date ? date - _time.GetUtcNow() : (TimeSpan?)null)
+            ?? _retryDelay * Math.Pow(2, attempt - 1) * (0.8 + Random.Shared.NextDouble() * 0.4);
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTransientDelay ? MaxTransientDelay : delay;
+    }
+
+    private async Task<BrokeredToken> AcquireOnceAsync(string tenant, string scope, bool forceRefresh)
     {
         var isPartner = string.Equals(tenant, PartnerTenant, StringComparison.OrdinalIgnoreCase) ||
                         string.Equals(tenant, _application.Tenant, StringComparison.OrdinalIgnoreCase);

@@ -134,12 +134,17 @@ internal static class ConfigSections
 
     public static ApiLimits Limits(ConfigNode? node)
     {
-        var map = node?.Map("partnerCenter", "graph", "resourceManager", "token");
-        return new ApiLimits(
+        var map = node?.Map("partnerCenter", "graph", "resourceManager", "token", "retries", "retryDelay");
+        var limits = new ApiLimits(
             map?["partnerCenter"]?.Int(1, 1024) ?? 8,
             map?["graph"]?.Int(1, 1024) ?? 32,
             map?["resourceManager"]?.Int(1, 1024) ?? 32,
             map?["token"]?.Int(1, 1024) ?? 16);
+        return limits with
+        {
+            Retries = map?["retries"]?.Int(0, 10) ?? limits.Retries,
+            RetryDelay = map?["retryDelay"]?.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)) ?? limits.RetryDelay,
+        };
     }
 
     public static AuthSettings Auth(ConfigNode? node)

@@ -93,7 +93,14 @@ internal sealed record RunDefaults(int Parallel, TimeSpan Timeout, OutputFormat 
 
 /// <summary>Concurrent requests per API, shared by every tenant in a run, so a large fan-out does not provoke a
 /// throttling storm. Defaults: Partner Center 8, Graph 32, ARM 32, token endpoint 16.</summary>
-internal sealed record ApiLimits(int PartnerCenter, int Graph, int ResourceManager, int Token);
+internal sealed record ApiLimits(int PartnerCenter, int Graph, int ResourceManager, int Token)
+{
+    /// <summary>Retries of a throttled (429) or failed (5xx) request, for every API. Default 6.</summary>
+    public int Retries { get; init; } = 6;
+
+    /// <summary>First backoff delay of the retries (doubling, with jitter) when no Retry-After says otherwise. Default 1 s.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+}
 
 /// <param name="KeyVaultWriteInterval">Least time between write-backs of a rotated refresh token to Key Vault. Default 24 h.</param>
 /// <param name="ForceWriteAfter">A stored token older than this is written back whatever the interval. Default 7 days.</param>

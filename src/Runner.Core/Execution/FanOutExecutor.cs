@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Runner.Auth;
 using Runner.Clients;
@@ -11,12 +12,17 @@ namespace Runner.Execution;
 /// <param name="Parallel">Tenants at the same time.</param>
 /// <param name="Timeout">Per-tenant limit; the tenant is TimedOut after it.</param>
 /// <param name="BaseDirectory">Script paths in errors are shown relative to this.</param>
-internal sealed record ExecutionOptions(string Job, int Parallel, TimeSpan Timeout, JobParameters Parameters, string BaseDirectory);
+internal sealed record ExecutionOptions(string Job, int Parallel, TimeSpan Timeout, JobParameters Parameters, string BaseDirectory)
+{
+    /// <summary>After Ctrl+C, how long running tenants get to stop (or finish) before they are reported Cancelled.</summary>
+    public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(10);
+}
 
 /// <summary>
-/// Runs one compiled script for many tenants: bounded parallelism, a timeout per tenant, and a result for every
-/// tenant whatever happens to the others. Cancellation stops tenants not yet started (Cancelled) and asks running
-/// ones to stop; their partial outcomes are kept.
+/// Runs one compiled script for many tenants: bounded parallelism, a timeout per tenant, and an outcome for every
+/// tenant whatever happens to the others. A script that throws, hangs, ignores its cancellation token or blocks its
+/// thread costs only its own tenant. Cancellation stops tenants not yet started (Cancelled) and asks running ones to
+/// stop; a tenant that still finishes within the grace period keeps its result.
 /// </summary>
 internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor redactor, TimeProvider time, ILogger log)
 {
@@ -42,30 +48,59 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         async Task RunSlotAsync(int index)
         {
             var tenant = tenants[index];
+            var acquired = false;
             try
             {
                 await gate.WaitAsync(cancellation);
+                acquired = true;
+                if (cancellation.IsCancellationRequested)
+                {
+                    results[index] = NotStarted(tenant);
+                }
+                else
+                {
+                    Notify(o => o.TenantStarted(tenant));
+                    results[index] = await RunOneAsync(script, tenant, options, serializer, cancellation);
+                }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (!acquired)
             {
-                results[index] = new TenantOutcome(tenant, TenantStatus.Cancelled, time.GetUtcNow(), TimeSpan.Zero, null, "Not started: the run was cancelled.", []);
-                observer.TenantFinished(results[index]);
-                return;
+                results[index] = NotStarted(tenant);
             }
-
-            try
+            catch (Exception e)
             {
-                observer.TenantStarted(tenant);
-                results[index] = await RunOneAsync(script, tenant, options, serializer, cancellation);
+                // Runner's own fault, not the script's (those are outcomes already); still only this tenant's.
+                log.LogError(e, "Running {Tenant} failed inside Runner", tenant.Domain);
+                results[index] = new TenantOutcome(tenant, TenantStatus.Failed, time.GetUtcNow(), TimeSpan.Zero, null,
+                    redactor.Redact($"Runner could not run this tenant: {e.GetType().Name}: {e.Message}"), []);
             }
             finally
             {
-                gate.Release();
+                if (acquired)
+                {
+                    gate.Release();
+                }
             }
 
-            observer.TenantFinished(results[index]);
+            Notify(o => o.TenantFinished(results[index]));
+        }
+
+        void Notify(Action<IRunObserver> action)
+        {
+            try
+            {
+                action(observer);
+            }
+            catch (Exception e)
+            {
+                // A progress display or history writer that throws must not take a tenant's outcome with it.
+                log.LogWarning("A run observer failed: {Error}", redactor.Redact(e.Message));
+            }
         }
     }
+
+    private TenantOutcome NotStarted(CustomerTenant tenant) =>
+        new(tenant, TenantStatus.Cancelled, time.GetUtcNow(), TimeSpan.Zero, null, "Not started: the run was cancelled.", []);
 
     private async Task<TenantOutcome> RunOneAsync(CompiledScript script, CustomerTenant tenant, ExecutionOptions options, ResultSerializer serializer, CancellationToken cancellation)
     {
@@ -85,44 +120,106 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             new TenantTokens(clients, key, linked.Token),
             linked.Token);
 
-        TenantOutcome Outcome(TenantStatus status, System.Text.Json.Nodes.JsonNode? result, string? error) =>
+        TenantOutcome Outcome(TenantStatus status, JsonNode? result, string? error) =>
             new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines);
+
+        // Task.Run: a script that blocks its thread before its first await still lets the timeout take the tenant back.
+        var run = Task.Run(() => script.InvokeAsync(globals), CancellationToken.None);
+        if (!await CompletesAsync(run, linked.Token))
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                Abandon(run);
+                return Outcome(TenantStatus.TimedOut, Partial(globals, serializer), $"Did not finish within {options.Timeout}.");
+            }
+
+            // Ctrl+C: the script has been asked to stop through its token; give it a moment to stop or finish.
+            using var grace = new CancellationTokenSource(options.CancelGrace, time);
+            using var graceOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, timeout.Token);
+            if (!await CompletesAsync(run, graceOrTimeout.Token))
+            {
+                Abandon(run);
+                return timeout.IsCancellationRequested && !grace.IsCancellationRequested
+                    ? Outcome(TenantStatus.TimedOut, Partial(globals, serializer), $"Did not finish within {options.Timeout}.")
+                    : Outcome(TenantStatus.Cancelled, Partial(globals, serializer), $"Cancelled while running; the script did not stop within {options.CancelGrace.TotalSeconds:0.#} s of being asked.");
+            }
+        }
+
+        if (run.IsCompletedSuccessfully)
+        {
+            try
+            {
+                var rows = globals.EmittedRows;
+                var value = run.Result;
+                return Outcome(TenantStatus.Succeeded, serializer.ToJson(value ?? (rows.Count > 0 ? rows : null)), null);
+            }
+            catch (ResultException e)
+            {
+                return Outcome(TenantStatus.Failed, null, e.Message);
+            }
+        }
+
+        var error = run.Exception?.InnerExceptions is [var single] ? single : (Exception?)run.Exception ?? new OperationCanceledException();
+        if (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            // Past its deadline, whatever the script threw on the way out (SDKs wrap cancellation differently).
+            return Outcome(TenantStatus.TimedOut, Partial(globals, serializer), $"Did not finish within {options.Timeout}.");
+        }
+
+        if (cancellation.IsCancellationRequested)
+        {
+            return Outcome(TenantStatus.Cancelled, Partial(globals, serializer),
+                error is OperationCanceledException ? "Cancelled while running." : $"Cancelled while running: {Describe(error, options)}");
+        }
+
+        if (FindTokenError(error) is { } auth)
+        {
+            return Outcome(TenantStatus.Failed, null, auth.Message) with { NeedsOperator = auth.NeedsOperator };
+        }
+
+        return Outcome(TenantStatus.Failed, null, Describe(error, options));
+    }
+
+    /// <summary>Waits for the script or the token, whichever comes first; never throws. True when the script ended.</summary>
+    private static async Task<bool> CompletesAsync(Task run, CancellationToken token)
+    {
+        try
+        {
+            await run.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The script's own outcome is read from the task afterwards.
+        }
+
+        return run.IsCompleted;
+    }
+
+    /// <summary>A script left running (it ignored its token) must not surface later as an unobserved exception.</summary>
+    private static void Abandon(Task run) =>
+        run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Rows a stopped script had emitted so far, kept with its TimedOut or Cancelled outcome.</summary>
+    private static JsonNode? Partial(ScriptGlobals globals, ResultSerializer serializer)
+    {
+        var rows = globals.EmittedRows;
+        if (rows.Count == 0)
+        {
+            return null;
+        }
 
         try
         {
-            // Task.Run: a script that blocks synchronously still lets the timeout take the tenant back.
-            var value = await Task.Run(() => script.InvokeAsync(globals), linked.Token).WaitAsync(linked.Token);
-            var rows = globals.EmittedRows;
-            var result = serializer.ToJson(value ?? (rows.Count > 0 ? rows : null));
-            return Outcome(TenantStatus.Succeeded, result, null);
+            return serializer.ToJson(rows);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        catch (ResultException)
         {
-            return Outcome(TenantStatus.TimedOut, null, $"Did not finish within {options.Timeout}.");
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            return Outcome(TenantStatus.Cancelled, null, "Cancelled while running.");
-        }
-        catch (TokenAcquisitionException e)
-        {
-            return Outcome(TenantStatus.Failed, null, e.Message) with { NeedsOperator = e.NeedsOperator };
-        }
-        catch (ResultException e)
-        {
-            return Outcome(TenantStatus.Failed, null, e.Message);
-        }
-        catch (Exception e)
-        {
-            var auth = FindTokenError(e);
-            if (auth is not null)
-            {
-                return Outcome(TenantStatus.Failed, null, auth.Message) with { NeedsOperator = auth.NeedsOperator };
-            }
-
-            return Outcome(TenantStatus.Failed, null, ScriptErrorLocator.Describe(e, options.BaseDirectory));
+            return null;
         }
     }
+
+    private static string Describe(Exception error, ExecutionOptions options) =>
+        error is ResultException ? error.Message : ScriptErrorLocator.Describe(error, options.BaseDirectory);
 
     /// <summary>SDKs wrap credential failures (Azure.Identity's AuthenticationFailedException, Kiota's); find ours inside.</summary>
     private static TokenAcquisitionException? FindTokenError(Exception e)

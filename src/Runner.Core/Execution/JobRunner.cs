@@ -47,30 +47,42 @@ internal sealed class JobRunner(RunnerSession session)
 
         var recorder = new HistoryObserver(history, runId);
         var observers = new CompositeObserver(recorder, observer);
-        observers.RunStarted(runId, request.Job, run.Count + skipped.Count);
         var outcomes = new List<TenantOutcome>(run.Count + skipped.Count);
-        foreach (var (tenant, reason) in skipped)
+        var status = RunStatus.Error;
+        string? failure = "Runner stopped unexpectedly during the run.";
+        var finished = started;
+        try
         {
-            var outcome = new TenantOutcome(tenant, TenantStatus.Skipped, time.GetUtcNow(), TimeSpan.Zero, null, reason, []);
-            outcomes.Add(outcome);
-            observers.TenantFinished(outcome);
+            observers.RunStarted(runId, request.Job, run.Count + skipped.Count);
+            foreach (var (tenant, reason) in skipped)
+            {
+                var outcome = new TenantOutcome(tenant, TenantStatus.Skipped, time.GetUtcNow(), TimeSpan.Zero, null, reason, []);
+                outcomes.Add(outcome);
+                observers.TenantFinished(outcome);
+            }
+
+            var options = new ExecutionOptions(
+                request.Job,
+                request.Parallel ?? session.Config.Defaults.Parallel,
+                request.Timeout ?? session.Config.Defaults.Timeout,
+                parameters,
+                session.Config.BaseDirectory);
+            var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, time, session.Services.Logging.CreateLogger("Runner.Jobs"));
+            outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancellation));
+
+            status = cancellation.IsCancellationRequested ? RunStatus.Cancelled
+                : outcomes.Any(o => o.Status is TenantStatus.Failed or TenantStatus.TimedOut) ? RunStatus.Failed
+                : RunStatus.Succeeded;
+            failure = null;
+        }
+        finally
+        {
+            // Whatever happened, the run's record is closed with every outcome known so far.
+            finished = time.GetUtcNow();
+            await history.FinishRunAsync(runId, status, finished, failure, CancellationToken.None);
+            await session.Broker.FlushAsync(CancellationToken.None);
         }
 
-        var options = new ExecutionOptions(
-            request.Job,
-            request.Parallel ?? session.Config.Defaults.Parallel,
-            request.Timeout ?? session.Config.Defaults.Timeout,
-            parameters,
-            session.Config.BaseDirectory);
-        var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, time, session.Services.Logging.CreateLogger("Runner.Jobs"));
-        outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancellation));
-
-        var status = cancellation.IsCancellationRequested ? RunStatus.Cancelled
-            : outcomes.Any(o => o.Status is TenantStatus.Failed or TenantStatus.TimedOut) ? RunStatus.Failed
-            : RunStatus.Succeeded;
-        var finished = time.GetUtcNow();
-        await history.FinishRunAsync(runId, status, finished, null, CancellationToken.None);
-        await session.Broker.FlushAsync(CancellationToken.None);
         return new RunOutcome(runId, request.Job, request.ScriptPath, started, finished, status, outcomes);
     }
 

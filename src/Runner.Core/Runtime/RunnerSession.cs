@@ -93,7 +93,7 @@ internal sealed class RunnerSession : IAsyncDisposable
             var application = await PartnerApplications.ResolveAsync(config, cloud, resolver, services.Redactor, cancellationToken);
             var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), services.Environment);
             var credentials = new CredentialStore(cache, secrets, config.Auth, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"));
-            var broker = new TokenBroker(application, cloud.Endpoints, http, credentials, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"), config.Limits.Token);
+            var broker = new TokenBroker(application, cloud.Endpoints, http, credentials, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"), config.Limits.Token, config.Limits.RetryDelay);
             var clients = new TenantClientFactory(broker, cloud.Endpoints, http, config.Limits, services.Time);
             var tenants = new TenantDirectory(clients, state, config.Tenants, cloud.Fingerprint, services.Time, services.Logging.CreateLogger("Runner.Tenants"));
             var scripts = new ScriptEngine(new ScriptCache(state.CompileCache), null, services.Logging.CreateLogger("Runner.Scripting"));

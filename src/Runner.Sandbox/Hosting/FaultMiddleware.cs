@@ -22,6 +22,27 @@ internal sealed class FaultMiddleware(SandboxContext context)
         var tenant = ApiClassifier.Tenant(http, api);
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
         context.Counters.Increment(api, tenant, route is null ? null : $"{http.Request.Method} {(route.StartsWith('/') ? route : "/" + route)}");
+        context.Requests.Begin(api);
+        try
+        {
+            await ApplyAsync(http, next, api, tenant);
+        }
+        finally
+        {
+            context.Requests.End(api);
+            var headers = http.Request.Headers;
+            context.Requests.Add(new SandboxRequest(
+                context.Clock.GetUtcNow(), api, http.Request.Method, http.Request.Path.Value ?? "", tenant, http.Response.StatusCode,
+                Header(headers, "MS-RequestId"), Header(headers, "MS-CorrelationId"),
+                Header(headers, "x-ms-client-request-id") ?? Header(headers, "client-request-id")));
+        }
+    }
+
+    private static string? Header(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+
+    private async Task ApplyAsync(HttpContext http, RequestDelegate next, string api, string? tenant)
+    {
         var faults = context.Faults;
         var configured = faults.TryGet(api, out var apiFaults);
         if (configured && apiFaults.Latency > TimeSpan.Zero)

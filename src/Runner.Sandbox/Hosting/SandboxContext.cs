@@ -45,6 +45,8 @@ internal sealed class SandboxContext
 
     public SandboxFaults Faults { get; } = new();
 
+    public RequestLog Requests { get; } = new();
+
     public Uri BaseUri
     {
         get => _baseUri ?? throw new InvalidOperationException("The sandbox has not started listening yet.");

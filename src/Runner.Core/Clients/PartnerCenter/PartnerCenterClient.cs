@@ -159,8 +159,10 @@ public sealed class PartnerCenterClient
         return new PartnerCenterException(status, code, message, RequestId(response));
     }
 
+    /// <summary>The response's MS-RequestId, or the one Runner sent (a throttling proxy may not echo it).</summary>
     private static string? RequestId(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("MS-RequestId", out var values) ? values.FirstOrDefault() : null;
+        response.Headers.TryGetValues("MS-RequestId", out var values) ? values.FirstOrDefault()
+        : response.RequestMessage?.Headers.TryGetValues("MS-RequestId", out var sent) == true ? sent.FirstOrDefault() : null;
 
     private string Customer(string? customerId) =>
         Uri.EscapeDataString(customerId ?? CustomerId ?? throw new InvalidOperationException("This is a partner-level job: pass a customerId."));

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Runner.Sandbox;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Cli;
+
+/// <summary>
+/// Ctrl+C as an operator presses it: the real `runner` process gets SIGINT. The first asks running tenants to stop
+/// and still reports every tenant; a second exits at once.
+/// </summary>
+public sealed class InterruptTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    private SandboxHost Host => sandbox.Host;
+
+    [Fact]
+    public async Task The_first_Ctrl_C_stops_running_tenants_and_reports_every_tenant_with_exit_130()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/wait.csx", """
+            await Graph.Organization.GetAsync(cancellationToken: CancellationToken);
+            await Task.Delay(Timeout.Infinite, CancellationToken);
+            return 1;
+            """);
+        Host.Requests.Clear();
+        using var runner = RunnerProcess.Start(workspace, "run", "jobs/wait.csx", "--output", "json", "--parallel", "3");
+
+        await WaitUntilAsync(() => Host.Requests.Snapshot().Any(r => r.Api == "graph" && r.Path.EndsWith("/organization", StringComparison.Ordinal)), runner);
+        runner.Interrupt();
+        var exit = await runner.WaitAsync();
+
+        Assert.True(exit == 130, runner.ToString());
+        Assert.Contains("Stopping", runner.Error);
+        var tenants = JsonNode.Parse(runner.Output)!["tenants"]!.AsArray();
+        Assert.Equal(Host.Customers.Count, tenants.Count);
+        Assert.All(tenants, t => Assert.Contains((string)t!["status"]!, new[] { "Cancelled", "Skipped" }));
+        Assert.Contains(tenants, t => (string?)t!["error"] == "Cancelled while running.");
+    }
+
+    [Fact]
+    public async Task A_second_Ctrl_C_exits_at_once_even_when_a_script_ignores_cancellation()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/stubborn.csx", """
+            await Graph.Organization.GetAsync(cancellationToken: CancellationToken);
+            await Task.Delay(Timeout.Infinite);
+            return 1;
+            """);
+        Host.Requests.Clear();
+        using var runner = RunnerProcess.Start(workspace, "run", "jobs/stubborn.csx", "--output", "json");
+
+        await WaitUntilAsync(() => Host.Requests.Snapshot().Any(r => r.Api == "graph" && r.Path.EndsWith("/organization", StringComparison.Ordinal)), runner);
+        runner.Interrupt();
+        await WaitUntilAsync(() => runner.Error.Contains("Stopping", StringComparison.Ordinal), runner);
+        runner.Interrupt();
+        var exit = await runner.WaitAsync();
+
+        Assert.True(exit == 130, runner.ToString());
+        Assert.Equal("", runner.Output.Trim());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, RunnerProcess runner)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(runner.HasExited, $"runner ended early: {runner}");
+            Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"gave up waiting: {runner}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The `runner` executable from the build, run in a workspace with its output captured.</summary>
+    private sealed class RunnerProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _error = new();
+
+        private RunnerProcess(Process process) => _process = process;
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public string Error
+        {
+            get
+            {
+                lock (_error)
+                {
+                    return _error.ToString();
+                }
+            }
+        }
+
+        public bool HasExited => _process.HasExited;
+
+        public static RunnerProcess Start(Workspace workspace, params string[] args)
+        {
+            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "runner.exe" : "runner"))
+            {
+                WorkingDirectory = workspace.Root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment.Clear();
+            foreach (System.Collections.DictionaryEntry entry in workspace.Environment)
+            {
+                start.Environment[(string)entry.Key] = (string?)entry.Value;
+            }
+
+            var process = new Process { StartInfo = start };
+            var runner = new RunnerProcess(process);
+            process.OutputDataReceived += (_, e) => Append(runner._output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(runner._error, e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return runner;
+        }
+
+        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        public async Task<int> WaitAsync()
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await _process.WaitForExitAsync(limit.Token);
+            return _process.ExitCode;
+        }
+
+        public override string ToString() => $"--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+
+        private static void Append(StringBuilder target, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (target)
+            {
+                target.AppendLine(line);
+            }
+        }
+    }
+}

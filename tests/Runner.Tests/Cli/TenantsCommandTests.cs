@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Runner.Auth;
+using Runner.Sandbox;
+using Runner.Sandbox.Identity;
+using Runner.Secrets;
+using Runner.State;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Cli;
+
+/// <summary>A sandbox of its own: these tests make some of its tenants refuse tokens.</summary>
+public sealed class RefusingSandboxFixture : SandboxFixture;
+
+/// <summary>`runner tenants`: the customer list, and with --check the token matrix per tenant and resource.</summary>
+public sealed class TenantsCommandTests(RefusingSandboxFixture sandbox) : IClassFixture<RefusingSandboxFixture>
+{
+    private SandboxHost Host => sandbox.Host;
+
+    [Fact]
+    public async Task Tenants_lists_every_customer_with_its_GDAP_state()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+
+        var table = await workspace.RunAsync("tenants");
+        var json = await workspace.RunAsync("tenants", "--output", "json");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.All(Host.Customers, c => Assert.Contains(c.Domain, table.Output));
+        Assert.Contains($"{Host.Customers.Count} customers; {Host.Customers.Count(c => c.GdapStatus == "active")} reachable.", table.Output);
+        var rows = JsonNode.Parse(json.Output)!.AsArray();
+        Assert.Equal(Host.Customers.Count, rows.Count);
+        Assert.All(Host.Customers, c => Assert.Equal(c.GdapStatus, (string)rows.Single(r => (string)r!["tenantId"]! == c.TenantId.ToString())!["gdap"]!));
+    }
+
+    [Fact]
+    public async Task Check_shows_OK_for_every_resource_of_every_reachable_tenant_and_exits_0()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+
+        var result = await workspace.RunAsync("tenants", "--check", "--output", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var row in JsonNode.Parse(result.Output)!.AsArray())
+        {
+            var expected = (string)row!["gdap"]! == "active" ? "OK" : "no GDAP";
+            Assert.Equal([expected, expected, expected], new[] { "partnerCenter", "graph", "resourceManager" }.Select(r => (string)row[r]!["state"]!));
+        }
+    }
+
+    [Fact]
+    public async Task Check_names_what_each_refusing_tenant_is_missing()
+    {
+        var active = Host.Customers.Where(c => c.GdapStatus == "active").ToList();
+        var (consent, mfa, blocked) = (active[0], active[1], active[2]);
+        Host.SetTenantRefusal(consent.Domain, TenantRefusal.ConsentMissing);
+        Host.SetTenantRefusal(mfa.Domain, TenantRefusal.MfaRequired);
+        Host.SetTenantRefusal(blocked.Domain, TenantRefusal.ConditionalAccess);
+        try
+        {
+            using var workspace = await new Workspace().WithSandboxAsync(Host);
+            Assert.Equal(0, (await workspace.RunAsync("tenants")).ExitCode);
+            await StoreRefreshTokenWithoutMfaAsync(workspace);
+
+            var json = await workspace.RunAsync("tenants", "--check", "--output", "json");
+            Assert.True(json.Output.Length > 0, json.ToString());
+            var table = await workspace.RunAsync("tenants", "--check");
+
+            Assert.Equal(1, json.ExitCode);
+            var rows = JsonNode.Parse(json.Output)!.AsArray().ToDictionary(r => (string)r!["domain"]!, r => r!);
+            foreach (var customer in Host.Customers)
+            {
+                (string State, string? Code) expected = customer.Domain == consent.Domain ? ("consent missing", "AADSTS65001")
+                    : customer.Domain == mfa.Domain ? ("MFA", "AADSTS50076")
+                    : customer.Domain == blocked.Domain ? ("conditional access", "AADSTS53003")
+                    : customer.GdapStatus == "active" ? ("OK", (string?)null)
+                    : ("no GDAP", null);
+                foreach (var resource in new[] { "partnerCenter", "graph", "resourceManager" })
+                {
+                    Assert.Equal(expected, ((string)rows[customer.Domain][resource]!["state"]!, (string?)rows[customer.Domain][resource]!["aadsts"]));
+                }
+            }
+
+            Assert.Equal(1, table.ExitCode);
+            Assert.Contains("consent missing", table.Output);
+            Assert.Contains("conditional access", table.Output);
+            Assert.Contains($"{mfa.Domain} · Graph:", table.Output);
+            Assert.Contains($"{Host.Customers.Count} customers: {active.Count - 3} OK for every resource, {Host.Customers.Count - active.Count} without GDAP (skipped by runs), 3 with problems.", table.Output);
+        }
+        finally
+        {
+            foreach (var customer in new[] { consent, mfa, blocked })
+            {
+                Host.SetTenantRefusal(customer.Domain, null);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tokens_won_by_a_check_serve_the_next_run_without_new_exchanges()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.CopyJob("hello.csx");
+
+        var check = await workspace.RunAsync("tenants", "--check");
+        Host.Counters.Reset();
+        var run = await workspace.RunAsync("run", "jobs/hello.csx");
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0, Host.Counters.Get("token"));
+    }
+
+    [Fact]
+    public async Task A_missing_partner_credential_makes_the_check_exit_3()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host, seedCredential: false);
+
+        var result = await workspace.RunAsync("tenants", "--check");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("runner consent", result.Error);
+    }
+
+    /// <summary>MfaRequired refuses only sign-ins without MFA, so this workspace's partner admin now signs in without it
+    /// (Partner Center itself would refuse such tokens, so the customer list must already be cached).</summary>
+    private async Task StoreRefreshTokenWithoutMfaAsync(Workspace workspace)
+    {
+        File.Delete(workspace.Path(".runner/tokens.bin"));
+        var store = new LocalSecretStore(new StateDirectory(workspace.StatePath), workspace.Path(".runner/store.key"), workspace.Environment, TimeProvider.System);
+        var now = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+        await store.SetAsync(CredentialStore.RefreshTokenSecret, Host.IssueRefreshToken(mfa: false), new Dictionary<string, string>
+        {
+            [CredentialStore.UsernameTag] = Host.AdminUserPrincipalName,
+            [CredentialStore.ConsentedAtTag] = now,
+            [CredentialStore.IssuedAtTag] = now,
+        }, null, CancellationToken.None);
+    }
+}
