@@ -63,7 +63,7 @@ internal sealed record WorkerVerdict(RunStatus Status, string? Reason, bool Work
     /// <summary>The first script frames of a stack overflow trace, which say where the recursion is.</summary>
     private static string Frames(IReadOnlyList<string> stderr)
     {
-        var frames = stderr.Select(l => l.Trim()).Where(l => l.StartsWith("at Submission#", StringComparison.Ordinal)).Distinct().Take(2).ToList();
-        return frames.Count == 0 ? "" : "Where: " + string.Join("; ", frames);
+        var frames = stderr.Select(l => l.Trim()).Where(l => l.StartsWith("at Submission#", StringComparison.Ordinal)).Distinct().Take(1).ToList();
+        return frames.Count == 0 ? "" : $"Innermost frame: {frames[0][3..]}.";
     }
 }
