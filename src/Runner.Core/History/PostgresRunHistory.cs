@@ -84,6 +84,12 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
         }
     }
 
+    private static async Task<bool> SchemaExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass('runner_runs_occurrence') IS NOT NULL AND to_regclass('runner_tenant_logs_run') IS NOT NULL", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     private async ValueTask<NpgsqlDataSource> SourceAsync(CancellationToken cancellationToken)
     {
         if (_source is not null)
@@ -105,10 +111,14 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
             try
             {
                 await using var connection = await source.OpenConnectionAsync(cancellationToken);
-                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({SchemaLock})");
-                await ExecuteAsync(connection, tx, Schema);
-                await tx.CommitAsync(cancellationToken);
+                if (!await SchemaExistsAsync(connection, cancellationToken))
+                {
+                    // DDL takes table locks even when there is nothing to create; only a database without the tables pays for it.
+                    await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+                    await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({SchemaLock})");
+                    await ExecuteAsync(connection, tx, Schema);
+                    await tx.CommitAsync(cancellationToken);
+                }
             }
             catch
             {

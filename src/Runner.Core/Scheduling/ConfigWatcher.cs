@@ -2,8 +2,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
-using Runner.Scripting;
-using Runner.State;
 
 namespace Runner.Scheduling;
 
@@ -16,18 +14,17 @@ namespace Runner.Scheduling;
 internal sealed class ConfigWatcher(
     ISchedulerFactory schedulers,
     HostConfiguration configuration,
+    ScriptChecker scripts,
     ILogger<ConfigWatcher> log) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<string, string> _scriptKeys = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = configuration.Current;
         using var watcher = Watch(config.BaseDirectory, config.FilePath, config.StateDirectory);
-        await Task.Run(() => CheckScripts(stoppingToken), stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,55 +49,11 @@ internal sealed class ConfigWatcher(
                     await ScheduleSynchronizer.SyncAsync(scheduler, ScheduledJob.All(next), log, stoppingToken);
                 }
 
-                await Task.Run(() => CheckScripts(stoppingToken), stoppingToken);
+                await scripts.CheckAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogError("Applying an edit failed: {Problem}", e.Message);
-            }
-        }
-    }
-
-    /// <summary>Compiles each job script whose content (or #load closure) changed since it was last seen.</summary>
-    private void CheckScripts(CancellationToken cancellationToken)
-    {
-        var config = configuration.Current;
-        var engine = new ScriptEngine(new ScriptCache(new StateDirectory(config.StateDirectory).CompileCache), null, log);
-        foreach (var job in config.Jobs.Values)
-        {
-            string key;
-            try
-            {
-                key = ScriptSource.Read(job.Script).CacheKey;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                if (_scriptKeys.GetValueOrDefault(job.Name) != "missing")
-                {
-                    log.LogError("The script of job '{Job}' cannot be read ({Problem}); its fires fail until it is back.", job.Name, e.Message);
-                    _scriptKeys[job.Name] = "missing";
-                }
-
-                continue;
-            }
-
-            if (_scriptKeys.GetValueOrDefault(job.Name) == key)
-            {
-                continue;
-            }
-
-            var known = _scriptKeys.ContainsKey(job.Name);
-            _scriptKeys[job.Name] = key;
-            var errors = engine.Check(job.Script, cancellationToken).Where(d => d.IsError).ToList();
-            var shown = Path.GetRelativePath(config.BaseDirectory, job.Script);
-            if (errors.Count > 0)
-            {
-                log.LogError("{Script} does not compile; fires of '{Job}' fail until it is fixed:{NewLine}{Errors}", shown, job.Name, Environment.NewLine,
-                    string.Join(Environment.NewLine, errors.Select(d => d with { Path = Path.GetRelativePath(config.BaseDirectory, d.Path) })));
-            }
-            else if (known)
-            {
-                log.LogInformation("{Script} changed; compiled, and used from the next fire of '{Job}'.", shown, job.Name);
             }
         }
     }

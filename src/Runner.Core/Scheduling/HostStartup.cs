@@ -8,13 +8,14 @@ namespace Runner.Scheduling;
 
 /// <summary>
 /// Before the first fire: closes runs an earlier host on this node left Running (its crash), then puts runner.yaml's
-/// jobs into the store. Quartz itself then recovers fires that a crash cut short (RequestRecovery).
+/// jobs into the store and compiles their scripts. Quartz itself then recovers fires that a crash cut short (RequestRecovery).
 /// </summary>
 internal sealed class HostStartup(
     ISchedulerFactory schedulers,
     HostConfiguration configuration,
     IRunHistory history,
     SchedulerHostOptions options,
+    ScriptChecker scripts,
     ILogger<HostStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -27,6 +28,8 @@ internal sealed class HostStartup(
 
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await ScheduleSynchronizer.SyncAsync(scheduler, ScheduledJob.All(configuration.Current), log, cancellationToken);
+        // Before the scheduler starts: the first fires then find their scripts compiled.
+        await scripts.CheckAsync(cancellationToken);
         var config = configuration.Current;
         log.LogInformation("Host {Node} scheduling {Count} job(s) from {Config} ({Store}); keep-alive {KeepAlive}.",
             node, config.Jobs.Count, config.FilePath, config.Scheduler.Store, config.Scheduler.KeepAliveSchedule ?? "off");

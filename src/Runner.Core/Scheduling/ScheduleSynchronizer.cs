@@ -47,7 +47,8 @@ internal static class ScheduleSynchronizer
 
             if (existing is null)
             {
-                await scheduler.ScheduleJob(job.BuildCronTrigger(), cancellationToken: cancellationToken);
+                // Keep: another node of the cluster may be storing the same trigger right now.
+                await scheduler.ScheduleTrigger(job.BuildCronTrigger(), TriggerConflict.Keep, cancellationToken);
                 if (!added.Contains(job.Name))
                 {
                     changed.Add(job.Name);

@@ -54,6 +54,7 @@ internal static class SchedulerHost
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton<HostShutdown>();
         builder.Services.AddSingleton<FireExecutor>();
+        builder.Services.AddSingleton<ScriptChecker>();
         builder.Services.AddTransient<ScheduledRunJob>();
         builder.Services.AddQuartz(q => SchedulerStore.Configure(q, store, InstanceId(options.NodeName)));
         builder.Services.AddHostedService<HostStartup>();
