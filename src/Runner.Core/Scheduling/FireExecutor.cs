@@ -23,6 +23,9 @@ internal sealed class FireExecutor(
     HostShutdown shutdown,
     ILogger<FireExecutor> log)
 {
+    /// <summary>How long a recovery waits for the lost attempt's orphaned worker to record how it ended.</summary>
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(10);
+
     private readonly TimeProvider _time = options.Time;
 
     public async Task<FireResult> ExecuteAsync(FireRequest fire, CancellationToken cancellationToken)
@@ -38,16 +41,19 @@ internal sealed class FireExecutor(
         }
 
         var node = options.NodeName;
-        var now = _time.GetUtcNow();
         var earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
         if (fire.Kind == TriggerKinds.Recovery)
         {
-            foreach (var lost in earlier.Where(r => r.Status == RunStatus.Running))
+            earlier = await SettleLostAttemptsAsync(fire, earlier, cancellationToken);
+            if (earlier.FirstOrDefault(r => r.Status is not (RunStatus.Running or RunStatus.Interrupted)) is { } done)
             {
-                await history.CloseRunAsync(lost.Id, RunStatus.Interrupted, now,
-                    $"The node running it ({lost.Node}) stopped before the run finished; recovered on {node}.", cancellationToken);
+                // The node died after the run ended but before Quartz heard of it: the fire happened; do not repeat it.
+                log.LogInformation("Run {RunId}: {Job} had already ended {Status} on {Node} before that node stopped; not run again.", done.Id, fire.Job, done.Status, done.Node);
+                return new FireResult(done.Id, done.Status, false);
             }
         }
+
+        var now = _time.GetUtcNow();
 
         var runId = fire.Kind == TriggerKinds.Manual && fire.RunId is { } chosen && earlier.All(r => r.Id != chosen) ? chosen : RunIds.New(now);
         var attempt = earlier.Count == 0 ? 1 : earlier.Max(r => r.Attempt) + 1;
@@ -91,6 +97,29 @@ internal sealed class FireExecutor(
         }
 
         return new FireResult(runId, verdict.Status, retry);
+    }
+
+    /// <summary>
+    /// A recovered fire's earlier attempt may still be Running: its worker, cut off from its dead host, stops and
+    /// records itself when it sees the host's pipe close, or it had just finished. Give it a moment to say which,
+    /// then close whatever is still open as Interrupted.
+    /// </summary>
+    private async Task<IReadOnlyList<RunRecord>> SettleLostAttemptsAsync(FireRequest fire, IReadOnlyList<RunRecord> earlier, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + OrphanGrace;
+        while (earlier.Any(r => r.Status == RunStatus.Running) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
+            earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
+        }
+
+        foreach (var lost in earlier.Where(r => r.Status == RunStatus.Running))
+        {
+            await history.CloseRunAsync(lost.Id, RunStatus.Interrupted, _time.GetUtcNow(),
+                $"The node running it ({lost.Node}) stopped before the run finished; recovered on {options.NodeName}.", cancellationToken);
+        }
+
+        return await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
     }
 
     private ProcessStartInfo StartInfo(RunnerConfig config, string snapshot, FireRequest fire, string runId, int attempt, string node)

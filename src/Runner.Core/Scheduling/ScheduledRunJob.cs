@@ -14,7 +14,7 @@ internal sealed class ScheduledRunJob(FireExecutor executor) : IJob
     {
         var fire = FireRequest.From(context);
         var result = await executor.ExecuteAsync(fire, cancellationToken);
-        if (result.Retry)
+        if (result.Retry && context.RetryPolicy is not null)
         {
             // Quartz schedules the next attempt (retries, retryBackoff) if the policy has one left.
             throw new JobExecutionException($"Run {result.RunId} of {fire.Job} ended {result.Status}.");

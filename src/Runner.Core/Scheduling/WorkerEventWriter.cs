@@ -30,8 +30,15 @@ internal sealed class WorkerEventWriter(TextWriter output, int parallel, TimeSpa
     {
         lock (_sync)
         {
-            output.WriteLine(e.ToJsonLine());
-            output.Flush();
+            try
+            {
+                output.WriteLine(e.ToJsonLine());
+                output.Flush();
+            }
+            catch (IOException)
+            {
+                // The host is gone (its end of the pipe closed); the run still goes to history.
+            }
         }
     }
 }

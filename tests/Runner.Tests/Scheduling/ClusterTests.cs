@@ -27,7 +27,7 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
 {
     private const int MinimumFires = 30;
     private static readonly string[] Nodes = ["node-a", "node-b", "node-c"];
-    private static readonly string[] Ticks = ["tick-a", "tick-b"];
+    private static readonly string[] Ticks = ["tick-a", "tick-b", "tick-c"];
 
     [Fact]
     public async Task Three_hosts_run_each_fire_exactly_once_and_recover_the_run_of_a_killed_host()
@@ -40,7 +40,7 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
         {
             foreach (var node in Nodes)
             {
-                hosts[node] = HostProcess.Start(project.Path, await NodeEnvironmentAsync(project, node, database), node, "--node", node, "--verbose");
+                hosts[node] = HostProcess.Start(project.Path, await NodeEnvironmentAsync(project, node, database), node, "--node", node);
             }
 
             foreach (var host in hosts.Values)
@@ -74,33 +74,29 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
                 Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"host {host.Name} did not stop:\n{host.Log}");
             }
 
+            var runs = await history.ListRunsAsync(null, 10_000, CancellationToken.None);
+
             // Both attempts of the killed run: the first Interrupted on the killed node, the second recovered elsewhere.
+            Assert.True(attempts.Count == 2, Describe(runs, hosts.Values));
             Assert.Equal([(1, RunStatus.Interrupted), (2, RunStatus.Succeeded)], attempts.Select(r => (r.Attempt, r.Status)));
             Assert.Equal(victim.Id, attempts[0].Id);
             Assert.Equal(victim.Node, attempts[0].Node);
             Assert.Equal(TriggerKinds.Recovery, attempts[1].Trigger);
             Assert.NotEqual(victim.Node, attempts[1].Node);
-
-            var runs = await history.ListRunsAsync(null, 10_000, CancellationToken.None);
-            File.WriteAllText("/tmp/cluster-diag.txt", $"Victim {victim.Id} on {victim.Node} at {victim.StartedAt:O}\n" +
-                        string.Join("\n", runs.OrderBy(r => r.StartedAt).Select(r => $"{r.Job} {r.ScheduledFor:HH:mm:ss} {r.Trigger} {r.Attempt} {r.Node} {r.StartedAt:HH:mm:ss.fff}-{r.FinishedAt:HH:mm:ss.fff} {r.Status} {r.Error}")) +
-                        string.Join("\n", hosts.Values.Select(h => $"--- {h.Name}\n{h.Log}")));
             foreach (var job in Ticks)
             {
                 var occurrences = runs.Where(r => r.Job == job && r.Status != RunStatus.Running).GroupBy(r => r.ScheduledFor!.Value).OrderBy(g => g.Key).ToList();
                 Assert.All(occurrences, o => Assert.True(o.Count(r => r.Status == RunStatus.Succeeded) == 1 && o.Count(r => r.Attempt == 1) == 1,
-                    $"{job} at {o.Key:O} ran {o.Count()} time(s): {string.Join(", ", o.Select(r => $"{r.Id} {r.Status} on {r.Node}"))}"));
+                    $"{job} at {o.Key:O} ran {o.Count()} time(s).\n{Describe(runs, hosts.Values)}"));
                 var succeeded = occurrences.Where(o => o.Any(r => r.Status == RunStatus.Succeeded)).Select(o => o.Key).ToList();
                 for (var i = 1; i < succeeded.Count; i++)
                 {
-                    Assert.True(succeeded[i] - succeeded[i - 1] == TimeSpan.FromSeconds(2), $"{job} missed a fire between {succeeded[i - 1]:O} and {succeeded[i]:O}. Victim {victim.Id} on {victim.Node} at {victim.StartedAt:O}\n" +
-                        string.Join("\n", runs.OrderBy(r => r.StartedAt).Select(r => $"{r.Job} {r.ScheduledFor:HH:mm:ss} {r.Trigger} {r.Attempt} {r.Node} {r.StartedAt:HH:mm:ss.fff}-{r.FinishedAt:HH:mm:ss.fff} {r.Status} {r.Error}")) +
-                        string.Join("\n", hosts.Values.Select(h => $"--- {h.Name}\n{h.Log}")));
+                    Assert.True(succeeded[i] - succeeded[i - 1] == TimeSpan.FromSeconds(3), $"{job} missed a fire between {succeeded[i - 1]:O} and {succeeded[i]:O}.\n{Describe(runs, hosts.Values)}");
                 }
             }
 
-            Assert.True(runs.Where(r => Ticks.Contains(r.Job)).Select(r => r.Node).Distinct().Count() > 1, "fires were spread over the nodes");
-            Assert.DoesNotContain(runs, r => r.Status == RunStatus.Running);
+            Assert.True(runs.Where(r => Ticks.Contains(r.Job)).Select(r => r.Node).Distinct().Count() > 1, $"fires were spread over the nodes.\n{Describe(runs, hosts.Values)}");
+            Assert.True(runs.All(r => r.Status != RunStatus.Running), $"a run stayed Running.\n{Describe(runs, hosts.Values)}");
             Assert.Equal(["qrtz_triggers", "runner_runs"], await TablesAsync(database, "qrtz_triggers", "runner_runs"));
         }
         finally
@@ -112,6 +108,12 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
         }
     }
 
+    /// <summary>Every run and every host's log, for a failure message.</summary>
+    private static string Describe(IEnumerable<RunRecord> runs, IEnumerable<HostProcess> hosts) =>
+        string.Join("\n", runs.OrderBy(r => r.StartedAt).Select(r =>
+            $"{r.Job} {r.ScheduledFor:HH:mm:ss} {r.Trigger} #{r.Attempt} {r.Node} {r.StartedAt:HH:mm:ss.fff}-{r.FinishedAt:HH:mm:ss.fff} {r.Status} {r.Error}")) +
+        "\n" + string.Join("\n", hosts.Select(h => $"--- {h.Name}\n{h.Log}"));
+
     private void WriteProject(TempFolder project)
     {
         var url = sandbox.Host.BaseUri.AbsoluteUri;
@@ -120,10 +122,12 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
             endpoints: { login: "{{url}}", partnerCenter: "{{url}}", resourceManager: "{{url}}", graph: "{{url}}", caFile: "{{sandbox.Host.CaCertificatePath}}" }
             partner: { tenant: "{{sandbox.Host.PartnerTenantId}}", clientId: "{{sandbox.Host.ClientId}}", clientSecret: "secret:app-secret" }
             state: .runner
+            # misfireThreshold: a machine too busy to keep up (CI) delays fires rather than dropping them.
             scheduler: { store: postgres, connectionString: "env:RUNNER_PG", checkinInterval: 2s, shutdownGrace: 30s, misfireThreshold: 10m, keepAlive: off }
             jobs:
-              tick-a: { script: jobs/tick.csx, schedule: "0/2 * * * * ?" }
-              tick-b: { script: jobs/tick.csx, schedule: "1/2 * * * * ?" }
+              tick-a: { script: jobs/tick.csx, schedule: "0/3 * * * * ?" }
+              tick-b: { script: jobs/tick.csx, schedule: "1/3 * * * * ?" }
+              tick-c: { script: jobs/tick.csx, schedule: "2/3 * * * * ?" }
               slow: { script: jobs/slow.csx, schedule: "0/15 * * * * ?" }
             """);
         project.Write("jobs/tick.csx", "// runner: partner-level\nreturn \"tick\";\n");
