@@ -40,6 +40,14 @@ internal sealed class FireExecutor(
             return new FireResult("", RunStatus.Error, false);
         }
 
+        if (shutdown.Token.IsCancellationRequested)
+        {
+            // Stopping: start nothing. Quartz cancels this token as it shuts down, and a fire that ends cancelled
+            // goes back to the store for another node or the next start.
+            log.LogInformation("A fire of {Job} arrived while the host is stopping; it is handed back to the scheduler store.", fire.Job);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         var node = options.NodeName;
         var earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
         if (fire.Kind == TriggerKinds.Recovery)
@@ -55,7 +63,7 @@ internal sealed class FireExecutor(
 
         var now = _time.GetUtcNow();
 
-        var runId = fire.Kind == TriggerKinds.Manual && fire.RunId is { } chosen && earlier.All(r => r.Id != chosen) ? chosen : RunIds.New(now);
+        var runId = fire.RunId is { } chosen && earlier.All(r => r.Id != chosen) ? chosen : RunIds.New(now);
         var attempt = earlier.Count == 0 ? 1 : earlier.Max(r => r.Attempt) + 1;
         await history.StartRunAsync(new RunRecord(
             runId, fire.Job, job?.Script ?? "(built-in)", fire.Kind, node, Environment.ProcessId, now, null, RunStatus.Running,
@@ -64,12 +72,6 @@ internal sealed class FireExecutor(
             ScheduledFor = fire.ScheduledFor,
         }, CancellationToken.None);
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
-
-        if (shutdown.Token.IsCancellationRequested)
-        {
-            await history.CloseRunAsync(runId, RunStatus.Interrupted, _time.GetUtcNow(), "The host was shutting down; the run was not started.", CancellationToken.None);
-            return new FireResult(runId, RunStatus.Interrupted, false);
-        }
 
         var start = StartInfo(config, snapshot, fire, runId, attempt, node);
         var result = await WorkerProcess.RunAsync(

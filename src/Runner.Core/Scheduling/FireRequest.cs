@@ -8,7 +8,7 @@ namespace Runner.Scheduling;
 /// <summary>One fire of a job, as Quartz delivered it: which job, why (cron, manual, retry, recovery), which scheduled
 /// occurrence it belongs to (to number attempts), and what `runner trigger` asked for.</summary>
 /// <param name="ScheduledFor">The occurrence, to the second: retries and recoveries of one fire share it.</param>
-/// <param name="RunId">The run id `runner trigger` printed, for its first attempt; null to choose one.</param>
+/// <param name="RunId">The run id `runner trigger` printed (unless an earlier attempt used it); null to choose one.</param>
 internal sealed record FireRequest(string Job, string Kind, DateTimeOffset ScheduledFor, string? RunId, IReadOnlyDictionary<string, string> Parameters)
 {
     public static FireRequest From(IJobExecutionContext context)
@@ -28,7 +28,8 @@ internal sealed record FireRequest(string Job, string Kind, DateTimeOffset Sched
         var parameters = data.TryGetValue(SchedulerKeys.Parameters, out var json) && json is string { Length: > 0 } text
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? []
             : new Dictionary<string, string>();
-        var runId = kind == TriggerKinds.Manual && data.TryGetValue(SchedulerKeys.RunId, out var id) ? id as string : null;
+        // A manual fire keeps the id `runner trigger` printed, also when recovered; a retry is a new run.
+        var runId = kind != TriggerKinds.Retry && data.TryGetValue(SchedulerKeys.RunId, out var id) ? id as string : null;
         return new FireRequest(context.JobDetail.Key.Name, kind, Occurrence(scheduled), runId, parameters);
     }
 

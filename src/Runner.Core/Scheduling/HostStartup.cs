@@ -15,6 +15,7 @@ internal sealed class HostStartup(
     HostConfiguration configuration,
     IRunHistory history,
     SchedulerHostOptions options,
+    SchedulerStoreSettings store,
     ScriptChecker scripts,
     ILogger<HostStartup> log) : IHostedService
 {
@@ -26,7 +27,12 @@ internal sealed class HostStartup(
             log.LogWarning("Run {RunId} of {Job} was left Running by an earlier host on {Node}; marked Interrupted.", run.Id, run.Job, node);
         }
 
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        IScheduler scheduler;
+        using (await SchedulerStore.SchemaLockAsync(store, cancellationToken))
+        {
+            scheduler = await schedulers.GetScheduler(cancellationToken);
+        }
+
         await ScheduleSynchronizer.SyncAsync(scheduler, ScheduledJob.All(configuration.Current), log, cancellationToken);
         // Before the scheduler starts: the first fires then find their scripts compiled.
         await scripts.CheckAsync(cancellationToken);

@@ -34,6 +34,7 @@ internal sealed class SchedulerClient : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         try
         {
+            using var schema = await SchedulerStore.SchemaLockAsync(store, cancellationToken);
             var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
             return new SchedulerClient(provider, scheduler);
         }

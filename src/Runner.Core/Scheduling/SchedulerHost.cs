@@ -50,6 +50,7 @@ internal static class SchedulerHost
         builder.Services.AddSingleton<IHostLifetime, CallerLifetime>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(configuration);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(history);
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton<HostShutdown>();
@@ -67,7 +68,18 @@ internal static class SchedulerHost
         builder.Services.AddHostedService<HostMaintenance>();
 
         using var host = builder.Build();
-        await host.StartAsync(stop);
+        try
+        {
+            await host.StartAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Asked to stop while still starting: a graceful stop all the same.
+            await host.StopAsync(CancellationToken.None);
+            log.LogInformation("Host {Node} stopped during start-up.", options.NodeName);
+            return;
+        }
+
         log.LogInformation("Host {Node} started ({Location}); stop it with Ctrl+C or SIGTERM.", options.NodeName, store.Location);
         try
         {

@@ -59,6 +59,8 @@ internal static class SchedulerStore
             // A trigger written by `runner trigger` in another process is seen within this long.
             o.IdleWaitTime = TimeSpan.FromSeconds(1);
             o.DefaultTimeZone = TimeZoneInfo.Utc;
+            // Tells a fire that has not started its worker yet that the host is stopping (see RecoverFiringsCancelledByShutdown).
+            o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
         });
         quartz.UseDefaultThreadPool(store.MaxConcurrentJobs);
         quartz.UsePersistentStore(s =>
@@ -85,9 +87,19 @@ internal static class SchedulerStore
                 o.MisfireThreshold = store.MisfireThreshold;
                 // Row locks in the database: the host and `runner trigger` may use one SQLite file from two processes.
                 o.UseDbLocks = true;
+                // A fire cut off by shutdown before its worker started goes back to the store: another node (or the
+                // next start) runs it, so `runner trigger` is never lost to a restart.
+                o.RecoverFiringsCancelledByShutdown = true;
             });
         });
     }
+
+    /// <summary>
+    /// Held while a scheduler is built on a SQLite store, which is when Quartz creates missing tables: a host and a
+    /// `runner jobs` starting together on a fresh folder would otherwise both try. PostgreSQL needs none.
+    /// </summary>
+    public static async Task<IDisposable?> SchemaLockAsync(SchedulerStoreSettings store, CancellationToken cancellationToken) =>
+        store.Clustered ? null : await FileLock.AcquireAsync(store.Location + ".lock", TimeSpan.FromMinutes(1), cancellationToken);
 
     private static void EnableWriteAheadLog(string connectionString)
     {

@@ -55,12 +55,15 @@ public sealed class MisfireTests(SandboxFixture sandbox) : IClassFixture<Sandbox
         {
             await whileRunning();
         }
-        finally
+        catch
         {
             await stop.CancelAsync();
-            var result = await host.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(result.ExitCode == 0, result.ToString());
+            throw new InvalidOperationException($"The host said: {await host.WaitAsync(TimeSpan.FromSeconds(60))}");
         }
+
+        await stop.CancelAsync();
+        var result = await host.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     private static async Task<IReadOnlyList<JsonNode>> JobsAsync(Workspace workspace)
