@@ -28,7 +28,8 @@ internal sealed class FireExecutor(
 
     private readonly TimeProvider _time = options.Time;
 
-    public async Task<FireResult> ExecuteAsync(FireRequest fire, CancellationToken cancellationToken)
+    /// <param name="failedNodeAlive">For a recovery: whether the node taken for dead has checked in again.</param>
+    public async Task<FireResult> ExecuteAsync(FireRequest fire, Func<CancellationToken, Task<bool>> failedNodeAlive, CancellationToken cancellationToken)
     {
         var config = configuration.Current;
         var snapshot = configuration.SnapshotPath;
@@ -40,19 +41,17 @@ internal sealed class FireExecutor(
             return new FireResult("", RunStatus.Error, false);
         }
 
-        if (shutdown.Token.IsCancellationRequested)
-        {
-            // Stopping: start nothing. Quartz cancels this token as it shuts down, and a fire that ends cancelled
-            // goes back to the store for another node or the next start.
-            log.LogInformation("A fire of {Job} arrived while the host is stopping; it is handed back to the scheduler store.", fire.Job);
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-
         var node = options.NodeName;
         var earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
         if (fire.Kind == TriggerKinds.Recovery)
         {
-            earlier = await SettleLostAttemptsAsync(fire, earlier, cancellationToken);
+            earlier = await SettleLostAttemptsAsync(fire, earlier, failedNodeAlive, cancellationToken);
+            if (earlier.FirstOrDefault(r => r.Status == RunStatus.Running) is { } continuing)
+            {
+                log.LogWarning("Node {Node} was taken for dead but has checked in again: run {RunId} of {Job} goes on there and is not repeated.", continuing.Node, continuing.Id, fire.Job);
+                return new FireResult(continuing.Id, RunStatus.Running, false);
+            }
+
             if (earlier.FirstOrDefault(r => r.Status is not (RunStatus.Running or RunStatus.Interrupted)) is { } done)
             {
                 // The node died after the run ended but before Quartz heard of it: the fire happened; do not repeat it.
@@ -103,14 +102,21 @@ internal sealed class FireExecutor(
 
     /// <summary>
     /// A recovered fire's earlier attempt may still be Running: its worker, cut off from its dead host, stops and
-    /// records itself when it sees the host's pipe close, or it had just finished. Give it a moment to say which,
-    /// then close whatever is still open as Interrupted.
+    /// records itself when it sees the host's pipe close, or it had just finished; or the node was not dead at all
+    /// and checks in again. Give it a moment to say which, then close whatever is still open as Interrupted.
     /// </summary>
-    private async Task<IReadOnlyList<RunRecord>> SettleLostAttemptsAsync(FireRequest fire, IReadOnlyList<RunRecord> earlier, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RunRecord>> SettleLostAttemptsAsync(
+        FireRequest fire, IReadOnlyList<RunRecord> earlier, Func<CancellationToken, Task<bool>> failedNodeAlive, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + OrphanGrace;
         while (earlier.Any(r => r.Status == RunStatus.Running) && _time.GetUtcNow() < deadline)
         {
+            if (await failedNodeAlive(cancellationToken))
+            {
+                // Only slow (a long pause, an overloaded machine), not dead: its run is still its own.
+                return earlier;
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
             earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
         }

@@ -11,6 +11,9 @@ namespace Runner.Scheduling;
 /// <param name="RunId">The run id `runner trigger` printed (unless an earlier attempt used it); null to choose one.</param>
 internal sealed record FireRequest(string Job, string Kind, DateTimeOffset ScheduledFor, string? RunId, IReadOnlyDictionary<string, string> Parameters)
 {
+    /// <summary>For a recovery in a cluster: the Quartz instance taken for dead (Quartz names the recovery trigger after it).</summary>
+    public string? FailedInstance { get; init; }
+
     public static FireRequest From(IJobExecutionContext context)
     {
         var data = context.MergedJobDataMap;
@@ -30,8 +33,16 @@ internal sealed record FireRequest(string Job, string Kind, DateTimeOffset Sched
             : new Dictionary<string, string>();
         // A manual fire keeps the id `runner trigger` printed, also when recovered; a retry is a new run.
         var runId = kind != TriggerKinds.Retry && data.TryGetValue(SchedulerKeys.RunId, out var id) ? id as string : null;
-        return new FireRequest(context.JobDetail.Key.Name, kind, Occurrence(scheduled), runId, parameters);
+        var failed = context.Recovering && context.Trigger.Key.Name is { } name && name.StartsWith(RecoveryPrefix, StringComparison.Ordinal) && name.LastIndexOf('_') > RecoveryPrefix.Length
+            ? name[RecoveryPrefix.Length..name.LastIndexOf('_')]
+            : null;
+        return new FireRequest(context.JobDetail.Key.Name, kind, Occurrence(scheduled), runId, parameters)
+        {
+            FailedInstance = failed == "NON_CLUSTERED" ? null : failed,
+        };
     }
+
+    private const string RecoveryPrefix = "recover_";
 
     /// <summary>Cron fires fall on whole seconds, and Quartz hands a recovery its original time to the second only.</summary>
     public static DateTimeOffset Occurrence(DateTimeOffset time)
