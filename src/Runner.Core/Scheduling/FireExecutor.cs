@@ -61,7 +61,6 @@ internal sealed class FireExecutor(
         }
 
         var now = _time.GetUtcNow();
-
         var runId = fire.RunId is { } chosen && earlier.All(r => r.Id != chosen) ? chosen : RunIds.New(now);
         var attempt = earlier.Count == 0 ? 1 : earlier.Max(r => r.Attempt) + 1;
         await history.StartRunAsync(new RunRecord(

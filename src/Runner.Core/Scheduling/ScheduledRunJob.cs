@@ -21,7 +21,18 @@ internal sealed class ScheduledRunJob(FireExecutor executor, HostShutdown shutdo
             await HandBackAsync(context, fire, cancellationToken);
         }
 
-        var result = await executor.ExecuteAsync(fire, ct => IsAliveAsync(context.Scheduler, fire.FailedInstance, ct), cancellationToken);
+        FireResult result;
+        try
+        {
+            result = await executor.ExecuteAsync(fire, ct => IsAliveAsync(context.Scheduler, fire.FailedInstance, ct), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // History or the worker could not be started: say so here, where operators look, then let Quartz retry.
+            log.LogError("A fire of {Job} failed before or around its run: {Problem}", fire.Job, e.Message);
+            throw new JobExecutionException(e);
+        }
+
         if (result.Retry && context.RetryPolicy is not null)
         {
             // Quartz schedules the next attempt (retries, retryBackoff) if the policy has one left.

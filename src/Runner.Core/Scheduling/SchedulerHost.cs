@@ -42,8 +42,10 @@ internal static class SchedulerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(options.LogProvider);
         builder.Logging.SetMinimumLevel(options.LogLevel);
-        // Quartz reports every failed run as an error with a stack trace; the host already logs it in one line.
-        builder.Logging.AddFilter("Quartz", options.LogLevel <= LogLevel.Debug ? LogLevel.Information : LogLevel.Critical);
+        // Quartz's warnings (cluster recoveries, database trouble) matter; its report of every failed run, with a stack
+        // trace, does not: the host logs each run's end in one line.
+        builder.Logging.AddFilter("Quartz", options.LogLevel <= LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Quartz.Core.JobRunShell", options.LogLevel <= LogLevel.Debug ? LogLevel.Information : LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Scheduler.ShutdownGrace + StopMargin);
         // The CLI owns SIGTERM and Ctrl+C (the first stops gracefully, a second exits at once); the host only follows `stop`.
