@@ -27,6 +27,12 @@ internal static class CliApp
         root.Subcommands.Add(SecretCommand.Create(console));
         root.Subcommands.Add(ConsentCommand.Create(console));
         root.Subcommands.Add(AuthCommand.Create(console));
+        root.Subcommands.Add(HostCommand.Create(console));
+        root.Subcommands.Add(JobsCommand.Create(console));
+        root.Subcommands.Add(TriggerCommand.Create(console));
+        root.Subcommands.Add(HistoryCommand.Create(console));
+        root.Subcommands.Add(ShowCommand.Create(console));
+        root.Subcommands.Add(WorkerCommand.Create(console));
         return root;
     }
 

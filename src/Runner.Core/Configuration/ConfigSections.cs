@@ -246,7 +246,8 @@ internal static class ConfigSections
 
     public static SchedulerSettings Scheduler(ConfigNode? node)
     {
-        var map = node?.Map("store", "connectionString", "shutdownGrace", "historyRetentionDays", "keepAlive", "maxConcurrentJobs", "nodeName");
+        var map = node?.Map("store", "connectionString", "shutdownGrace", "historyRetentionDays", "keepAlive", "maxConcurrentJobs", "nodeName",
+            "checkinInterval", "misfireThreshold");
         var store = map?["store"]?.Enum(("sqlite", SchedulerStoreKind.Sqlite), ("postgres", SchedulerStoreKind.Postgres)) ?? SchedulerStoreKind.Sqlite;
         var connection = map?["connectionString"]?.String();
         if (store == SchedulerStoreKind.Postgres && connection is null)
@@ -283,7 +284,11 @@ internal static class ConfigSections
             map?["historyRetentionDays"]?.Int(1, 3650) ?? 90,
             keepAlive,
             map?["maxConcurrentJobs"]?.Int(1, 256) ?? 4,
-            map?["nodeName"]?.String());
+            map?["nodeName"]?.String())
+        {
+            CheckinInterval = map?["checkinInterval"]?.Duration(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(7.5),
+            MisfireThreshold = map?["misfireThreshold"]?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? TimeSpan.FromMinutes(1),
+        };
     }
 
     public static SandboxSettings Sandbox(ConfigNode? node)

@@ -172,7 +172,15 @@ internal sealed record SchedulerSettings(
     int HistoryRetentionDays,
     string? KeepAliveSchedule,
     int MaxConcurrentJobs,
-    string? NodeName);
+    string? NodeName)
+{
+    /// <summary>How often a clustered node records that it is alive; a node silent for twice this long is taken
+    /// for dead and its running jobs are recovered on another node. Default 7.5 s.</summary>
+    public TimeSpan CheckinInterval { get; init; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>How late a fire may be before it counts as missed (then the job's misfire policy decides). Default 1 min.</summary>
+    public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
+}
 
 /// <param name="Customers">Customer tenants the built-in sandbox seeds. Default 10.</param>
 /// <param name="Seed">Seed of the generated data. Default 42.</param>

@@ -29,4 +29,7 @@ public enum RunStatus
 
     /// <summary>Nothing ran: configuration, compile or credential error.</summary>
     Error,
+
+    /// <summary>The whole run passed its hard time limit (a scheduled job's jobTimeout) and its worker was killed.</summary>
+    TimedOut,
 }

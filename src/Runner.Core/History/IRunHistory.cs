@@ -8,6 +8,8 @@ namespace Runner.History;
 /// </summary>
 internal interface IRunHistory : IAsyncDisposable
 {
+    /// <summary>Records a run as Running. When the scheduler recorded the run first (before its worker started),
+    /// fills in what only the worker knows (process, script, tenant counts) and keeps the rest.</summary>
     Task StartRunAsync(RunRecord run, CancellationToken cancellationToken);
 
     /// <summary>Queues one tenant's outcome; written in the background in small batches.</summary>
@@ -16,10 +18,20 @@ internal interface IRunHistory : IAsyncDisposable
     /// <summary>Writes everything queued for the run and closes its row.</summary>
     Task FinishRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken);
 
+    /// <summary>Closes a run only if it is still Running (the scheduler's verdict on a worker that ended without
+    /// finishing its run); false when the run had already finished.</summary>
+    Task<bool> CloseRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? job, int last, CancellationToken cancellationToken);
 
     /// <summary>A run by id or unique id prefix, with its tenants and logs.</summary>
     Task<RunDetails?> GetRunAsync(string idOrPrefix, CancellationToken cancellationToken);
+
+    /// <summary>Every attempt at one scheduled occurrence of a job, first attempt first.</summary>
+    Task<IReadOnlyList<RunRecord>> ListOccurrenceAsync(string job, DateTimeOffset scheduledFor, CancellationToken cancellationToken);
+
+    /// <summary>Every run still marked Running, on any node.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunningAsync(CancellationToken cancellationToken);
 
     /// <summary>Marks runs left Running by processes that no longer exist on this node as Interrupted.</summary>
     Task<IReadOnlyList<RunRecord>> MarkInterruptedAsync(string node, Func<int, bool> isProcessAlive, DateTimeOffset now, CancellationToken cancellationToken);

@@ -3,7 +3,7 @@ using Runner.Execution;
 namespace Runner.History;
 
 /// <summary>A run as history keeps it.</summary>
-/// <param name="Trigger">manual, cron, retry, recovery, run (the CLI).</param>
+/// <param name="Trigger">run (the CLI), cron, manual, retry or recovery (see <see cref="TriggerKinds"/>).</param>
 /// <param name="Node">The machine (or host node) that ran it.</param>
 internal sealed record RunRecord(
     string Id,
@@ -23,7 +23,14 @@ internal sealed record RunRecord(
     int Cancelled,
     string? Error,
     int Attempt,
-    string? Parameters);
+    string? Parameters)
+{
+    /// <summary>The scheduled occurrence (job + this time) a scheduler fire belongs to; retries and recoveries of it share
+    /// it, so history can number the attempts. Null for runs from the CLI.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
+
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}
 
 internal sealed record TenantRecord(
     string TenantId,

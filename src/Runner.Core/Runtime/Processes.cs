@@ -15,13 +15,34 @@ internal static class Processes
         try
         {
             using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
+            return !process.HasExited && !IsZombie(processId);
         }
         catch (ArgumentException)
         {
             return false;
         }
         catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A killed process whose parent died first stays a zombie until something reaps it (containers often
+    /// have no init that does); it runs nothing, so it counts as gone.</summary>
+    private static bool IsZombie(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var end = stat.LastIndexOf(')');
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Runner.Cli.Composition;
+using Runner.Cli.Rendering;
+using Runner.Configuration;
+
+namespace Runner.Cli.Commands;
+
+/// <summary>runner show &lt;run&gt;: one run from history, with each tenant's result and log lines.</summary>
+internal static class ShowCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var run = new Argument<string>("run") { Description = "A run id, or the start of one." };
+        var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json." };
+        var command = new Command("show", "Show one run: its tenants, their results and logs.") { run, output };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            try
+            {
+                var config = context.LoadConfig();
+                await using var history = new StoreAccess(context, config).OpenHistory();
+                var id = parse.GetValue(run)!;
+                var details = await history.GetRunAsync(id, cancellation)
+                    ?? throw new UsageException($"No run matches '{id}'. `runner history` lists recent runs.");
+                if (parse.GetValue(output) == OutputFormat.Json)
+                {
+                    HistoryRenderer.WriteRunJson(details, console.Output);
+                }
+                else
+                {
+                    HistoryRenderer.WriteRun(details, console.Out);
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return Failures.Report(e, console, context.Redactor, verbose);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Runner.Configuration;
+using Runner.Execution;
+using Runner.History;
+
+namespace Runner.Scheduling;
+
+/// <summary>What became of one fire.</summary>
+internal sealed record FireResult(string RunId, RunStatus Status, bool Retry);
+
+/// <summary>
+/// Runs one fire in a worker process and keeps history faithful whatever the worker does: the run's row is written
+/// before the worker starts, attempts are numbered per scheduled occurrence, a recovery closes the attempt its dead
+/// node left Running, and a worker that crashes, exits early, hangs past its limit or is cut off by shutdown leaves
+/// a run that says so.
+/// </summary>
+internal sealed class FireExecutor(
+    HostConfiguration configuration,
+    IRunHistory history,
+    SchedulerHostOptions options,
+    HostShutdown shutdown,
+    ILogger<FireExecutor> log)
+{
+    /// <summary>How long a recovery waits for the lost attempt's orphaned worker to record how it ended.</summary>
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time = options.Time;
+
+    /// <param name="failedNodeAlive">For a recovery: whether the node taken for dead has checked in again.</param>
+    public async Task<FireResult> ExecuteAsync(FireRequest fire, Func<CancellationToken, Task<bool>> failedNodeAlive, CancellationToken cancellationToken)
+    {
+        var config = configuration.Current;
+        var snapshot = configuration.SnapshotPath;
+        var isKeepAlive = fire.Job == SchedulerKeys.KeepAlive;
+        config.Jobs.TryGetValue(fire.Job, out var job);
+        if (job is null && !isKeepAlive)
+        {
+            log.LogWarning("A fire of '{Job}' arrived, but runner.yaml on this node has no such job; nothing was run.", fire.Job);
+            return new FireResult("", RunStatus.Error, false);
+        }
+
+        var node = options.NodeName;
+        var earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
+        if (fire.Kind == TriggerKinds.Recovery)
+        {
+            earlier = await SettleLostAttemptsAsync(fire, earlier, failedNodeAlive, cancellationToken);
+            if (earlier.FirstOrDefault(r => r.Status == RunStatus.Running) is { } continuing)
+            {
+                log.LogWarning("Node {Node} was taken for dead but has checked in again: run {RunId} of {Job} goes on there and is not repeated.", continuing.Node, continuing.Id, fire.Job);
+                return new FireResult(continuing.Id, RunStatus.Running, false);
+            }
+
+            if (earlier.FirstOrDefault(r => r.Status is not (RunStatus.Running or RunStatus.Interrupted)) is { } done)
+            {
+                // The node died after the run ended but before Quartz heard of it: the fire happened; do not repeat it.
+                log.LogInformation("Run {RunId}: {Job} had already ended {Status} on {Node} before that node stopped; not run again.", done.Id, fire.Job, done.Status, done.Node);
+                return new FireResult(done.Id, done.Status, false);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var runId = fire.RunId is { } chosen && earlier.All(r => r.Id != chosen) ? chosen : RunIds.New(now);
+        var attempt = earlier.Count == 0 ? 1 : earlier.Max(r => r.Attempt) + 1;
+        await history.StartRunAsync(new RunRecord(
+            runId, fire.Job, job?.Script ?? "(built-in)", fire.Kind, node, Environment.ProcessId, now, null, RunStatus.Running,
+            0, 0, 0, 0, 0, 0, null, attempt, fire.Parameters.Count == 0 ? null : JsonSerializer.Serialize(fire.Parameters))
+        {
+            ScheduledFor = fire.ScheduledFor,
+        }, CancellationToken.None);
+        log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
+
+        var start = StartInfo(config, snapshot, fire, runId, attempt, node);
+        var result = await WorkerProcess.RunAsync(
+            start,
+            JobLimits.Initial(job),
+            e => JobLimits.ForRun(job, e.Tenants ?? 0, e.Parallel ?? 1, TimeSpan.FromSeconds(e.TimeoutSeconds ?? 0)),
+            config.Scheduler.ShutdownGrace,
+            log,
+            _time,
+            shutdown.Token);
+        var verdict = WorkerVerdict.From(result, config.Scheduler.ShutdownGrace);
+        if (!verdict.WorkerRecorded)
+        {
+            await history.CloseRunAsync(runId, verdict.Status, _time.GetUtcNow(), verdict.Reason ?? verdict.Status.ToString(), CancellationToken.None);
+        }
+
+        var retry = verdict.ShouldRetry(result.Error?.ExitCode ?? result.ExitCode);
+        if (verdict.Status == RunStatus.Succeeded)
+        {
+            log.LogInformation("Run {RunId}: {Job} {Status}", runId, fire.Job, verdict.Status);
+        }
+        else
+        {
+            log.LogWarning("Run {RunId}: {Job} {Status}{Reason}", runId, fire.Job, verdict.Status, verdict.Reason is null ? "" : $": {verdict.Reason}");
+        }
+
+        return new FireResult(runId, verdict.Status, retry);
+    }
+
+    /// <summary>
+    /// A recovered fire's earlier attempt may still be Running: its worker, cut off from its dead host, stops and
+    /// records itself when it sees the host's pipe close, or it had just finished; or the node was not dead at all
+    /// and checks in again. Give it a moment to say which, then close whatever is still open as Interrupted.
+    /// </summary>
+    private async Task<IReadOnlyList<RunRecord>> SettleLostAttemptsAsync(
+        FireRequest fire, IReadOnlyList<RunRecord> earlier, Func<CancellationToken, Task<bool>> failedNodeAlive, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + OrphanGrace;
+        while (earlier.Any(r => r.Status == RunStatus.Running) && _time.GetUtcNow() < deadline)
+        {
+            if (await failedNodeAlive(cancellationToken))
+            {
+                // Only slow (a long pause, an overloaded machine), not dead: its run is still its own.
+                return earlier;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
+            earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
+        }
+
+        foreach (var lost in earlier.Where(r => r.Status == RunStatus.Running))
+        {
+            await history.CloseRunAsync(lost.Id, RunStatus.Interrupted, _time.GetUtcNow(),
+                $"The node running it ({lost.Node}) stopped before the run finished; recovered on {options.NodeName}.", cancellationToken);
+        }
+
+        return await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
+    }
+
+    private ProcessStartInfo StartInfo(RunnerConfig config, string snapshot, FireRequest fire, string runId, int attempt, string node)
+    {
+        var start = new ProcessStartInfo(options.Worker.FileName) { WorkingDirectory = config.BaseDirectory };
+        foreach (var argument in options.Worker.PrefixArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in (string[])["worker", "--config", config.FilePath, "--config-snapshot", snapshot, "--job", fire.Job,
+                     "--run-id", runId, "--trigger", fire.Kind, "--attempt", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", node])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The worker sees the environment the host was given (tests and services pass their own), nothing more.
+        start.Environment.Clear();
+        foreach (System.Collections.DictionaryEntry variable in options.Environment)
+        {
+            start.Environment[(string)variable.Key] = variable.Value as string;
+        }
+
+        start.Environment[WorkerExecutable.ParametersVariable] = fire.Parameters.Count == 0 ? null : JsonSerializer.Serialize(fire.Parameters);
+        return start;
+    }
+}

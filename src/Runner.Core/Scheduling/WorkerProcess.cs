@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Runner.Scheduling;
+
+/// <summary>Why the host killed a worker.</summary>
+internal enum WorkerKill
+{
+    None,
+
+    /// <summary>The fire passed its hard time limit.</summary>
+    TimedOut,
+
+    /// <summary>The host was stopping and the shutdown grace ran out.</summary>
+    Shutdown,
+}
+
+/// <summary>How a worker process ended, as the host saw it.</summary>
+internal sealed record WorkerResult(int ExitCode, WorkerEvent? Finished, WorkerEvent? Error, WorkerKill Killed, TimeSpan Limit, IReadOnlyList<string> StandardErrorTail);
+
+/// <summary>
+/// Runs one worker process to its end: reads its event stream, keeps the end of its standard error, kills the whole
+/// process tree when the hard limit passes (or the shutdown grace runs out), and never throws for anything the
+/// worker does. Standard input stays open for the worker's life: when the host dies, the worker sees it close.
+/// </summary>
+internal static class WorkerProcess
+{
+    private const int TailLines = 40;
+
+    /// <param name="limitFor">Recomputes the hard limit from the run-started event (the tenant count is known then).</param>
+    public static async Task<WorkerResult> RunAsync(
+        ProcessStartInfo start,
+        TimeSpan initialLimit,
+        Func<WorkerEvent, TimeSpan?> limitFor,
+        TimeSpan shutdownGrace,
+        ILogger log,
+        TimeProvider time,
+        CancellationToken shutdown)
+    {
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        using var process = new Process { StartInfo = start };
+        process.Start();
+        var started = time.GetTimestamp();
+        var limit = initialLimit;
+        using var deadline = new CancellationTokenSource(limit, time);
+        using var grace = new CancellationTokenSource();
+        using var onShutdown = shutdown.Register(() => grace.CancelAfter(shutdownGrace));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, grace.Token);
+
+        WorkerEvent? finished = null;
+        WorkerEvent? error = null;
+        var events = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                var e = WorkerEvent.TryParse(line);
+                if (e is null)
+                {
+                    log.LogDebug("worker {Pid}: {Line}", process.Id, line);
+                    continue;
+                }
+
+                switch (e.Event)
+                {
+                    case WorkerEvent.RunStarted when limitFor(e) is { } newLimit:
+                        limit = newLimit;
+                        var remaining = newLimit - time.GetElapsedTime(started);
+                        deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                        break;
+                    case WorkerEvent.RunFinished:
+                        finished = e;
+                        break;
+                    case WorkerEvent.Failed:
+                        error = e;
+                        break;
+                }
+            }
+        });
+        var tail = new Queue<string>();
+        var errors = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } line)
+            {
+                lock (tail)
+                {
+                    tail.Enqueue(line);
+                    if (tail.Count > TailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+
+                log.LogDebug("worker {Pid} stderr: {Line}", process.Id, line);
+            }
+        });
+
+        var killed = WorkerKill.None;
+        try
+        {
+            await process.WaitForExitAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            killed = deadline.IsCancellationRequested ? WorkerKill.TimedOut : WorkerKill.Shutdown;
+            log.LogWarning("Killing worker {Pid} ({Reason})", process.Id, killed == WorkerKill.TimedOut ? $"past its limit of {limit}" : "shutdown grace over");
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended on its own meanwhile.
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        // The pipes close when the worker (and anything it started) is gone; a grandchild holding them open is not waited for.
+        await Task.WhenAny(Task.WhenAll(events, errors), Task.Delay(TimeSpan.FromSeconds(5), time));
+        string[] lines;
+        lock (tail)
+        {
+            lines = [.. tail];
+        }
+
+        return new WorkerResult(process.ExitCode, finished, error, killed, limit, lines);
+    }
+}

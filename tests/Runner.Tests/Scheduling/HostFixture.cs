@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Runner.History;
+using Runner.Sandbox;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Scheduling;
+
+/// <summary>
+/// One sandbox, one project and one `runner host` (in this process; its workers are real child processes) for a
+/// test class. A heartbeat job fires every two seconds throughout, so tests can show the host keeps scheduling
+/// whatever happens to the other jobs' workers.
+/// </summary>
+public sealed class HostFixture : IAsyncLifetime
+{
+    private readonly TempFolder _sandboxData = new("runner-sandbox");
+    private readonly CancellationTokenSource _stop = new();
+    private Task<CliResult>? _host;
+
+    public SandboxHost Sandbox { get; private set; } = null!;
+
+    public Workspace Workspace { get; } = new();
+
+    /// <summary>What the host printed; complete once the fixture is disposed.</summary>
+    public CliResult? HostResult { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { Customers = 4, DataDirectory = _sandboxData.Path });
+        await Workspace.WithSandboxAsync(Sandbox, """
+            defaults: { parallel: 4, timeout: "00:01:00" }
+            scheduler: { shutdownGrace: 2s, maxConcurrentJobs: 8, misfireThreshold: 5s }
+            jobs:
+              heartbeat: { script: jobs/heartbeat.csx, schedule: "0/2 * * * * ?" }
+              overflow: { script: jobs/overflow.csx }
+              exits: { script: jobs/exits.csx }
+              hangs: { script: jobs/hangs.csx, timeout: 1h, jobTimeout: 4s }
+              flaky: { script: jobs/flaky.csx, retries: 2, retryBackoff: 1s }
+              slow: { script: jobs/slow.csx }
+            """);
+        Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
+        Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
+        Workspace.Write("jobs/exits.csx", "// runner: partner-level\nConsole.Error.WriteLine(\"leaving now\");\nEnvironment.Exit(0);\nreturn 1;\n");
+        Workspace.Write("jobs/hangs.csx", "// runner: partner-level\nThread.Sleep(Timeout.Infinite);\nreturn 1;\n");
+        Workspace.Write("jobs/flaky.csx", """
+            // runner: partner-level
+            // Fails the first time (no marker yet), succeeds when retried.
+            if (!File.Exists("flaky.marker"))
+            {
+                File.WriteAllText("flaky.marker", "attempted");
+                throw new InvalidOperationException("first attempt fails");
+            }
+
+            return "second attempt";
+            """);
+        Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
+        _host = Task.Run(() => Workspace.RunAsync(_stop.Token, "host"));
+        await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),
+            "the heartbeat's first successful run");
+    }
+
+    internal async Task<IReadOnlyList<RunRecord>> RunsAsync(string job)
+    {
+        if (_host is { IsCompleted: true })
+        {
+            throw new InvalidOperationException($"The host stopped: {await _host}");
+        }
+
+        await using var history = SqliteRunHistory.Open(Workspace.Path(".runner/history.db"));
+        return await history.ListRunsAsync(job, 1000, CancellationToken.None);
+    }
+
+    /// <summary>`runner trigger JOB --wait --output json`: the finished run.</summary>
+    public async Task<(CliResult Cli, JsonNode Run)> TriggerAndWaitAsync(string job)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var result = await Workspace.RunAsync(timeout.Token, "trigger", job, "--wait", "--output", "json");
+        return (result, JsonNode.Parse(result.Output) ?? throw new InvalidOperationException(result.ToString()));
+    }
+
+    /// <summary>Waits for a heartbeat that started after <paramref name="after"/> and succeeded.</summary>
+    internal Task<RunRecord> NextHeartbeatAsync(DateTimeOffset after) =>
+        Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.StartedAt > after && r.Status == global::Runner.Execution.RunStatus.Succeeded),
+            TimeSpan.FromSeconds(30), $"a heartbeat after {after:O}");
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_host is not null)
+        {
+            HostResult = await _host.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Workspace.Dispose();
+        await Sandbox.DisposeAsync();
+        _sandboxData.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Runner.Execution;
+using Runner.History;
+using Runner.Runtime;
+
+namespace Runner.Tests.Scheduling;
+
+/// <summary>
+/// Each fire runs in its own worker process: a script that overflows the stack, exits the process or never returns
+/// takes down only its worker. Its run is recorded Failed or TimedOut with the reason, and the host goes on
+/// scheduling (the heartbeat keeps beating). Also: retries, no overlap, and the built-in keep-alive.
+/// </summary>
+public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    [Fact]
+    public async Task A_script_that_overflows_the_stack_fails_its_run_and_the_host_keeps_scheduling()
+    {
+        var (cli, run) = await host.TriggerAndWaitAsync("overflow");
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal("Failed", (string)run["status"]!);
+        Assert.Contains("stack overflow", (string)run["error"]!);
+        Assert.Contains("Down(Int32)", (string)run["error"]!);
+        await host.NextHeartbeatAsync(Finished(run));
+    }
+
+    [Fact]
+    public async Task A_script_that_calls_Environment_Exit_fails_its_run_and_the_host_keeps_scheduling()
+    {
+        var (cli, run) = await host.TriggerAndWaitAsync("exits");
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal("Failed", (string)run["status"]!);
+        Assert.Contains("exited with code 0 before finishing the run", (string)run["error"]!);
+        Assert.Contains("leaving now", (string)run["error"]!);
+        await host.NextHeartbeatAsync(Finished(run));
+    }
+
+    [Fact]
+    public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
+    {
+        var (cli, run) = await host.TriggerAndWaitAsync("hangs");
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal("TimedOut", (string)run["status"]!);
+        Assert.Contains("hard time limit of 00:00:04", (string)run["error"]!);
+        Assert.Empty(WorkersOf((string)run["runId"]!));
+        await host.NextHeartbeatAsync(Finished(run));
+    }
+
+    [Fact]
+    public async Task A_failed_run_is_retried_with_backoff_and_history_numbers_the_attempts()
+    {
+        var trigger = await host.Workspace.RunAsync("trigger", "flaky");
+        Assert.True(trigger.ExitCode == 0, trigger.ToString());
+
+        var runs = await Infrastructure.Eventually.GetAsync(async () =>
+        {
+            var all = await host.RunsAsync("flaky");
+            return all.Any(r => r.Status == RunStatus.Succeeded) ? all : null;
+        }, TimeSpan.FromSeconds(60), "flaky's successful retry");
+
+        var attempts = runs.OrderBy(r => r.Attempt).ToList();
+        Assert.Equal([(1, TriggerKinds.Manual, RunStatus.Failed), (2, TriggerKinds.Retry, RunStatus.Succeeded)],
+            attempts.Select(r => (r.Attempt, r.Trigger, r.Status)));
+        Assert.Equal(trigger.Output.Trim(), attempts[0].Id);
+        Assert.Equal(attempts[0].ScheduledFor, attempts[1].ScheduledFor);
+        Assert.True(attempts[1].StartedAt - attempts[0].FinishedAt!.Value >= TimeSpan.FromSeconds(0.9), "the retry waited for retryBackoff");
+    }
+
+    [Fact]
+    public async Task Fires_of_one_job_never_overlap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, (await host.Workspace.RunAsync("trigger", "slow")).ExitCode);
+        }
+
+        var runs = await Infrastructure.Eventually.GetAsync(async () =>
+        {
+            var all = await host.RunsAsync("slow");
+            return all.Count == 3 && all.All(r => r.FinishedAt is not null) ? all : null;
+        }, TimeSpan.FromSeconds(60), "three finished runs of slow");
+
+        var ordered = runs.OrderBy(r => r.StartedAt).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i].StartedAt >= ordered[i - 1].FinishedAt, $"run {ordered[i].Id} started before {ordered[i - 1].Id} finished");
+        }
+    }
+
+    [Fact]
+    public async Task The_credential_keep_alive_is_scheduled_daily_and_runs_on_demand()
+    {
+        var jobs = await host.Workspace.RunAsync("jobs", "--output", "json");
+        Assert.True(jobs.ExitCode == 0, jobs.ToString());
+        var keepAlive = System.Text.Json.Nodes.JsonNode.Parse(jobs.Output)!["jobs"]!.AsArray().Single(j => (string)j!["job"]! == "keep-alive")!;
+        Assert.Equal("0 17 3 * * ?", (string)keepAlive["schedule"]!);
+        Assert.Equal("scheduled", (string)keepAlive["state"]!);
+        var next = DateTimeOffset.Parse((string)keepAlive["nextFire"]!, CultureInfo.InvariantCulture);
+        Assert.Equal((3, 17, 0), (next.UtcDateTime.Hour, next.UtcDateTime.Minute, next.UtcDateTime.Second));
+
+        var (cli, run) = await host.TriggerAndWaitAsync("keep-alive");
+
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        var tenant = run["tenants"]!.AsArray().Single()!;
+        Assert.Equal(host.Sandbox.PartnerTenantId.ToString(), (string)tenant["result"]!["partnerTenant"]!);
+        Assert.Equal(host.Sandbox.AdminUserPrincipalName, (string)tenant["result"]!["user"]!);
+    }
+
+    /// <summary>Processes whose command line names the run: its worker, if it still exists.</summary>
+    private static IReadOnlyList<int> WorkersOf(string runId) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => int.TryParse(d, out _)).Select(d => int.Parse(d!, System.Globalization.CultureInfo.InvariantCulture)).Where(pid =>
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline").Contains(runId, StringComparison.Ordinal) && Processes.IsAlive(pid);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }).ToList();
+
+    private static DateTimeOffset Finished(System.Text.Json.Nodes.JsonNode run) =>
+        DateTimeOffset.Parse((string)run["finishedAt"]!, CultureInfo.InvariantCulture);
+}
