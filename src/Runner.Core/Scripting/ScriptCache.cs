@@ -24,8 +24,9 @@ internal sealed class ScriptCache(string root)
         try
         {
             var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath));
-            if (manifest is null || manifest.Version != Manifest.CurrentVersion)
+            if (manifest is null || manifest.Version != Manifest.CurrentVersion || !manifest.References.All(File.Exists))
             {
+                // A private assembly gone (a cleaned NuGet folder) is a miss too: the compile restores it.
                 return null;
             }
 
@@ -80,9 +81,10 @@ internal sealed class ScriptCache(string root)
         }
     }
 
+    /// <param name="References">Assemblies the script loads privately at run time (#r DLLs, NuGet runtime assets).</param>
     internal sealed record Manifest(int Version, string TypeName, string MethodName, IReadOnlyList<string> References, IReadOnlyList<ScriptDiagnostic> Warnings, DateTimeOffset CompiledAt)
     {
-        public const int CurrentVersion = 1;
+        public const int CurrentVersion = 2;
     }
 
     internal sealed record CachedScript(byte[] Pe, byte[] Pdb, Manifest Manifest);

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Runner.Scripting;
 
@@ -27,25 +28,47 @@ internal static class ScriptCompiler
     public static CompiledArtifact Compile(ScriptSource source, NuGetReferences? nuget, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(source.Path)!;
-        var extraReferences = new List<string>();
+        var compileReferences = new List<string>();
+        var runtimeAssemblies = new List<string>();
         var diagnostics = new List<ScriptDiagnostic>();
+        var packages = new List<(ScriptReference, NuGetPackage)>();
         foreach (var reference in source.References)
         {
             if (reference.IsNuGet)
             {
-                if (nuget is null)
+                var package = NuGetPackage.Parse(reference, out var error);
+                if (error is not null)
                 {
-                    diagnostics.Add(new ScriptDiagnostic(reference.DeclaredIn, reference.Line, 1, true, "RUNNER001", "#r \"nuget: ...\" needs the NuGet restore, which is not available here."));
-                    continue;
+                    diagnostics.Add(error);
                 }
-
-                var restored = nuget.Restore(reference, cancellationToken);
-                diagnostics.AddRange(restored.Diagnostics);
-                extraReferences.AddRange(restored.Assemblies);
+                else
+                {
+                    packages.Add((reference, package));
+                }
             }
             else if (reference.FilePath is { } dll && File.Exists(dll))
             {
-                extraReferences.Add(dll);
+                compileReferences.Add(dll);
+                runtimeAssemblies.Add(dll);
+            }
+        }
+
+        if (packages.Count > 0 && !diagnostics.Any(d => d.IsError))
+        {
+            if (nuget is null)
+            {
+                var (first, _) = packages[0];
+                diagnostics.Add(new ScriptDiagnostic(first.DeclaredIn, first.Line, first.Column, true, "RUNNER001", "#r \"nuget: ...\" needs the NuGet restore, which is not available here."));
+            }
+            else
+            {
+                var restored = nuget.Restore(packages, directory, cancellationToken);
+                diagnostics.AddRange(restored.Diagnostics);
+
+                // The host's own copy of an assembly wins at run time (shared types with the globals), so compile against it too.
+                var host = ScriptReferences.SimpleNames;
+                compileReferences.AddRange(restored.CompileAssemblies.Where(p => !host.Contains(Path.GetFileNameWithoutExtension(p))));
+                runtimeAssemblies.AddRange(restored.RuntimeAssemblies.Where(p => !host.Contains(Path.GetFileNameWithoutExtension(p))));
             }
         }
 
@@ -57,11 +80,11 @@ internal static class ScriptCompiler
         var options = ScriptOptions.Default
             .WithFilePath(source.Path)
             .WithFileEncoding(Encoding.UTF8)
-            .WithReferences(References.Value.AddRange(extraReferences.Select(p => MetadataReference.CreateFromFile(p))))
+            .WithReferences(References.Value.AddRange(compileReferences.Select(p => MetadataReference.CreateFromFile(p))))
             .WithImports(ScriptReferences.Imports)
             .WithEmitDebugInformation(true)
             .WithOptimizationLevel(OptimizationLevel.Debug)
-            .WithSourceResolver(new SourceFileResolver([], directory))
+            .WithSourceResolver(new EditorStubSkippingResolver(new SourceFileResolver([], directory)))
             .WithMetadataResolver(new NuGetAwareMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
             .WithAllowUnsafe(false);
 
@@ -87,7 +110,7 @@ internal static class ScriptCompiler
 
         var entry = compilation.GetEntryPoint(cancellationToken)
             ?? throw new InvalidOperationException("Roslyn produced no script entry point.");
-        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, extraReferences);
+        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, runtimeAssemblies);
     }
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string scriptPath)
@@ -117,6 +140,34 @@ internal static class ScriptCompiler
 
         public override int GetHashCode() => inner.GetHashCode();
     }
+}
+
+/// <summary>Resolves #load as Roslyn does, except that the editor stub (<see cref="EditorStub"/>) reads as empty: the
+/// script then sees the real globals, and the stub need not even exist (a fresh clone, CI).</summary>
+internal sealed class EditorStubSkippingResolver(SourceFileResolver inner) : SourceReferenceResolver
+{
+    public override string? NormalizePath(string path, string? baseFilePath) => inner.NormalizePath(path, baseFilePath);
+
+    public override string? ResolveReference(string path, string? baseFilePath)
+    {
+        if (EditorStub.IsStub(path))
+        {
+            var directory = baseFilePath is null ? null : Path.GetDirectoryName(baseFilePath);
+            return directory is null ? Path.GetFullPath(path) : Path.GetFullPath(path, directory);
+        }
+
+        return inner.ResolveReference(path, baseFilePath);
+    }
+
+    public override Stream OpenRead(string resolvedPath) =>
+        EditorStub.IsStub(resolvedPath) ? new MemoryStream([], writable: false) : inner.OpenRead(resolvedPath);
+
+    public override SourceText ReadText(string resolvedPath) =>
+        EditorStub.IsStub(resolvedPath) ? SourceText.From("", Encoding.UTF8) : base.ReadText(resolvedPath);
+
+    public override bool Equals(object? other) => other is EditorStubSkippingResolver r && r.GetHashCode() == GetHashCode();
+
+    public override int GetHashCode() => inner.GetHashCode();
 }
 
 /// <summary>The outcome of a compile: diagnostics, and on success the emitted DLL, PDB and entry point.</summary>

@@ -8,6 +8,10 @@ namespace Runner.Scripting;
 /// </summary>
 internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, ILogger log)
 {
+    /// <summary>The engine for a state folder: compile cache in scripts/, NuGet package sets in nuget/.</summary>
+    public static ScriptEngine Create(string stateRoot, ILogger log) =>
+        new(new ScriptCache(Path.Combine(stateRoot, "scripts")), new DotnetNuGetRestore(Path.Combine(stateRoot, "nuget"), log), log);
+
     public CompiledScript Load(string path, CancellationToken cancellationToken)
     {
         var source = ScriptSource.Read(path);

@@ -33,7 +33,13 @@ internal static class ScriptReferences
 
     private static readonly Lazy<IReadOnlyList<string>> Paths = new(Collect);
 
+    private static readonly Lazy<HashSet<string>> Names = new(() =>
+        new HashSet<string>(Paths.Value.Select(p => Path.GetFileNameWithoutExtension(p)), StringComparer.OrdinalIgnoreCase));
+
     public static IReadOnlyList<string> All => Paths.Value;
+
+    /// <summary>The simple names of <see cref="All"/>: assemblies the host provides, which a package must not replace.</summary>
+    public static IReadOnlySet<string> SimpleNames => Names.Value;
 
     private static IReadOnlyList<string> Collect()
     {
