@@ -61,13 +61,13 @@ internal static partial class NewCommand
 
                         Next:
                           runner check {relative}
-                          runner run {relative} --tenant all
+                          runner run {relative}{(parse.GetValue(partnerLevel) ? "" : " --tenant all")}
 
                         To schedule it, add to runner.yaml under jobs:
                           {Path.GetFileNameWithoutExtension(script)}:
                             script: {Path.GetRelativePath(root, script).Replace('\\', '/')}
                             schedule: "0 0 6 * * ?"      # Quartz cron, seconds first: every day at 06:00
-                            tenants: all{(parse.GetValue(partnerLevel) ? "\n    partnerLevel: true" : "")}
+                            {(parse.GetValue(partnerLevel) ? "partnerLevel: true" : "tenants: all")}
                         """);
                 }
 

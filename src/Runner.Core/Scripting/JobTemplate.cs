@@ -30,7 +30,7 @@ internal static class JobTemplate
 
     private const string CustomerBody = """
         // Parameters, with defaults: an error names the parameter if a value does not parse.
-        var days = Params.Get<int>("days", 30);
+        var days = Params.Get<int>("days", 90);
         var since = DateTimeOffset.UtcNow.AddDays(-days);
 
         // Microsoft Graph: users created in the last `days` days. One page of up to 999 users; for more, follow

@@ -90,7 +90,10 @@ internal static class ScriptCompiler
 
         var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals));
         var compilation = script.GetCompilation();
-        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(Suppressed));
+        // Nullable annotations (string?) are allowed without nullable-flow warnings, which would flood every Graph call.
+        compilation = compilation.WithOptions(compilation.Options
+            .WithSpecificDiagnosticOptions(Suppressed)
+            .WithNullableContextOptions(NullableContextOptions.Annotations));
         diagnostics.AddRange(compilation.GetDiagnostics(cancellationToken)
             .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
             .Select(d => ToDiagnostic(d, source.Path)));
