@@ -91,7 +91,7 @@ internal static class ScriptCompiler
         var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals));
         var compilation = script.GetCompilation();
         // Nullable annotations (string?) are allowed without nullable-flow warnings, which would flood every Graph call.
-        compilation = compilation.WithOptions(compilation.Options
+        compilation = compilation.WithOptions(((CSharpCompilationOptions)compilation.Options)
             .WithSpecificDiagnosticOptions(Suppressed)
             .WithNullableContextOptions(NullableContextOptions.Annotations));
         diagnostics.AddRange(compilation.GetDiagnostics(cancellationToken)
