@@ -42,10 +42,10 @@ public sealed class TenantTokens
 
     /// <summary>
     /// An HttpClient that authenticates every request with this tenant's token for <paramref name="scope"/> (fetched,
-    /// cached and renewed for you), over Runner's connection pool. Dispose it when done.
+    /// cached and renewed for you), over Runner's shared connection pool, so there is nothing to dispose.
     /// </summary>
     /// <example><code>
-    /// using var http = Tokens.CreateHttpClient(Tokens.Scopes.Graph, new Uri(Tokens.Endpoints.Graph, "beta/"));
+    /// var http = Tokens.CreateHttpClient(Tokens.Scopes.Graph, new Uri(Tokens.Endpoints.Graph, "beta/"));
     /// var json = await http.GetStringAsync("reports/authenticationMethods/userRegistrationDetails", CancellationToken);
     /// </code></example>
     public HttpClient CreateHttpClient(string scope, Uri? baseAddress = null) => _clients.Authenticated(_tenant, scope, baseAddress);
