@@ -24,6 +24,9 @@ internal static class CheckCommand
                 var errors = 0;
                 var warnings = 0;
                 var files = Expand(parse.GetValue(scripts)!, console.CurrentDirectory);
+
+                // A helper #load'ed by several jobs is checked with each; its messages are shown once.
+                var shown = new HashSet<ScriptDiagnostic>();
                 foreach (var script in files)
                 {
                     var path = Path.GetFullPath(script, console.CurrentDirectory);
@@ -34,7 +37,7 @@ internal static class CheckCommand
                         continue;
                     }
 
-                    foreach (var diagnostic in engine.Check(path, cancellation))
+                    foreach (var diagnostic in engine.Check(path, cancellation).Where(shown.Add))
                     {
                         await (diagnostic.IsError ? console.Error : console.Output).WriteLineAsync(Failures.Relative(diagnostic, console));
                         errors += diagnostic.IsError ? 1 : 0;

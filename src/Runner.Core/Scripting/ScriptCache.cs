@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Runner.State;
 
 namespace Runner.Scripting;
@@ -23,7 +24,7 @@ internal sealed class ScriptCache(string root)
 
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath));
+            var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(manifestPath), ScriptCacheJson.Default.Manifest);
             if (manifest is null || manifest.Version != Manifest.CurrentVersion || !manifest.References.All(File.Exists))
             {
                 // A private assembly gone (a cleaned NuGet folder) is a miss too: the compile restores it.
@@ -55,7 +56,7 @@ internal sealed class ScriptCache(string root)
             File.WriteAllBytes(Path.Combine(temp, "script.dll"), artifact.Pe);
             File.WriteAllBytes(Path.Combine(temp, "script.pdb"), artifact.Pdb);
             var manifest = new Manifest(Manifest.CurrentVersion, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, artifact.Diagnostics.Where(d => !d.IsError).ToList(), DateTimeOffset.UtcNow);
-            File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest));
+            File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest, ScriptCacheJson.Default.Manifest));
             Directory.Move(temp, folder);
         }
         catch (IOException) when (Directory.Exists(folder))
@@ -89,3 +90,7 @@ internal sealed class ScriptCache(string root)
 
     internal sealed record CachedScript(byte[] Pe, byte[] Pdb, Manifest Manifest);
 }
+
+/// <summary>Source-generated, so reading a manifest on a cached run costs no reflection or emitted code.</summary>
+[JsonSerializable(typeof(ScriptCache.Manifest))]
+internal sealed partial class ScriptCacheJson : JsonSerializerContext;
