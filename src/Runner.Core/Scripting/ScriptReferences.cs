@@ -45,12 +45,13 @@ internal static class ScriptReferences
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        foreach (var file in Directory.EnumerateFiles(frameworkDirectory, "*.dll"))
+
+        // The host's trusted platform assemblies are the managed ones: no need to open every framework file to ask.
+        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator) ?? [];
+        var framework = trusted.Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDirectory, StringComparison.Ordinal)).ToList();
+        foreach (var file in framework.Count > 0 ? framework : Directory.EnumerateFiles(frameworkDirectory, "*.dll").Where(IsManaged))
         {
-            if (IsManaged(file))
-            {
-                paths.Add(file);
-            }
+            paths.Add(file);
         }
 
         Type[] seeds =
