@@ -29,6 +29,13 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
         }
 
         cache.Store(source.CacheKey, artifact);
+
+        // Shown once, when the script is compiled (as a build shows them); `runner check` lists them any time.
+        foreach (var warning in artifact.Diagnostics.Where(d => !d.IsError))
+        {
+            log.LogWarning("{Diagnostic}", warning.ToString());
+        }
+
         return CompiledScript.Load(source, artifact.Pe, artifact.Pdb, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, fromCache: false, artifact.Diagnostics);
     }
 

@@ -41,6 +41,19 @@ public sealed class DiagnosticsTests(SandboxFixture sandbox) : IClassFixture<San
     }
 
     [Fact]
+    public async Task Run_shows_the_compile_warnings_when_it_compiles_the_script()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        workspace.Write("jobs/warns.csx", "var value = 1;\nif (value == 1) { int never; }\nreturn value;\n");
+        var customer = sandbox.Host.Customers.First(c => c.GdapStatus == "active");
+
+        var result = await workspace.RunAsync("run", "jobs/warns.csx", "--tenant", customer.Domain);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("warns.csx(2,23): warning CS0168: The variable 'never' is declared but never used", result.Error);
+    }
+
+    [Fact]
     public async Task An_exception_in_an_async_loaded_helper_names_the_helper_line_and_the_calling_line()
     {
         using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);

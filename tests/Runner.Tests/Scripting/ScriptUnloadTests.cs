@@ -26,7 +26,7 @@ public sealed class ScriptUnloadTests(SandboxFixture sandbox) : IClassFixture<Sa
             contexts.Add(await RunVersionAsync(session, engine, path, version));
         }
 
-        for (var attempt = 0; attempt < 30 && contexts.Any(c => c.IsAlive); attempt++)
+        for (var attempt = 0; attempt < 100 && contexts.Any(c => c.IsAlive); attempt++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
