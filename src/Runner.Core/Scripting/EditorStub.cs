@@ -44,11 +44,13 @@ internal static class EditorStub
         builder.AppendLine();
         foreach (var property in typeof(ScriptGlobals).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
         {
+            Summary(builder, property.Name);
             builder.Append(TypeName(property.PropertyType)).Append(' ').Append(property.Name).AppendLine(" => default!;");
         }
 
         foreach (var method in typeof(ScriptGlobals).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName))
         {
+            Summary(builder, method.Name);
             var parameters = string.Join(", ", method.GetParameters().Select(p => $"{TypeName(p.ParameterType)}? {p.Name}"));
             builder.Append(method.ReturnType == typeof(void) ? "void" : TypeName(method.ReturnType)).Append(' ').Append(method.Name)
                 .Append('(').Append(parameters).AppendLine(") { }");
@@ -66,6 +68,28 @@ internal static class EditorStub
         File.WriteAllText(path, Generate());
         File.WriteAllText(Path.Combine(folder, ".gitignore"), "# Machine-specific: regenerate with `runner new --editor`.\n*\n");
         return path;
+    }
+
+    /// <summary>Hover text for each global in the editor (the types' own XML docs come with their assemblies).</summary>
+    private static readonly Dictionary<string, string> Summaries = new(StringComparer.Ordinal)
+    {
+        ["Tenant"] = "The customer this run is for (the partner's own tenant in a partner-level job).",
+        ["PartnerCenter"] = "Partner Center, as the partner; calls about a customer default to Tenant.",
+        ["Arm"] = "Azure Resource Manager, authenticated into Tenant.",
+        ["Graph"] = "Microsoft Graph v1.0, authenticated into Tenant.",
+        ["Log"] = "A logger scoped to this job and tenant; its lines are kept with the run.",
+        ["Params"] = "Job parameters from --param and runner.yaml: Params.Get<int>(\"days\", 90).",
+        ["Tokens"] = "Access tokens for Tenant and any resource, and authenticated HttpClients.",
+        ["CancellationToken"] = "Cancelled on the tenant's timeout or Ctrl+C: pass it to every call.",
+        ["Emit"] = "Adds a row to this tenant's result (used when the script returns null).",
+    };
+
+    private static void Summary(StringBuilder builder, string name)
+    {
+        if (Summaries.TryGetValue(name, out var text))
+        {
+            builder.Append("/// <summary>").Append(System.Security.SecurityElement.Escape(text)).AppendLine("</summary>");
+        }
     }
 
     private static string TypeName(Type type)
