@@ -7,7 +7,12 @@ namespace Runner.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
+    public static async Task<int> Main(string[] args)
+    {
+        var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
+        LoadedAssemblyReport.WriteIfAsked();
+        return code;
+    }
 }
 
 /// <summary>The command tree, and the process-level concerns around it: signals and usage errors.</summary>
@@ -33,6 +38,7 @@ internal static class CliApp
         root.Subcommands.Add(HistoryCommand.Create(console));
         root.Subcommands.Add(ShowCommand.Create(console));
         root.Subcommands.Add(WorkerCommand.Create(console));
+        root.Subcommands.Add(NewCommand.Create(console));
         return root;
     }
 

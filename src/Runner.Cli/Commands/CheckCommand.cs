@@ -4,7 +4,6 @@ using Runner.Cli.Composition;
 using Runner.Cli.Rendering;
 using Runner.Configuration;
 using Runner.Scripting;
-using Runner.State;
 
 namespace Runner.Cli.Commands;
 
@@ -21,10 +20,14 @@ internal static class CheckCommand
             await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
             try
             {
-                var engine = new ScriptEngine(new ScriptCache(CacheFolder(context, console)), null, NullLogger.Instance);
+                var engine = ScriptEngine.Create(StateFolder(context), NullLogger.Instance);
                 var errors = 0;
                 var warnings = 0;
-                foreach (var script in parse.GetValue(scripts)!)
+                var files = Expand(parse.GetValue(scripts)!, console.CurrentDirectory);
+
+                // A helper #load'ed by several jobs is checked with each; its messages are shown once.
+                var shown = new HashSet<ScriptDiagnostic>();
+                foreach (var script in files)
                 {
                     var path = Path.GetFullPath(script, console.CurrentDirectory);
                     if (!File.Exists(path))
@@ -34,7 +37,7 @@ internal static class CheckCommand
                         continue;
                     }
 
-                    foreach (var diagnostic in engine.Check(path, cancellation))
+                    foreach (var diagnostic in engine.Check(path, cancellation).Where(shown.Add))
                     {
                         await (diagnostic.IsError ? console.Error : console.Output).WriteLineAsync(Failures.Relative(diagnostic, console));
                         errors += diagnostic.IsError ? 1 : 0;
@@ -42,7 +45,7 @@ internal static class CheckCommand
                     }
                 }
 
-                await console.Output.WriteLineAsync($"{parse.GetValue(scripts)!.Length} script(s) checked: {errors} error(s), {warnings} warning(s).");
+                await console.Output.WriteLineAsync($"{files.Count} script(s) checked: {errors} error(s), {warnings} warning(s).");
                 return errors > 0 ? ExitCodes.Usage : ExitCodes.Success;
             }
             catch (Exception e)
@@ -53,16 +56,38 @@ internal static class CheckCommand
         return command;
     }
 
-    /// <summary>The compile cache of the nearest runner.yaml, or a temporary one when there is none.</summary>
-    private static string CacheFolder(CliContext context, CliConsole console)
+    /// <summary>The state folder of the nearest runner.yaml (compile cache, NuGet package sets), or a temporary one.</summary>
+    private static string StateFolder(CliContext context)
     {
         try
         {
-            return new StateDirectory(context.LoadConfig().StateDirectory).CompileCache;
+            return context.LoadConfig().StateDirectory;
         }
         catch (ConfigException)
         {
-            return Path.Combine(Path.GetTempPath(), "runner-check-cache");
+            return Path.Combine(Path.GetTempPath(), "runner-check");
         }
+    }
+
+    /// <summary>Expands wildcards in the file name (jobs/*.csx) where the shell did not, e.g. on Windows or when quoted.</summary>
+    internal static IReadOnlyList<string> Expand(IEnumerable<string> arguments, string currentDirectory)
+    {
+        var files = new List<string>();
+        foreach (var argument in arguments)
+        {
+            var name = Path.GetFileName(argument);
+            if (name.IndexOfAny(['*', '?']) < 0)
+            {
+                files.Add(argument);
+                continue;
+            }
+
+            var folder = Path.GetDirectoryName(argument) ?? "";
+            var full = Path.GetFullPath(folder.Length == 0 ? "." : folder, currentDirectory);
+            var matches = Directory.Exists(full) ? Directory.GetFiles(full, name).Order(StringComparer.Ordinal).ToList() : [];
+            files.AddRange(matches.Count > 0 ? matches.Select(m => Path.Combine(folder, Path.GetFileName(m))) : [argument]);
+        }
+
+        return files;
     }
 }

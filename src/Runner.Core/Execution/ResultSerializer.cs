@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -9,18 +10,21 @@ using Runner.Redaction;
 namespace Runner.Execution;
 
 /// <summary>
-/// Turns what a script returned into JSON for tables, files and history. Graph models are written as Graph writes
-/// them (through Kiota); everything else through System.Text.Json. Secrets are masked on the way. One instance per
-/// run: the serializer caches metadata for the script's own types, which must not outlive its collectible context.
+/// Turns what a script returned (or emitted) into JSON for tables, files and history. Graph models are written as
+/// Graph writes them (through Kiota); types Runner and the SDKs define go through System.Text.Json; the script's own
+/// types (records, anonymous objects: anything from a collectible script assembly) and the lists and dictionaries
+/// holding them are walked here by reflection. System.Text.Json would cache accessors for those types in process-wide
+/// caches that only let go of them later, keeping an unloaded script's context alive. Secrets are masked on the way.
 /// </summary>
 internal sealed class ResultSerializer(SecretRedactor redactor)
 {
     public const int MaxResultBytes = 4 * 1024 * 1024;
+    private const int MaxDepth = 32;
 
     private readonly JsonSerializerOptions _options = new(JsonSerializerDefaults.Web)
     {
         ReferenceHandler = ReferenceHandler.IgnoreCycles,
-        MaxDepth = 32,
+        MaxDepth = MaxDepth,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
@@ -36,13 +40,11 @@ internal sealed class ResultSerializer(SecretRedactor redactor)
         string json;
         try
         {
-            json = value switch
-            {
-                IParsable parsable => Kiota(parsable),
-                IEnumerable list and not string and not IDictionary when IsParsableList(list) =>
-                    "[" + string.Join(',', list.Cast<IParsable>().Select(Kiota)) + "]",
-                _ => JsonSerializer.Serialize(value, value.GetType(), _options),
-            };
+            json = Convert(value, "$", 0, new HashSet<object>(ReferenceEqualityComparer.Instance))?.ToJsonString(_options) ?? "null";
+        }
+        catch (ResultException)
+        {
+            throw;
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
         {
@@ -58,21 +60,124 @@ internal sealed class ResultSerializer(SecretRedactor redactor)
         return JsonNode.Parse(redactor.Redact(json));
     }
 
-    private static bool IsParsableList(IEnumerable list)
+    private JsonNode? Convert(object? value, string path, int depth, HashSet<object> ancestors)
     {
-        var any = false;
-        foreach (var item in list)
+        if (value is null)
         {
-            if (item is not IParsable)
-            {
-                return false;
-            }
-
-            any = true;
+            return null;
         }
 
-        return any;
+        if (depth > MaxDepth)
+        {
+            throw new ResultException($"The script's result is nested more than {MaxDepth} levels deep at {path}. Return a flatter shape.");
+        }
+
+        var type = value.GetType();
+        switch (value)
+        {
+            case JsonNode node:
+                return node.DeepClone();
+            case JsonElement element:
+                return JsonNode.Parse(element.GetRawText());
+            case string or bool or char or Guid or DateTime or DateTimeOffset or DateOnly or TimeOnly or TimeSpan or Uri or Version:
+            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal:
+                return JsonSerializer.SerializeToNode(value, type, _options);
+            case Enum:
+                return JsonValue.Create(value.ToString());
+            case IParsable parsable:
+                return JsonNode.Parse(Kiota(parsable));
+            case Type or MemberInfo or Delegate or Stream or Task or IntPtr or UIntPtr:
+                throw new ResultException($"The script's result has a {Unsupported(value)} at {path}, which cannot be turned into JSON. Return plain values, records, anonymous objects, or lists and dictionaries of them.");
+        }
+
+        if (!IsCollectible(type) && !IsContainer(value))
+        {
+            return JsonSerializer.SerializeToNode(value, type, _options);
+        }
+
+        if (!type.IsValueType && !ancestors.Add(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            return value switch
+            {
+                IDictionary dictionary => Dictionary(dictionary, path, depth, ancestors),
+                IEnumerable list => List(list, path, depth, ancestors),
+                _ => Object(value, type, path, depth, ancestors),
+            };
+        }
+        finally
+        {
+            ancestors.Remove(value);
+        }
     }
+
+    private JsonObject Dictionary(IDictionary dictionary, string path, int depth, HashSet<object> ancestors)
+    {
+        var json = new JsonObject();
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            var key = System.Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            json[key] = Convert(entry.Value, $"{path}.{key}", depth + 1, ancestors);
+        }
+
+        return json;
+    }
+
+    private JsonArray List(IEnumerable list, string path, int depth, HashSet<object> ancestors)
+    {
+        var json = new JsonArray();
+        var index = 0;
+        foreach (var item in list)
+        {
+            json.Add(Convert(item, $"{path}[{index++}]", depth + 1, ancestors));
+        }
+
+        return json;
+    }
+
+    private JsonObject Object(object value, Type type, string path, int depth, HashSet<object> ancestors)
+    {
+        var json = new JsonObject();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.GetMethod is null || property.IsDefined(typeof(JsonIgnoreAttribute)))
+            {
+                continue;
+            }
+
+            object? item;
+            try
+            {
+                item = property.GetValue(value);
+            }
+            catch (TargetInvocationException e)
+            {
+                throw new ResultException($"Reading {path}.{property.Name} of the script's result failed: {e.InnerException?.GetType().Name}: {e.InnerException?.Message}", e.InnerException);
+            }
+
+            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            json[name] = Convert(item, $"{path}.{name}", depth + 1, ancestors);
+        }
+
+        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+        {
+            json[JsonNamingPolicy.CamelCase.ConvertName(field.Name)] = Convert(field.GetValue(value), $"{path}.{field.Name}", depth + 1, ancestors);
+        }
+
+        return json;
+    }
+
+    /// <summary>Lists and dictionaries are walked here, so the script types inside them never reach System.Text.Json.</summary>
+    private static bool IsContainer(object value) => value is IEnumerable and not string;
+
+    private static bool IsCollectible(Type type) =>
+        type.Assembly.IsCollectible
+        || (type.IsGenericType && type.GetGenericArguments().Any(IsCollectible))
+        || (type.HasElementType && IsCollectible(type.GetElementType()!));
 
     private static string Kiota(IParsable parsable)
     {
@@ -83,9 +188,24 @@ internal sealed class ResultSerializer(SecretRedactor redactor)
         return reader.ReadToEnd();
     }
 
+    private static string Unsupported(object value) => value switch
+    {
+        Type => "System.Type",
+        MemberInfo => "reflection object",
+        Delegate => "delegate",
+        Stream => "stream",
+        Task => "task (await it)",
+        _ => value.GetType().Name,
+    };
+
     private static string Describe(object value)
     {
         var type = value.GetType();
+        if (type.Name.Contains("AnonymousType", StringComparison.Ordinal))
+        {
+            return "an anonymous object";
+        }
+
         return type.IsGenericType ? $"{type.Name.Split('`')[0]}<{string.Join(", ", type.GetGenericArguments().Select(a => a.Name))}>" : type.Name;
     }
 }

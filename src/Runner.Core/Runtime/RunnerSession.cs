@@ -96,7 +96,7 @@ internal sealed class RunnerSession : IAsyncDisposable
             var broker = new TokenBroker(application, cloud.Endpoints, http, credentials, services.Redactor, services.Time, services.Logging.CreateLogger("Runner.Auth"), config.Limits.Token, config.Limits.RetryDelay);
             var clients = new TenantClientFactory(broker, cloud.Endpoints, http, config.Limits, services.Time);
             var tenants = new TenantDirectory(clients, state, config.Tenants, cloud.Fingerprint, services.Time, services.Logging.CreateLogger("Runner.Tenants"));
-            var scripts = new ScriptEngine(new ScriptCache(state.CompileCache), null, services.Logging.CreateLogger("Runner.Scripting"));
+            var scripts = ScriptEngine.Create(state.Root, services.Logging.CreateLogger("Runner.Scripting"));
             return new RunnerSession(config, cloud, services, state, http, secrets, credentials, broker, clients, tenants, scripts);
         }
         catch

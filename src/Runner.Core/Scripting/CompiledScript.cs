@@ -8,7 +8,7 @@ namespace Runner.Scripting;
 /// </summary>
 internal sealed class CompiledScript : IDisposable
 {
-    private readonly Func<object?[], Task<object?>> _factory;
+    private Func<object?[], Task<object?>>? _factory;
     private ScriptLoadContext? _context;
 
     private CompiledScript(ScriptSource source, ScriptLoadContext context, Func<object?[], Task<object?>> factory, bool fromCache, IReadOnlyList<ScriptDiagnostic> warnings)
@@ -48,10 +48,14 @@ internal sealed class CompiledScript : IDisposable
     }
 
     /// <summary>Runs the script for one tenant. Slot 0 of the submission array holds the globals; slot 1 the script's own state.</summary>
-    public Task<object?> InvokeAsync(ScriptGlobals globals) => _factory([globals, null]);
+    public Task<object?> InvokeAsync(ScriptGlobals globals) =>
+        (_factory ?? throw new ObjectDisposedException(nameof(CompiledScript)))([globals, null]);
 
     public void Dispose()
     {
+        // The delegate roots the script's types: drop it with the context, so a disposed script that is still
+        // referenced somewhere (a log scope, a finished task) does not keep its context alive.
+        _factory = null;
         _context?.Unload();
         _context = null;
     }

@@ -11,6 +11,7 @@ public sealed class JobParameters
 {
     private readonly IReadOnlyDictionary<string, string> _values;
 
+    /// <summary>Parameters by name (names are compared without regard to case).</summary>
     public JobParameters(IReadOnlyDictionary<string, string> values) =>
         _values = new Dictionary<string, string>(values, StringComparer.OrdinalIgnoreCase);
 
@@ -20,6 +21,7 @@ public sealed class JobParameters
     /// <summary>The raw text of a parameter, or null.</summary>
     public string? this[string name] => _values.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>Whether the parameter was given at all.</summary>
     public bool Has(string name) => _values.ContainsKey(name);
 
     /// <summary>The parameter converted to <typeparamref name="T"/>, or <paramref name="defaultValue"/> when it is not given.</summary>
@@ -48,6 +50,10 @@ public sealed class JobParameters
                 _ when target == typeof(TimeSpan) => Configuration.DurationParser.TryParse(text, out var span) ? span : throw new FormatException(),
                 _ when target == typeof(DateTimeOffset) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
                 _ when target == typeof(Guid) => Guid.Parse(text),
+                _ when target == typeof(int) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture),
+                _ when target == typeof(long) => long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture),
+                _ when target == typeof(double) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+                _ when target == typeof(decimal) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture),
                 _ when target.IsEnum => Enum.Parse(target, text, ignoreCase: true),
                 _ => TypeDescriptor.GetConverter(target).ConvertFromInvariantString(text)!,
             };
@@ -99,5 +105,6 @@ public sealed class JobParameters
 /// <summary>A job parameter is missing or malformed; the message names it.</summary>
 public sealed class JobParameterException(string name, string message) : Exception(message)
 {
+    /// <summary>The parameter at fault.</summary>
     public string Parameter { get; } = name;
 }

@@ -19,12 +19,16 @@ public sealed class KnownScopes
         };
     }
 
+    /// <summary>Microsoft Graph (what <c>Graph</c> uses).</summary>
     public string Graph { get; }
 
+    /// <summary>Azure Resource Manager (what <c>Arm</c> uses).</summary>
     public string ResourceManager { get; }
 
+    /// <summary>Partner Center (what <c>PartnerCenter</c> uses).</summary>
     public string PartnerCenter { get; }
 
+    /// <summary>Azure Key Vault data plane (secrets, keys, certificates in the customer's vaults).</summary>
     public string KeyVault { get; }
 
     /// <summary>Exchange Online (the REST API behind the ExchangeOnlineManagement module).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Runner.State;
 
 namespace Runner.Scripting;
@@ -23,9 +24,10 @@ internal sealed class ScriptCache(string root)
 
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath));
-            if (manifest is null || manifest.Version != Manifest.CurrentVersion)
+            var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(manifestPath), ScriptCacheJson.Default.Manifest);
+            if (manifest is null || manifest.Version != Manifest.CurrentVersion || !manifest.References.All(File.Exists))
             {
+                // A private assembly gone (a cleaned NuGet folder) is a miss too: the compile restores it.
                 return null;
             }
 
@@ -54,7 +56,7 @@ internal sealed class ScriptCache(string root)
             File.WriteAllBytes(Path.Combine(temp, "script.dll"), artifact.Pe);
             File.WriteAllBytes(Path.Combine(temp, "script.pdb"), artifact.Pdb);
             var manifest = new Manifest(Manifest.CurrentVersion, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, artifact.Diagnostics.Where(d => !d.IsError).ToList(), DateTimeOffset.UtcNow);
-            File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest));
+            File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest, ScriptCacheJson.Default.Manifest));
             Directory.Move(temp, folder);
         }
         catch (IOException) when (Directory.Exists(folder))
@@ -80,10 +82,15 @@ internal sealed class ScriptCache(string root)
         }
     }
 
+    /// <param name="References">Assemblies the script loads privately at run time (#r DLLs, NuGet runtime assets).</param>
     internal sealed record Manifest(int Version, string TypeName, string MethodName, IReadOnlyList<string> References, IReadOnlyList<ScriptDiagnostic> Warnings, DateTimeOffset CompiledAt)
     {
-        public const int CurrentVersion = 1;
+        public const int CurrentVersion = 2;
     }
 
     internal sealed record CachedScript(byte[] Pe, byte[] Pdb, Manifest Manifest);
 }
+
+/// <summary>Source-generated, so reading a manifest on a cached run costs no reflection or emitted code.</summary>
+[JsonSerializable(typeof(ScriptCache.Manifest))]
+internal sealed partial class ScriptCacheJson : JsonSerializerContext;

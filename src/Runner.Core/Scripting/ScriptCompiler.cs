@@ -27,25 +27,47 @@ internal static class ScriptCompiler
     public static CompiledArtifact Compile(ScriptSource source, NuGetReferences? nuget, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(source.Path)!;
-        var extraReferences = new List<string>();
+        var compileReferences = new List<string>();
+        var runtimeAssemblies = new List<string>();
         var diagnostics = new List<ScriptDiagnostic>();
+        var packages = new List<(ScriptReference, NuGetPackage)>();
         foreach (var reference in source.References)
         {
             if (reference.IsNuGet)
             {
-                if (nuget is null)
+                var package = NuGetPackage.Parse(reference, out var error);
+                if (error is not null)
                 {
-                    diagnostics.Add(new ScriptDiagnostic(reference.DeclaredIn, reference.Line, 1, true, "RUNNER001", "#r \"nuget: ...\" needs the NuGet restore, which is not available here."));
-                    continue;
+                    diagnostics.Add(error);
                 }
-
-                var restored = nuget.Restore(reference, cancellationToken);
-                diagnostics.AddRange(restored.Diagnostics);
-                extraReferences.AddRange(restored.Assemblies);
+                else
+                {
+                    packages.Add((reference, package));
+                }
             }
             else if (reference.FilePath is { } dll && File.Exists(dll))
             {
-                extraReferences.Add(dll);
+                compileReferences.Add(dll);
+                runtimeAssemblies.Add(dll);
+            }
+        }
+
+        if (packages.Count > 0 && !diagnostics.Any(d => d.IsError))
+        {
+            if (nuget is null)
+            {
+                var (first, _) = packages[0];
+                diagnostics.Add(new ScriptDiagnostic(first.DeclaredIn, first.Line, first.Column, true, "RUNNER001", "#r \"nuget: ...\" needs the NuGet restore, which is not available here."));
+            }
+            else
+            {
+                var restored = nuget.Restore(packages, directory, cancellationToken);
+                diagnostics.AddRange(restored.Diagnostics);
+
+                // The host's own copy of an assembly wins at run time (shared types with the globals), so compile against it too.
+                var host = ScriptReferences.SimpleNames;
+                compileReferences.AddRange(restored.CompileAssemblies.Where(p => !host.Contains(Path.GetFileNameWithoutExtension(p))));
+                runtimeAssemblies.AddRange(restored.RuntimeAssemblies.Where(p => !host.Contains(Path.GetFileNameWithoutExtension(p))));
             }
         }
 
@@ -57,17 +79,20 @@ internal static class ScriptCompiler
         var options = ScriptOptions.Default
             .WithFilePath(source.Path)
             .WithFileEncoding(Encoding.UTF8)
-            .WithReferences(References.Value.AddRange(extraReferences.Select(p => MetadataReference.CreateFromFile(p))))
+            .WithReferences(References.Value.AddRange(compileReferences.Select(p => MetadataReference.CreateFromFile(p))))
             .WithImports(ScriptReferences.Imports)
             .WithEmitDebugInformation(true)
             .WithOptimizationLevel(OptimizationLevel.Debug)
-            .WithSourceResolver(new SourceFileResolver([], directory))
+            .WithSourceResolver(new EditorStubSkippingResolver(new SourceFileResolver([], directory)))
             .WithMetadataResolver(new NuGetAwareMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
             .WithAllowUnsafe(false);
 
         var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals));
         var compilation = script.GetCompilation();
-        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(Suppressed));
+        // Nullable annotations (string?) are allowed without nullable-flow warnings, which would flood every Graph call.
+        compilation = compilation.WithOptions(((CSharpCompilationOptions)compilation.Options)
+            .WithSpecificDiagnosticOptions(Suppressed)
+            .WithNullableContextOptions(NullableContextOptions.Annotations));
         diagnostics.AddRange(compilation.GetDiagnostics(cancellationToken)
             .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
             .Select(d => ToDiagnostic(d, source.Path)));
@@ -87,7 +112,7 @@ internal static class ScriptCompiler
 
         var entry = compilation.GetEntryPoint(cancellationToken)
             ?? throw new InvalidOperationException("Roslyn produced no script entry point.");
-        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, extraReferences);
+        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, runtimeAssemblies);
     }
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string scriptPath)

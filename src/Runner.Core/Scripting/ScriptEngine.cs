@@ -8,6 +8,10 @@ namespace Runner.Scripting;
 /// </summary>
 internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, ILogger log)
 {
+    /// <summary>The engine for a state folder: compile cache in scripts/, NuGet package sets in nuget/.</summary>
+    public static ScriptEngine Create(string stateRoot, ILogger log) =>
+        new(new ScriptCache(Path.Combine(stateRoot, "scripts")), new DotnetNuGetRestore(Path.Combine(stateRoot, "nuget"), log), log);
+
     public CompiledScript Load(string path, CancellationToken cancellationToken)
     {
         var source = ScriptSource.Read(path);
@@ -25,6 +29,13 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
         }
 
         cache.Store(source.CacheKey, artifact);
+
+        // Shown once, when the script is compiled (as a build shows them); `runner check` lists them any time.
+        foreach (var warning in artifact.Diagnostics.Where(d => !d.IsError))
+        {
+            log.LogWarning("{Diagnostic}", warning.ToString());
+        }
+
         return CompiledScript.Load(source, artifact.Pe, artifact.Pdb, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, fromCache: false, artifact.Diagnostics);
     }
 

@@ -66,7 +66,15 @@ public sealed class ScriptGlobals
     /// <summary>Cancelled when the tenant's time is up or the run is interrupted (Ctrl+C). Pass it to every call.</summary>
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>Adds a row to this tenant's result (an alternative to returning a value).</summary>
+    /// <summary>
+    /// Adds a row to this tenant's result: the way to report many items (one row per user, per resource group).
+    /// The rows become the result when the script returns nothing or <c>null</c>; a non-null return value is the
+    /// result instead. Rows must be JSON-serialisable, like return values. Safe to call from parallel tasks.
+    /// </summary>
+    /// <example><code>
+    /// foreach (var user in users) Emit(new { user.UserPrincipalName, user.AccountEnabled });
+    /// return null;
+    /// </code></example>
     public void Emit(object? row)
     {
         lock (_rows)

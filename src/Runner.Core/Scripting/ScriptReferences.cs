@@ -33,18 +33,25 @@ internal static class ScriptReferences
 
     private static readonly Lazy<IReadOnlyList<string>> Paths = new(Collect);
 
+    private static readonly Lazy<HashSet<string>> Names = new(() =>
+        new HashSet<string>(Paths.Value.Select(p => Path.GetFileNameWithoutExtension(p)), StringComparer.OrdinalIgnoreCase));
+
     public static IReadOnlyList<string> All => Paths.Value;
+
+    /// <summary>The simple names of <see cref="All"/>: assemblies the host provides, which a package must not replace.</summary>
+    public static IReadOnlySet<string> SimpleNames => Names.Value;
 
     private static IReadOnlyList<string> Collect()
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal);
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        foreach (var file in Directory.EnumerateFiles(frameworkDirectory, "*.dll"))
+
+        // The host's trusted platform assemblies are the managed ones: no need to open every framework file to ask.
+        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator) ?? [];
+        var framework = trusted.Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDirectory, StringComparison.Ordinal)).ToList();
+        foreach (var file in framework.Count > 0 ? framework : Directory.EnumerateFiles(frameworkDirectory, "*.dll").Where(IsManaged))
         {
-            if (IsManaged(file))
-            {
-                paths.Add(file);
-            }
+            paths.Add(file);
         }
 
         Type[] seeds =

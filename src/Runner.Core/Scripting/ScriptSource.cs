@@ -90,7 +90,12 @@ internal sealed partial record ScriptSource(
             var load = LoadDirective().Match(line);
             if (load.Success)
             {
-                Visit(System.IO.Path.GetFullPath(load.Groups[1].Value, directory), files, references, seen, ref partnerLevel, isRoot: false);
+                var target = System.IO.Path.GetFullPath(load.Groups[1].Value, directory);
+                if (!EditorStub.IsStub(target))
+                {
+                    Visit(target, files, references, seen, ref partnerLevel, isRoot: false);
+                }
+
                 continue;
             }
 
@@ -142,10 +147,10 @@ internal sealed partial record ScriptSource(
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString()))).ToLowerInvariant();
     }
 
-    [GeneratedRegex("""^#load\s+"([^"]+)"\s*$""")]
+    [GeneratedRegex("""^#load\s+"([^"]+)"\s*(//.*)?$""")]
     private static partial Regex LoadDirective();
 
-    [GeneratedRegex("""^#r\s+"([^"]+)"\s*$""")]
+    [GeneratedRegex("""^#r\s+"([^"]+)"\s*(//.*)?$""")]
     private static partial Regex ReferenceDirective();
 
     [GeneratedRegex(@"^//\s*runner:\s*([A-Za-z\-]+)\s*$")]
@@ -160,4 +165,7 @@ internal sealed record ScriptReference(string Value, string BaseDirectory, strin
     public bool IsNuGet => Value.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase);
 
     public string? FilePath => IsNuGet ? null : System.IO.Path.GetFullPath(Value, BaseDirectory);
+
+    /// <summary>The column of the quoted value on its line (1-based), for diagnostics.</summary>
+    public int Column => 4;
 }

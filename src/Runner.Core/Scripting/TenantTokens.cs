@@ -19,12 +19,20 @@ public sealed class TenantTokens
         _tenant = tenant;
         _defaultCancellation = defaultCancellation;
         Scopes = new KnownScopes(clients.Cloud);
+        Endpoints = new KnownEndpoints(clients.Cloud);
     }
 
     /// <summary>Scopes of common APIs in this cloud, e.g. <c>Tokens.Scopes.ExchangeOnline</c>.</summary>
     public KnownScopes Scopes { get; }
 
+    /// <summary>Base addresses of Graph, ARM and Partner Center in this cloud, for <see cref="CreateHttpClient"/>.</summary>
+    public KnownEndpoints Endpoints { get; }
+
+    /// <summary>The tenant these tokens are for (the customer's tenant id; the partner's for a partner-level job).</summary>
+    public string TenantId => _tenant;
+
     /// <summary>An access token for <paramref name="scope"/> (e.g. "https://outlook.office365.com/.default") in this tenant.</summary>
+    /// <example><code>var token = await Tokens.GetAccessTokenAsync(Tokens.Scopes.ExchangeOnline);</code></example>
     public async Task<string> GetAccessTokenAsync(string scope, CancellationToken cancellationToken = default) =>
         (await _clients.Broker.GetTokenAsync(_tenant, scope, cancellationToken.CanBeCanceled ? cancellationToken : _defaultCancellation)).Value;
 
@@ -32,6 +40,13 @@ public sealed class TenantTokens
     public async Task<string> GetPartnerAccessTokenAsync(string scope, CancellationToken cancellationToken = default) =>
         (await _clients.Broker.GetTokenAsync(_clients.Broker.PartnerTenant, scope, cancellationToken.CanBeCanceled ? cancellationToken : _defaultCancellation)).Value;
 
-    /// <summary>An HttpClient that authenticates every request with this tenant's token for <paramref name="scope"/>.</summary>
+    /// <summary>
+    /// An HttpClient that authenticates every request with this tenant's token for <paramref name="scope"/> (fetched,
+    /// cached and renewed for you), over Runner's shared connection pool, so there is nothing to dispose.
+    /// </summary>
+    /// <example><code>
+    /// var http = Tokens.CreateHttpClient(Tokens.Scopes.Graph, new Uri(Tokens.Endpoints.Graph, "beta/"));
+    /// var json = await http.GetStringAsync("reports/authenticationMethods/userRegistrationDetails", CancellationToken);
+    /// </code></example>
     public HttpClient CreateHttpClient(string scope, Uri? baseAddress = null) => _clients.Authenticated(_tenant, scope, baseAddress);
 }

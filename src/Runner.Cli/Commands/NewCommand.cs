@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Runner.Cli.Composition;
+using Runner.Cli.Rendering;
+using Runner.Configuration;
+using Runner.Scripting;
+
+namespace Runner.Cli.Commands;
+
+/// <summary>runner new &lt;name&gt;: writes a commented job script to jobs/&lt;name&gt;.csx, and the editor set-up beside it.</summary>
+internal static partial class NewCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var name = new Argument<string?>("name") { Description = "The job's name, e.g. stale-guests (written to jobs/stale-guests.csx).", Arity = ArgumentArity.ZeroOrOne };
+        var partnerLevel = new Option<bool>("--partner-level") { Description = "A job that runs once for the partner instead of once per customer." };
+        var force = new Option<bool>("--force") { Description = "Overwrite the script if it exists." };
+        var editorOnly = new Option<bool>("--editor") { Description = "Only (re)write the editor set-up (jobs/_editor/, omnisharp.json, .vscode/settings.json)." };
+        var command = new Command("new", "Write a new job script, ready to check and run, plus VS Code IntelliSense for it.") { name, partnerLevel, force, editorOnly };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            try
+            {
+                var root = ProjectRoot(context);
+                var jobs = Path.Combine(root, "jobs");
+                var given = parse.GetValue(name);
+                if (given is null && !parse.GetValue(editorOnly))
+                {
+                    throw new UsageException("runner new needs a name, e.g. runner new stale-guests (or --editor to refresh the editor set-up only).");
+                }
+
+                string? script = null;
+                if (given is not null)
+                {
+                    var jobName = JobName(given);
+                    script = Path.Combine(jobs, jobName + ".csx");
+                    if (File.Exists(script) && !parse.GetValue(force))
+                    {
+                        throw new UsageException($"{Display(script, console)} already exists. Choose another name, or pass --force to overwrite it.");
+                    }
+
+                    Directory.CreateDirectory(jobs);
+                    await File.WriteAllTextAsync(script, JobTemplate.Render(jobName, parse.GetValue(partnerLevel)), cancellation);
+                }
+
+                var stub = EditorStub.Write(jobs);
+                // A folder with C# projects (Runner's own repository) keeps its Roslyn/C# Dev Kit set-up: switching
+                // the whole workspace to OmniSharp is the operator's call there (docs/scripting.md says how).
+                var hasProjects = Directory.EnumerateFiles(root, "*.sln*").Concat(Directory.EnumerateFiles(root, "*.csproj")).Any();
+                var extras = WriteIfMissing(Path.Combine(root, "omnisharp.json"), OmniSharpJson)
+                    .Concat(hasProjects ? [] : WriteIfMissing(Path.Combine(root, ".vscode", "settings.json"), VsCodeSettings))
+                    .ToList();
+
+                if (script is not null)
+                {
+                    var relative = Display(script, console);
+                    await console.Output.WriteLineAsync($"Created {relative}");
+                    await console.Output.WriteLineAsync($"""
+
+                        Next:
+                          runner check {relative}
+                          runner run {relative}{(parse.GetValue(partnerLevel) ? "" : " --tenant all")}
+
+                        To schedule it, add to runner.yaml under jobs:
+                          {Path.GetFileNameWithoutExtension(script)}:
+                            script: {Path.GetRelativePath(root, script).Replace('\\', '/')}
+                            schedule: "0 0 6 * * ?"      # Quartz cron, seconds first: every day at 06:00
+                            {(parse.GetValue(partnerLevel) ? "partnerLevel: true" : "tenants: all")}
+                        """);
+                }
+
+                await console.Output.WriteLineAsync($"Editor IntelliSense: {Display(stub, console)}{(extras.Count > 0 ? ", " + string.Join(", ", extras.Select(e => Display(e, console))) : "")} (VS Code with the C# extension in OmniSharp mode; see docs/scripting.md).");
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return Failures.Report(e, console, context.Redactor, verbose);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The folder of the nearest runner.yaml, else the current folder.</summary>
+    private static string ProjectRoot(CliContext context)
+    {
+        var path = ConfigLoader.Locate(context.ConfigPath, context.Console.CurrentDirectory, context.Console.Environment);
+        return path is not null && File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : context.Console.CurrentDirectory;
+    }
+
+    internal static string JobName(string given)
+    {
+        var name = given.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) ? given[..^4] : given;
+        if (name.StartsWith("jobs/", StringComparison.Ordinal) || name.StartsWith("jobs\\", StringComparison.Ordinal))
+        {
+            name = name[5..];
+        }
+
+        return ValidName().IsMatch(name)
+            ? name
+            : throw new UsageException($"'{given}' is not a job name: use letters, digits, '-' and '_' (e.g. stale-guests), starting with a letter or digit.");
+    }
+
+    private static IEnumerable<string> WriteIfMissing(string path, string content)
+    {
+        if (File.Exists(path))
+        {
+            yield break;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        yield return path;
+    }
+
+    private static string Display(string path, CliConsole console)
+    {
+        var relative = Path.GetRelativePath(console.CurrentDirectory, path);
+        return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
+    }
+
+    /// <summary>OmniSharp (the C# extension's server for .csx files) compiles scripts for this framework.</summary>
+    internal const string OmniSharpJson = """
+        {
+          "script": {
+            "enabled": true,
+            "defaultTargetFramework": "net10.0",
+            "enableScriptNuGetReferences": true
+          }
+        }
+
+        """;
+
+    /// <summary>The C# extension edits .csx files only in OmniSharp mode (its Roslyn server has no script support yet).</summary>
+    internal const string VsCodeSettings = """
+        {
+          "dotnet.server.useOmnisharp": true
+        }
+
+        """;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    private static partial Regex ValidName();
+}

@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using Runner.Configuration;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Scripting;
+
+/// <summary>The sample jobs in jobs/, run against the sandbox, give exactly what its seeded data says they should.</summary>
+public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task Inactive_users_lists_disabled_and_long_inactive_accounts_of_every_tenant()
+    {
+        var tenants = await RunAsync("inactive-users.csx", "--param", "days=90");
+        var cutoff = DateTimeOffset.UtcNow.AddDays(-90);
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var expected = customer.Content.Users
+                .Where(u => !u.AccountEnabled || (u.LastSignInDateTime is { } last ? last < cutoff : u.CreatedDateTime <= cutoff))
+                .Select(u => u.UserPrincipalName)
+                .Order();
+            var rows = Rows(tenants, customer.Id);
+            Assert.Equal(expected, rows.Select(r => (string)r["user"]!).Order());
+            Assert.All(rows.Where(r => !(bool)r["enabled"]!), r => Assert.Equal("disabled", (string)r["reason"]!));
+        }
+    }
+
+    [Fact]
+    public async Task Licence_usage_compares_partner_center_quantities_with_assigned_licences()
+    {
+        var tenants = await RunAsync("licence-usage.csx", "--param", "all=true");
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var content = customer.Content;
+            var expected = content.PartnerSubscriptions.GroupBy(s => s.Product.SkuId).Select(g => (
+                    Product: g.First().Product.SkuPartNumber,
+                    Purchased: g.Where(s => s.Status == "active").Sum(s => s.Quantity),
+                    Assigned: content.Users.Count(u => u.AssignedSkuIds.Contains(g.Key))))
+                .OrderBy(e => e.Product);
+            var actual = Rows(tenants, customer.Id)
+                .Select(r => (Product: (string)r["product"]!, Purchased: (int)r["purchased"]!, Assigned: (int)r["assigned"]!))
+                .OrderBy(e => e.Product);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
+    {
+        var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
+        string[] required = ["owner", "COSTCENTER", "environment"];
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var expected = customer.Content.AzureSubscriptions
+                .SelectMany(s => s.ResourceGroups.Select(g => (Subscription: s.SubscriptionId, Group: g.Name,
+                    Missing: string.Join(", ", required.Where(t => !g.Tags.Keys.Contains(t, StringComparer.OrdinalIgnoreCase))))))
+                .Where(e => e.Missing.Length > 0)
+                .Order();
+            var actual = Rows(tenants, customer.Id)
+                .Select(r => (Subscription: (string)r["subscriptionId"]!, Group: (string)r["resourceGroup"]!, Missing: (string)r["missing"]!))
+                .Order();
+            Assert.Equal(expected, actual);
+        }
+
+        Assert.Contains(tenants, t => t!["result"] is JsonArray { Count: > 0 });
+    }
+
+    [Fact]
+    public async Task Gdap_expiring_runs_once_for_the_partner_and_lists_relationships_ending_within_the_window()
+    {
+        var tenants = await RunAsync("gdap-expiring.csx", "--param", "days=30");
+
+        var row = Assert.Single(tenants)!;
+        Assert.Equal(sandbox.Host.PartnerTenantId.ToString(), (string)row["tenantId"]!);
+        var now = DateTimeOffset.UtcNow;
+        var expected = sandbox.Host.Context.Directory.Relationships
+            .Where(r => r.Status == "active" && r.EndDateTime > now && r.EndDateTime <= now.AddDays(30))
+            .Select(r => r.CustomerTenantId.ToString())
+            .Order();
+        var actual = (row["result"] as JsonArray ?? []).Select(r => (string)r!["customerTenantId"]!).Order();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task The_repository_jobs_check_clean_and_every_job_in_runner_yaml_names_an_existing_script()
+    {
+        var repository = RepositoryRoot();
+        var config = ConfigLoader.Load(Path.Combine(repository, "runner.yaml"), new Dictionary<string, string>());
+        using var workspace = new Workspace().WithBuiltInSandbox();
+
+        var check = await workspace.RunAsync("check", Path.Combine(repository, "jobs", "*.csx"));
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains("0 error(s), 0 warning(s)", check.Output);
+        Assert.Contains("gdap-expiring", config.Jobs.Keys);
+        Assert.True(config.Jobs["gdap-expiring"].PartnerLevel);
+        Assert.All(config.Jobs.Values, job => Assert.True(File.Exists(job.Script), job.Script));
+    }
+
+    private async Task<JsonArray> RunAsync(string job, params string[] args)
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        workspace.CopyJob(job);
+        workspace.CopyJob("_lib/paging.csx");
+
+        var result = await workspace.RunAsync(["run", $"jobs/{job}", "--output", "json", .. args]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray();
+        Assert.All(tenants, t => Assert.Contains((string)t!["status"]!, new[] { "Succeeded", "Skipped" }));
+        return tenants;
+    }
+
+    private IEnumerable<Runner.Sandbox.Data.SandboxTenant> ActiveCustomers() =>
+        sandbox.Host.Context.Directory.Customers.Where(c => sandbox.Host.Customers.Single(s => s.TenantId == c.Id).GdapStatus == "active");
+
+    private static List<JsonNode> Rows(JsonArray tenants, Guid tenant)
+    {
+        var row = tenants.Single(t => (string)t!["tenantId"]! == tenant.ToString())!;
+        Assert.Equal("Succeeded", (string)row["status"]!);
+        return (row["result"] as JsonArray ?? []).Select(r => r!).ToList();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Runner.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Runner.sln not found above the test output.");
+    }
+}
