@@ -1,0 +1,2 @@
+// The smallest job: what a one-tenant run costs when the script itself costs nothing.
+return Tenant.Domain;

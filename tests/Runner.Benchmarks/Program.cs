@@ -1,0 +1,69 @@
+using Runner.Benchmarks.Harness;
+using Runner.Benchmarks.Scenarios;
+
+namespace Runner.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/Runner.Benchmarks -- SCENARIO [options]
+///   startup   (a) one-tenant `runner run`, warm and cold, ReadyToRun and JIT, next to an empty console app
+///   fanout    (b) 1,000 tenants × 3 API calls, 20 ms added latency, parallelism 32: wall time ÷ ideal, token requests
+///   memory    (c) 10,000 tenant executions, and 200 recompiled script versions, in one process: RSS and managed heap
+///   host      (d) 50 jobs firing every 10 s for 2 minutes: fire-to-script-start latency p50/p99
+///   micro     BenchmarkDotNet micro-benchmarks of the warm run path (configuration, compile cache, tenant selection)
+///   all       startup, fanout, memory and host, one after the other
+/// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/). See docs/performance.md.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == MemoryProbe.Command)
+        {
+            return await MemoryProbe.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "micro")
+        {
+            return Micro.MicroBenchmarks.Run(args[1..]);
+        }
+
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|micro|all [--out DIR] [--runs N] [--no-build]");
+            return 2;
+        }
+
+        var scenarios = options.Scenario == "all" ? ["startup", "fanout", "memory", "host"] : new[] { options.Scenario };
+        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host")))
+        {
+            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, micro or all");
+            return 2;
+        }
+
+        var machine = Machine.Describe(options.RepoRoot);
+        Console.Error.WriteLine($"Machine: {Machine.Summary(machine)}");
+        var builds = await Builds.PrepareAsync(options);
+        foreach (var scenario in scenarios)
+        {
+            Console.Error.WriteLine($"== {scenario}");
+            var report = scenario switch
+            {
+                "startup" => await StartupBenchmark.RunAsync(options, builds),
+                "fanout" => await FanOutBenchmark.RunAsync(options, builds),
+                "memory" => await MemoryBenchmark.RunAsync(options, builds),
+                _ => await HostBenchmark.RunAsync(options, builds),
+            };
+            await report.WriteAsync(options.OutDirectory, machine);
+            Console.WriteLine(report.Markdown(machine));
+            Console.Error.WriteLine($"Wrote {Path.Combine(options.OutDirectory, scenario)}.json and .md");
+        }
+
+        return 0;
+    }
+}
