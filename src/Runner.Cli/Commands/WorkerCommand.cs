@@ -10,22 +10,32 @@ using Runner.Scheduling;
 namespace Runner.Cli.Commands;
 
 /// <summary>
-/// runner worker (hidden): one scheduled fire, started by the host in its own process. The same run path as
+/// runner worker (hidden): one scheduled fire, in its own process, started by the host. The same run path as
 /// `runner run`; its standard output is the event stream the host reads (everything else goes to standard error).
 /// It stops when the host does: its standard input is the host's pipe, and end-of-file means the host is gone.
+/// With --warm it starts ahead of its fire: it rehearses the run path, says ready, and waits for the fire as one
+/// line on standard input (see WorkerPool).
 /// </summary>
 internal static class WorkerCommand
 {
     public static Command Create(CliConsole console)
     {
-        var job = new Option<string>("--job") { Required = true, Description = "The job in runner.yaml (or keep-alive)." };
-        var runId = new Option<string>("--run-id") { Required = true };
+        var job = new Option<string?>("--job") { Description = "The job in runner.yaml (or keep-alive)." };
+        var runId = new Option<string?>("--run-id");
         var trigger = new Option<string>("--trigger") { DefaultValueFactory = _ => TriggerKinds.Manual };
         var attempt = new Option<int>("--attempt") { DefaultValueFactory = _ => 1 };
         var node = new Option<string?>("--node");
         var snapshot = new Option<string?>("--config-snapshot") { Description = "The runner.yaml text the host validated (read instead of the file)." };
-        var command = new Command("worker", "Run one scheduled fire (started by runner host).") { job, runId, trigger, attempt, node, snapshot };
+        var warm = new Option<bool>("--warm") { Description = "Start ahead of the fire and wait for it on standard input." };
+        var command = new Command("worker", "Run one scheduled fire (started by runner host).") { job, runId, trigger, attempt, node, snapshot, warm };
         command.Hidden = true;
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(warm) && (result.GetValue(job) is null || result.GetValue(runId) is null))
+            {
+                result.AddError("--job and --run-id are required (or --warm).");
+            }
+        });
         command.SetAction(async (parse, signals) =>
         {
             // Signals belong to the host, which gives workers their grace; only the host's pipe closing stops a worker.
@@ -35,74 +45,129 @@ internal static class WorkerCommand
                 Console.SetOut(Console.Error);
             }
 
-            using var hostGone = new CancellationTokenSource();
-            if (ReferenceEquals(console.Input, Console.In) && Console.IsInputRedirected)
-            {
-                _ = WatchHostAsync(hostGone);
-            }
-
+            var input = ReferenceEquals(console.Input, Console.In)
+                ? (Console.IsInputRedirected ? new StreamReader(Console.OpenStandardInput()) : null)
+                : console.Input;
             var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
-            var writer = new WorkerEventWriter(events, 0, TimeSpan.Zero);
-            try
+            var configPath = parse.GetValue(GlobalOptions.Config);
+            WorkerOrder order;
+            if (parse.GetValue(warm))
             {
-                var config = parse.GetValue(snapshot) is { } copy
-                    ? ConfigLoader.Parse(await File.ReadAllTextAsync(copy, CancellationToken.None),
-                        ConfigLoader.Locate(parse.GetValue(GlobalOptions.Config), console.CurrentDirectory, console.Environment) ?? copy, console.Environment)
-                    : context.LoadConfig();
-                var name = parse.GetValue(job)!;
-                var request = name == SchedulerKeys.KeepAlive
-                    ? new JobRequest { Job = name, ScriptPath = "(built-in)" }
-                    : RunCommand.BuildRequest(config, name, [], [], Parameters(console), null, null, false, false, console);
-                request = request with
+                if (await WaitForFireAsync(console, configPath, parse.GetValue(snapshot), events, input, verbose) is not { } fire)
                 {
-                    RunId = parse.GetValue(runId),
-                    Trigger = parse.GetValue(trigger)!,
-                    Attempt = parse.GetValue(attempt),
-                    Node = parse.GetValue(node) ?? config.Scheduler.NodeName ?? Environment.MachineName,
-                };
-                writer = new WorkerEventWriter(events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
-                var session = await context.OpenSessionAsync(config, hostGone.Token);
-                var outcome = name == SchedulerKeys.KeepAlive
-                    ? await KeepAliveRun.RunAsync(session, request, writer, hostGone.Token)
-                    : await new JobRunner(session).RunAsync(request, writer, hostGone.Token);
-                var status = outcome.Status;
-                if (hostGone.IsCancellationRequested)
-                {
-                    status = RunStatus.Interrupted;
-                    await session.History.FinishRunAsync(outcome.RunId, status, session.Services.Time.GetUtcNow(),
-                        "The host stopped (crash or kill) during the run; its worker stopped too.", CancellationToken.None);
+                    return ExitCodes.Success; // the host went away before it had a fire for this worker
                 }
 
-                var code = RunCommand.ExitCode(outcome);
-                writer.RunFinished(outcome.RunId, status, Enum.GetValues<TenantStatus>().ToDictionary(s => s.ToString(), outcome.Count), code);
-                return code;
+                order = fire;
             }
-            catch (Exception e)
+            else
             {
-                var code = Failures.Report(e, console, context.Redactor, verbose);
-                writer.Failed(context.Redactor.Redact(e is Runner.Scripting.ScriptCompilationException compile
-                    ? string.Join(Environment.NewLine, compile.Diagnostics.Where(d => d.IsError))
-                    : e.Message), code);
-                return code;
+                order = new WorkerOrder(parse.GetValue(job)!, parse.GetValue(runId)!, parse.GetValue(trigger)!, parse.GetValue(attempt),
+                    parse.GetValue(node), parse.GetValue(snapshot), Parameters(console));
             }
+
+            using var hostGone = new CancellationTokenSource();
+            if (input is not null && (parse.GetValue(warm) || ReferenceEquals(console.Input, Console.In)))
+            {
+                _ = WatchHostAsync(input, hostGone);
+            }
+
+            return await RunAsync(console, configPath, verbose, order, events, hostGone.Token);
         });
         return command;
     }
 
-    /// <summary>Manual fires pass their parameters in the environment, never on the command line.</summary>
-    private static IReadOnlyList<string> Parameters(CliConsole console) =>
-        console.Environment[WorkerExecutable.ParametersVariable] is string { Length: > 0 } json
-            ? (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []).Select(p => $"{p.Key}={p.Value}").ToList()
-            : [];
+    private static async Task<int> RunAsync(CliConsole console, string? configPath, bool verbose, WorkerOrder order, TextWriter events, CancellationToken hostGone)
+    {
+        await using var context = new CliContext(console, configPath, verbose);
+        var writer = new WorkerEventWriter(events, 0, TimeSpan.Zero);
+        try
+        {
+            var config = LoadConfig(context, console, configPath, order.ConfigSnapshot);
+            var request = order.Job == SchedulerKeys.KeepAlive
+                ? new JobRequest { Job = order.Job, ScriptPath = "(built-in)" }
+                : RunCommand.BuildRequest(config, order.Job, [], [], [.. order.Parameters.Select(p => $"{p.Key}={p.Value}")], null, null, false, false, console);
+            request = request with
+            {
+                RunId = order.RunId,
+                Trigger = order.Trigger,
+                Attempt = order.Attempt,
+                Node = order.Node ?? config.Scheduler.NodeName ?? Environment.MachineName,
+            };
+            writer = new WorkerEventWriter(events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
+            var session = await context.OpenSessionAsync(config, hostGone);
+            var outcome = order.Job == SchedulerKeys.KeepAlive
+                ? await KeepAliveRun.RunAsync(session, request, writer, hostGone)
+                : await new JobRunner(session).RunAsync(request, writer, hostGone);
+            var status = outcome.Status;
+            if (hostGone.IsCancellationRequested)
+            {
+                status = RunStatus.Interrupted;
+                await session.History.FinishRunAsync(outcome.RunId, status, session.Services.Time.GetUtcNow(),
+                    "The host stopped (crash or kill) during the run; its worker stopped too.", CancellationToken.None);
+            }
 
-    private static async Task WatchHostAsync(CancellationTokenSource hostGone)
+            var code = RunCommand.ExitCode(outcome);
+            writer.RunFinished(outcome.RunId, status, Enum.GetValues<TenantStatus>().ToDictionary(s => s.ToString(), outcome.Count), code);
+            return code;
+        }
+        catch (Exception e)
+        {
+            var code = Failures.Report(e, console, context.Redactor, verbose);
+            writer.Failed(context.Redactor.Redact(e is Runner.Scripting.ScriptCompilationException compile
+                ? string.Join(Environment.NewLine, compile.Diagnostics.Where(d => d.IsError))
+                : e.Message), code);
+            return code;
+        }
+    }
+
+    /// <summary>The snapshot the host validated when it names one, else runner.yaml itself.</summary>
+    private static RunnerConfig LoadConfig(CliContext context, CliConsole console, string? configPath, string? snapshot) =>
+        snapshot is not null
+            ? ConfigLoader.Parse(File.ReadAllText(snapshot), ConfigLoader.Locate(configPath, console.CurrentDirectory, console.Environment) ?? snapshot, console.Environment)
+            : context.LoadConfig();
+
+    /// <summary>
+    /// A warm worker: rehearses the run path (nothing of it is kept), tells the host it is ready, and waits for its
+    /// fire. Null when standard input closes first: the host stopped, or retired this worker.
+    /// </summary>
+    private static async Task<WorkerOrder?> WaitForFireAsync(CliConsole console, string? configPath, string? snapshot, TextWriter events, TextReader? input, bool verbose)
+    {
+        if (input is null)
+        {
+            throw new InvalidOperationException("runner worker --warm reads its fire from standard input, which is not redirected.");
+        }
+
+        await using (var context = new CliContext(console, configPath, verbose))
+        {
+            try
+            {
+                var config = LoadConfig(context, console, configPath, snapshot);
+                await WorkerRehearsal.RehearseAsync(config, context.Services, context.Logging.CreateLogger("Runner.Worker"), CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A configuration that does not load now is the fire's to report, with the file and line.
+                await console.Error.WriteLineAsync($"rehearsal skipped: {context.Redactor.Redact(e.Message)}");
+            }
+        }
+
+        await events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
+        await events.FlushAsync();
+        return await input.ReadLineAsync() is { Length: > 0 } line ? WorkerOrder.Parse(line) : null;
+    }
+
+    /// <summary>Manual fires pass their parameters in the environment, never on the command line.</summary>
+    private static IReadOnlyDictionary<string, string> Parameters(CliConsole console) =>
+        console.Environment[WorkerExecutable.ParametersVariable] is string { Length: > 0 } json
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
+            : new Dictionary<string, string>();
+
+    private static async Task WatchHostAsync(TextReader input, CancellationTokenSource hostGone)
     {
         try
         {
-            await using var input = Console.OpenStandardInput();
-            var buffer = new byte[256];
-            while (await input.ReadAsync(buffer) > 0)
+            while (await input.ReadLineAsync() is not null)
             {
             }
         }

@@ -83,6 +83,9 @@ internal sealed class TokenBroker : IAsyncDisposable
 
     public CredentialMetadata? Metadata => _metadata;
 
+    /// <summary>Whether the persisted cache holds a usable token for the tenant and scope (no request is made).</summary>
+    public bool HasPersistedToken(string tenant, string scope) => _persisted.Value.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is not null;
+
     /// <summary>Token requests that reached the token endpoint in this process.</summary>
     public long Exchanges => Interlocked.Read(ref _exchanges);
 

@@ -247,7 +247,7 @@ internal static class ConfigSections
     public static SchedulerSettings Scheduler(ConfigNode? node)
     {
         var map = node?.Map("store", "connectionString", "shutdownGrace", "historyRetentionDays", "keepAlive", "maxConcurrentJobs", "nodeName",
-            "checkinInterval", "misfireThreshold");
+            "checkinInterval", "misfireThreshold", "warmWorkers");
         var store = map?["store"]?.Enum(("sqlite", SchedulerStoreKind.Sqlite), ("postgres", SchedulerStoreKind.Postgres)) ?? SchedulerStoreKind.Sqlite;
         var connection = map?["connectionString"]?.String();
         if (store == SchedulerStoreKind.Postgres && connection is null)
@@ -288,6 +288,7 @@ internal static class ConfigSections
         {
             CheckinInterval = map?["checkinInterval"]?.Duration(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(7.5),
             MisfireThreshold = map?["misfireThreshold"]?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? TimeSpan.FromMinutes(1),
+            WarmWorkers = map?["warmWorkers"]?.Int(0, 256) ?? 2,
         };
     }
 

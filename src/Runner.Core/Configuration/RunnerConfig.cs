@@ -180,6 +180,9 @@ internal sealed record SchedulerSettings(
 
     /// <summary>How late a fire may be before it counts as missed (then the job's misfire policy decides). Default 1 min.</summary>
     public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Worker processes the host keeps started and warmed up, each waiting for one fire (0 to 256). Default 2.</summary>
+    public int WarmWorkers { get; init; } = 2;
 }
 
 /// <param name="Customers">Customer tenants the built-in sandbox seeds. Default 10.</param>

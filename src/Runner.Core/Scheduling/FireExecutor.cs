@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Runner.Configuration;
@@ -21,6 +20,7 @@ internal sealed class FireExecutor(
     IRunHistory history,
     SchedulerHostOptions options,
     HostShutdown shutdown,
+    WorkerPool pool,
     ILogger<FireExecutor> log)
 {
     /// <summary>How long a recovery waits for the lost attempt's orphaned worker to record how it ended.</summary>
@@ -71,9 +71,10 @@ internal sealed class FireExecutor(
         }, CancellationToken.None);
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
 
-        var start = StartInfo(config, snapshot, fire, runId, attempt, node);
+        var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters);
+        using var worker = await StartWorkerAsync(config, order);
         var result = await WorkerProcess.RunAsync(
-            start,
+            worker,
             JobLimits.Initial(job),
             e => JobLimits.ForRun(job, e.Tenants ?? 0, e.Parallel ?? 1, TimeSpan.FromSeconds(e.TimeoutSeconds ?? 0)),
             config.Scheduler.ShutdownGrace,
@@ -129,28 +130,25 @@ internal sealed class FireExecutor(
         return await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
     }
 
-    private ProcessStartInfo StartInfo(RunnerConfig config, string snapshot, FireRequest fire, string runId, int attempt, string node)
+    /// <summary>A warm worker handed the fire when one is ready, else a worker started for it.</summary>
+    private async Task<WorkerHandle> StartWorkerAsync(RunnerConfig config, WorkerOrder order)
     {
-        var start = new ProcessStartInfo(options.Worker.FileName) { WorkingDirectory = config.BaseDirectory };
-        foreach (var argument in options.Worker.PrefixArguments)
+        while (pool.TryTake() is { } warm)
         {
-            start.ArgumentList.Add(argument);
+            if (await warm.SendAsync(order))
+            {
+                log.LogDebug("Run {RunId}: {Job} handed to warm worker {Pid}", order.RunId, order.Job, warm.Process.Id);
+                return warm;
+            }
+
+            warm.Kill();
+            warm.Dispose();
         }
 
-        foreach (var argument in (string[])["worker", "--config", config.FilePath, "--config-snapshot", snapshot, "--job", fire.Job,
-                     "--run-id", runId, "--trigger", fire.Kind, "--attempt", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", node])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The worker sees the environment the host was given (tests and services pass their own), nothing more.
-        start.Environment.Clear();
-        foreach (System.Collections.DictionaryEntry variable in options.Environment)
-        {
-            start.Environment[(string)variable.Key] = variable.Value as string;
-        }
-
-        start.Environment[WorkerExecutable.ParametersVariable] = fire.Parameters.Count == 0 ? null : JsonSerializer.Serialize(fire.Parameters);
-        return start;
+        var start = options.Worker.StartInfo(config.BaseDirectory, options.Environment,
+            ["worker", "--config", config.FilePath, "--config-snapshot", order.ConfigSnapshot!, "--job", order.Job, "--run-id", order.RunId,
+                "--trigger", order.Trigger, "--attempt", order.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", order.Node!]);
+        start.Environment[WorkerExecutable.ParametersVariable] = order.Parameters.Count == 0 ? null : JsonSerializer.Serialize(order.Parameters);
+        return WorkerHandle.Start(start, log);
     }
 }

@@ -61,6 +61,9 @@ internal static class SchedulerHost
         builder.Services.AddTransient<ScheduledRunJob>();
         builder.Services.AddQuartz(q => SchedulerStore.Configure(q, store, InstanceId(options.NodeName)));
         builder.Services.AddHostedService<HostStartup>();
+        // After start-up (scripts compiled) and, stopping in reverse order, after Quartz has let running fires end.
+        builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WorkerPool>());
         builder.Services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;

@@ -8,7 +8,7 @@ namespace Runner.Scheduling;
 /// to standard error). The host reads it to follow a run; a stream that ends without <c>run-finished</c> or
 /// <c>error</c> means the worker died.
 /// </summary>
-/// <param name="Event">run-started, tenant-finished, run-finished or error.</param>
+/// <param name="Event">run-started, tenant-finished, run-finished or error; a warm worker first says ready.</param>
 internal sealed record WorkerEvent(
     [property: JsonPropertyName("event")] string Event,
     [property: JsonPropertyName("runId")] string? RunId = null,
@@ -28,6 +28,9 @@ internal sealed record WorkerEvent(
     public const string TenantFinished = "tenant-finished";
     public const string RunFinished = "run-finished";
     public const string Failed = "error";
+
+    /// <summary>A warm worker has started and rehearsed, and waits for its fire on standard input.</summary>
+    public const string Ready = "ready";
 
     private static readonly JsonSerializerOptions Options = new()
     {

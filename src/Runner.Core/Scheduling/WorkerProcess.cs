@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Runner.Scheduling;
@@ -25,11 +24,10 @@ internal sealed record WorkerResult(int ExitCode, WorkerEvent? Finished, WorkerE
 /// </summary>
 internal static class WorkerProcess
 {
-    private const int TailLines = 40;
-
+    /// <param name="worker">Started for this fire, or a warm worker that has just been handed it.</param>
     /// <param name="limitFor">Recomputes the hard limit from the run-started event (the tenant count is known then).</param>
     public static async Task<WorkerResult> RunAsync(
-        ProcessStartInfo start,
+        WorkerHandle worker,
         TimeSpan initialLimit,
         Func<WorkerEvent, TimeSpan?> limitFor,
         TimeSpan shutdownGrace,
@@ -37,12 +35,7 @@ internal static class WorkerProcess
         TimeProvider time,
         CancellationToken shutdown)
     {
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        using var process = new Process { StartInfo = start };
-        process.Start();
+        var process = worker.Process;
         var started = time.GetTimestamp();
         var limit = initialLimit;
         using var deadline = new CancellationTokenSource(limit, time);
@@ -79,23 +72,6 @@ internal static class WorkerProcess
                 }
             }
         });
-        var tail = new Queue<string>();
-        var errors = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-            {
-                lock (tail)
-                {
-                    tail.Enqueue(line);
-                    if (tail.Count > TailLines)
-                    {
-                        tail.Dequeue();
-                    }
-                }
-
-                log.LogDebug("worker {Pid} stderr: {Line}", process.Id, line);
-            }
-        });
 
         var killed = WorkerKill.None;
         try
@@ -106,26 +82,12 @@ internal static class WorkerProcess
         {
             killed = deadline.IsCancellationRequested ? WorkerKill.TimedOut : WorkerKill.Shutdown;
             log.LogWarning("Killing worker {Pid} ({Reason})", process.Id, killed == WorkerKill.TimedOut ? $"past its limit of {limit}" : "shutdown grace over");
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended on its own meanwhile.
-            }
-
+            worker.Kill();
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
         // The pipes close when the worker (and anything it started) is gone; a grandchild holding them open is not waited for.
-        await Task.WhenAny(Task.WhenAll(events, errors), Task.Delay(TimeSpan.FromSeconds(5), time));
-        string[] lines;
-        lock (tail)
-        {
-            lines = [.. tail];
-        }
-
-        return new WorkerResult(process.ExitCode, finished, error, killed, limit, lines);
+        await Task.WhenAny(Task.WhenAll(events, worker.Errors), Task.Delay(TimeSpan.FromSeconds(5), time));
+        return new WorkerResult(process.ExitCode, finished, error, killed, limit, worker.Tail());
     }
 }

@@ -39,6 +39,15 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
         return CompiledScript.Load(source, artifact.Pe, artifact.Pdb, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, fromCache: false, artifact.Diagnostics);
     }
 
+    /// <summary>The script from the compile cache, or null when it is not there (never compiles).</summary>
+    public CompiledScript? TryLoadCached(string path)
+    {
+        var source = ScriptSource.Read(path);
+        return cache.TryGet(source.CacheKey) is { } cached
+            ? CompiledScript.Load(source, cached.Pe, cached.Pdb, cached.Manifest.TypeName, cached.Manifest.MethodName, cached.Manifest.References, fromCache: true, cached.Manifest.Warnings)
+            : null;
+    }
+
     /// <summary>Compiles without loading or caching (for `runner check`); returns every diagnostic.</summary>
     public IReadOnlyList<ScriptDiagnostic> Check(string path, CancellationToken cancellationToken)
     {

@@ -21,6 +21,9 @@ internal sealed class TenantDirectory(
 {
     private IReadOnlyList<CustomerTenant>? _loaded;
 
+    /// <summary>The customer list if it is cached and fresh, without asking Partner Center; else null.</summary>
+    public IReadOnlyList<CustomerTenant>? Cached() => _loaded ?? TryReadCache();
+
     public async Task<IReadOnlyList<CustomerTenant>> GetAsync(bool refresh, CancellationToken cancellationToken)
     {
         if (!refresh && _loaded is not null)

@@ -4,7 +4,8 @@ using System.Diagnostics;
 namespace Runner.Benchmarks.Harness;
 
 /// <summary>How a child process ended: exit code, wall time from just before start to exit, and its output.</summary>
-internal sealed record ProcResult(int ExitCode, TimeSpan Elapsed, string Output, string Error)
+/// <param name="Cpu">User + system CPU time of the process and anything it waited for.</param>
+internal sealed record ProcResult(int ExitCode, TimeSpan Elapsed, string Output, string Error, TimeSpan Cpu)
 {
     public ProcResult EnsureSuccess(string what) => ExitCode == 0
         ? this
@@ -60,6 +61,7 @@ internal static class Proc
     public static async Task<ProcResult> RunAsync(ProcessStartInfo start, string? input = null, TimeSpan? timeout = null)
     {
         using var process = new Process { StartInfo = start };
+        var cpuBefore = ReapedChildrenCpu();
         var clock = Stopwatch.StartNew();
         process.Start();
         var output = process.StandardOutput.ReadToEndAsync();
@@ -82,11 +84,37 @@ internal static class Proc
         }
 
         clock.Stop();
-        return new ProcResult(process.ExitCode, clock.Elapsed, await output, await error);
+        var exitCode = process.ExitCode;
+        return new ProcResult(exitCode, clock.Elapsed, await output, await error, ReapedChildrenCpu() - cpuBefore);
     }
 
     public static Task<ProcResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string? input = null, TimeSpan? timeout = null) =>
         RunAsync(Info(fileName, arguments, workingDirectory), input, timeout);
+
+    /// <summary>
+    /// CPU time of this process's children that have ended and been waited for (cutime + cstime in /proc/self/stat):
+    /// the difference around one child's run is that child's CPU, as long as no other child ends meanwhile.
+    /// </summary>
+    public static TimeSpan ReapedChildrenCpu() => StatCpu("/proc/self/stat", 13);
+
+    /// <summary>CPU time (utime + stime) a running process has used so far.</summary>
+    public static TimeSpan Cpu(int processId) => StatCpu($"/proc/{processId}/stat", 11);
+
+    /// <param name="index">Of the first of two adjacent fields, counted after the ") " that ends the command name.</param>
+    private static TimeSpan StatCpu(string path, int index)
+    {
+        try
+        {
+            var stat = File.ReadAllText(path);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[index], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[index + 1], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
 
     /// <summary>SIGTERM, as systemd or Ctrl+C would stop it (Process.Kill is SIGKILL).</summary>
     public static async Task TerminateAsync(Process process)

@@ -13,7 +13,7 @@ internal static class FanOutBenchmark
     private const int CallsPerTenant = 3;
     private const int ResourcesPerTenant = 2; // Graph and ARM in the customer's tenant; Partner Center is called as the partner.
 
-    private sealed record Sample(string Label, double WallMs, double RunMs, int Succeeded, int Skipped, int Failed, long Tokens, long Graph, long Arm, long PartnerCenter, int TenantsWithOtherTokenCounts);
+    private sealed record Sample(string Label, double WallMs, double RunMs, int Succeeded, int Skipped, int Failed, long Tokens, long Graph, long Arm, long PartnerCenter, int TenantsWithOtherTokenCounts, double RunnerCpuMs, double SandboxCpuMs);
 
     public static async Task<Report> RunAsync(BenchOptions options, Builds builds)
     {
@@ -63,13 +63,14 @@ internal static class FanOutBenchmark
         var ran = samples[^1].Succeeded;
         var ideal = ran * CallsPerTenant * latency / (double)parallel;
         var table = new Table($"Wall time against the ideal ({ran:N0} tenants × {CallsPerTenant} calls × {latency} ms ÷ {parallel} = {ideal:0} ms); medians over the runs",
-            "run", "runs", "process ms", "÷ ideal", "fan-out ms", "÷ ideal", "API calls / tenant", "token requests");
+            "run", "runs", "process ms", "÷ ideal", "fan-out ms", "÷ ideal", "API calls / tenant", "token requests", "CPU ms runner", "CPU ms sandbox");
         foreach (var group in samples.GroupBy(s => s.Label))
         {
             var process = Stats.Of(group.Select(s => s.WallMs)).Median;
             var fanOut = Stats.Of(group.Select(s => s.RunMs)).Median;
             var calls = group.Average(s => (s.Graph + s.Arm + s.PartnerCenter) / (double)Math.Max(1, s.Succeeded));
-            table.Add(group.Key, group.Count(), process, process / ideal, fanOut, fanOut / ideal, calls, string.Join(", ", group.Select(s => s.Tokens).Distinct()));
+            table.Add(group.Key, group.Count(), process, process / ideal, fanOut, fanOut / ideal, calls, string.Join(", ", group.Select(s => s.Tokens).Distinct()),
+                Stats.Of(group.Select(s => s.RunnerCpuMs)).Median, Stats.Of(group.Select(s => s.SandboxCpuMs)).Median);
         }
 
         report.Tables.Add(table);
@@ -87,12 +88,14 @@ internal static class FanOutBenchmark
         report.Targets.Add(new Target("fan-out wall time, the run itself (run start to end, from its JSON)", "≤ 1.2 × ideal", $"{fanOutRatio:0.00} × ideal", fanOutRatio <= 1.2));
         report.Targets.Add(new Target("token requests, first run", $"= tenants × resources + the partner's = {expectedTokens:N0}", $"{first.Tokens:N0}", first.Tokens == expectedTokens));
         report.Targets.Add(new Target("token requests, next runs", "0", string.Join(", ", next.Select(s => s.Tokens).Distinct()), next.All(s => s.Tokens == 0)));
+        report.Notes.Add("CPU = user + system time of the runner process and of the sandbox process during the run; the two share the machine's cores.");
         report.Notes.Add("process = `dotnet runner.dll run …` from start to exit (configuration, session, cached customer list, run, JSON written); fan-out = the run's own durationMs (history record, tenants, results), without process start-up.");
         report.Notes.Add($"{first.Skipped:N0} of {customers:N0} customers are skipped (no active GDAP) and make no calls; the first run also fetches the customer list ({first.PartnerCenter + first.Graph + first.Arm - (long)first.Succeeded * CallsPerTenant} list calls) and exchanges tokens.");
         report.Raw["samples"] = new JsonArray([.. samples.Select(s => (JsonNode)new JsonObject
         {
             ["label"] = s.Label, ["processMs"] = Math.Round(s.WallMs, 1), ["runMs"] = s.RunMs, ["succeeded"] = s.Succeeded, ["skipped"] = s.Skipped, ["failed"] = s.Failed,
             ["tokenRequests"] = s.Tokens, ["graph"] = s.Graph, ["arm"] = s.Arm, ["partnerCenter"] = s.PartnerCenter,
+            ["runnerCpuMs"] = s.RunnerCpuMs, ["sandboxCpuMs"] = s.SandboxCpuMs,
         })]);
         return report;
     }
@@ -100,10 +103,12 @@ internal static class FanOutBenchmark
     private static async Task<Sample> RunOnceAsync(BenchProject project, SandboxProcess sandbox, int parallel, string label, int index)
     {
         var output = Path.Combine(project.Root, $"run-{index}.json");
+        var sandboxCpu = Proc.Cpu(sandbox.ProcessId);
         var result = await project.RunAsync(["run", "jobs/fanout.csx", "--tenant", "all", "--parallel", parallel.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", "json", "--out", output]);
         result.EnsureSuccess($"fan-out run {index}");
         var run = JsonNode.Parse(await File.ReadAllTextAsync(output))!;
         var summary = run["summary"]!;
+        sandboxCpu = Proc.Cpu(sandbox.ProcessId) - sandboxCpu;
         var counters = await sandbox.CountersAsync();
         var perTenant = counters["tenants"]!.AsObject()
             .Select(p => p.Value!["token"]?.GetValue<long>() ?? 0)
@@ -113,6 +118,7 @@ internal static class FanOutBenchmark
         var other = perTenant.Count(n => n != ResourcesPerTenant);
         return new Sample(label, result.Elapsed.TotalMilliseconds, run["durationMs"]!.GetValue<long>(),
             summary["succeeded"]!.GetValue<int>(), summary["skipped"]!.GetValue<int>(), summary["failed"]!.GetValue<int>(),
-            SandboxProcess.Api(counters, "token"), SandboxProcess.Api(counters, "graph"), SandboxProcess.Api(counters, "arm"), SandboxProcess.Api(counters, "partnerCenter"), other);
+            SandboxProcess.Api(counters, "token"), SandboxProcess.Api(counters, "graph"), SandboxProcess.Api(counters, "arm"), SandboxProcess.Api(counters, "partnerCenter"), other,
+            result.Cpu.TotalMilliseconds, sandboxCpu.TotalMilliseconds);
     }
 }

@@ -18,6 +18,8 @@ internal static class StartupBenchmark
     private sealed record Variant(string Name, string Kind, string Build, string Script, ProcessStartInfo Start, Action? Prepare)
     {
         public List<double> Samples { get; } = [];
+
+        public List<double> Cpu { get; } = [];
     }
 
     public static async Task<Report> RunAsync(BenchOptions options, Builds builds)
@@ -69,6 +71,7 @@ internal static class StartupBenchmark
                     if (round >= 0)
                     {
                         variant.Samples.Add(result.Elapsed.TotalMilliseconds);
+                        variant.Cpu.Add(result.Cpu.TotalMilliseconds);
                     }
                 }
             }
@@ -78,11 +81,11 @@ internal static class StartupBenchmark
         }
 
         var floor = Stats.Of(variants[0].Samples).Median;
-        var table = new Table($"Whole processes, median of {runs} (after {warmup} warm-ups each), round-robin", "what", "median ms", "min", "max", "× empty");
+        var table = new Table($"Whole processes, median of {runs} (after {warmup} warm-ups each), round-robin", "what", "median ms", "min", "max", "× empty", "CPU ms (median)");
         foreach (var variant in variants)
         {
             var s = Stats.Of(variant.Samples);
-            table.Add(variant.Name, s.Median, s.Min, s.Max, s.Median / floor);
+            table.Add(variant.Name, s.Median, s.Min, s.Max, s.Median / floor, Stats.Of(variant.Cpu).Median);
             report.Raw[variant.Name] = new JsonArray([.. variant.Samples.Select(v => (JsonNode)Math.Round(v, 1))]);
         }
 
