@@ -51,14 +51,17 @@ internal static class WorkerCommand
             var verbose = parse.GetValue(GlobalOptions.Verbose);
             var configPath = parse.GetValue(GlobalOptions.Config);
             WorkerOrder order;
+            RunnerConfig? rehearsed = null;
             if (parse.GetValue(warm))
             {
-                if (await WaitForFireAsync(console, configPath, parse.GetValue(snapshot), events, input, verbose) is not { } fire)
+                if (await WaitForFireAsync(console, configPath, parse.GetValue(snapshot), events, input, verbose) is not ({ } fire, var config))
                 {
                     return ExitCodes.Success; // the host went away before it had a fire for this worker
                 }
 
                 order = fire;
+                // Snapshots are named by their content: the same name is the same configuration, already read.
+                rehearsed = order.ConfigSnapshot == parse.GetValue(snapshot) ? config : null;
             }
             else
             {
@@ -72,18 +75,18 @@ internal static class WorkerCommand
                 _ = WatchHostAsync(input, hostGone);
             }
 
-            return await RunAsync(console, configPath, verbose, order, events, hostGone.Token);
+            return await RunAsync(console, configPath, verbose, order, rehearsed, events, hostGone.Token);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string? configPath, bool verbose, WorkerOrder order, TextWriter events, CancellationToken hostGone)
+    private static async Task<int> RunAsync(CliConsole console, string? configPath, bool verbose, WorkerOrder order, RunnerConfig? rehearsed, TextWriter events, CancellationToken hostGone)
     {
         await using var context = new CliContext(console, configPath, verbose);
         var writer = new WorkerEventWriter(events, 0, TimeSpan.Zero);
         try
         {
-            var config = LoadConfig(context, console, configPath, order.ConfigSnapshot);
+            var config = rehearsed ?? LoadConfig(context, console, configPath, order.ConfigSnapshot);
             var request = order.Job == SchedulerKeys.KeepAlive
                 ? new JobRequest { Job = order.Job, ScriptPath = "(built-in)" }
                 : RunCommand.BuildRequest(config, order.Job, [], [], [.. order.Parameters.Select(p => $"{p.Key}={p.Value}")], null, null, false, false, console);
@@ -129,20 +132,22 @@ internal static class WorkerCommand
 
     /// <summary>
     /// A warm worker: rehearses the run path (nothing of it is kept), tells the host it is ready, and waits for its
-    /// fire. Null when standard input closes first: the host stopped, or retired this worker.
+    /// fire. Null when standard input closes first: the host stopped, or retired this worker. The configuration it
+    /// read (null if it could not) comes along.
     /// </summary>
-    private static async Task<WorkerOrder?> WaitForFireAsync(CliConsole console, string? configPath, string? snapshot, TextWriter events, TextReader? input, bool verbose)
+    private static async Task<(WorkerOrder Order, RunnerConfig? Config)?> WaitForFireAsync(CliConsole console, string? configPath, string? snapshot, TextWriter events, TextReader? input, bool verbose)
     {
         if (input is null)
         {
             throw new InvalidOperationException("runner worker --warm reads its fire from standard input, which is not redirected.");
         }
 
+        RunnerConfig? config = null;
         await using (var context = new CliContext(console, configPath, verbose))
         {
             try
             {
-                var config = LoadConfig(context, console, configPath, snapshot);
+                config = LoadConfig(context, console, configPath, snapshot);
                 await WorkerRehearsal.RehearseAsync(config, context.Services, context.Logging.CreateLogger("Runner.Worker"), CancellationToken.None);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -154,13 +159,13 @@ internal static class WorkerCommand
 
         await events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
         await events.FlushAsync();
-        return await input.ReadLineAsync() is { Length: > 0 } line ? WorkerOrder.Parse(line) : null;
+        return await input.ReadLineAsync() is { Length: > 0 } line ? (WorkerOrder.Parse(line), config) : null;
     }
 
     /// <summary>Manual fires pass their parameters in the environment, never on the command line.</summary>
     private static IReadOnlyDictionary<string, string> Parameters(CliConsole console) =>
         console.Environment[WorkerExecutable.ParametersVariable] is string { Length: > 0 } json
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
+            ? JsonSerializer.Deserialize(json, SchedulingJson.Default.DictionaryStringString) ?? []
             : new Dictionary<string, string>();
 
     private static async Task WatchHostAsync(TextReader input, CancellationTokenSource hostGone)

@@ -23,9 +23,9 @@ internal sealed class CliContext : IAsyncDisposable
         Console = console;
         ConfigPath = configPath;
         Redactor = new SecretRedactor();
-        Logging = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning)
-            .AddProvider(new StderrLoggerProvider(console.Error, verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning, Redactor)));
+        var level = verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning;
+        // Built directly: LoggerFactory.Create builds a dependency-injection container, start-up time every command pays.
+        Logging = new LoggerFactory([new StderrLoggerProvider(console.Error, level, Redactor)], new LoggerFilterOptions { MinLevel = level });
         Services = new SessionServices(console.Environment, console.Time, Logging, Redactor);
     }
 

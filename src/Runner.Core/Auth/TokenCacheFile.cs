@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Runner.Secrets;
 using Runner.State;
 
@@ -39,7 +40,7 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
         var plain = Sealing.Open(data, Key(), Purpose) ?? throw Damaged();
         try
         {
-            return JsonSerializer.Deserialize<Contents>(plain) ?? throw Damaged();
+            return JsonSerializer.Deserialize(plain, TokenCacheJson.Default.Contents) ?? throw Damaged();
         }
         catch (JsonException e)
         {
@@ -50,7 +51,7 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     public void Write(Contents contents)
     {
         state.Ensure();
-        var plain = JsonSerializer.SerializeToUtf8Bytes(contents);
+        var plain = JsonSerializer.SerializeToUtf8Bytes(contents, TokenCacheJson.Default.Contents);
         AtomicFile.Write(state.TokenCacheFile, Sealing.Seal(plain, Key(), Purpose), ownerOnly: true);
     }
 
@@ -65,3 +66,7 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     /// <summary>The file's contents. <see cref="Msal"/> is MSAL's own serialization (MsalV3).</summary>
     internal sealed record Contents(CredentialMetadata? Metadata, byte[] Msal);
 }
+
+/// <summary>Source-generated: every run reads the token cache, and reflection-based JSON costs each process its start-up.</summary>
+[JsonSerializable(typeof(TokenCacheFile.Contents))]
+internal sealed partial class TokenCacheJson : JsonSerializerContext;

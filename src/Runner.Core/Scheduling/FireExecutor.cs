@@ -72,7 +72,7 @@ internal sealed class FireExecutor(
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
 
         var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters);
-        using var worker = await StartWorkerAsync(config, order);
+        using var worker = await StartWorkerAsync(config, order, cancellationToken);
         var result = await WorkerProcess.RunAsync(
             worker,
             JobLimits.Initial(job),
@@ -130,10 +130,10 @@ internal sealed class FireExecutor(
         return await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
     }
 
-    /// <summary>A warm worker handed the fire when one is ready, else a worker started for it.</summary>
-    private async Task<WorkerHandle> StartWorkerAsync(RunnerConfig config, WorkerOrder order)
+    /// <summary>A warm worker handed the fire (see <see cref="WorkerPool"/>), else a worker started for it.</summary>
+    private async Task<WorkerHandle> StartWorkerAsync(RunnerConfig config, WorkerOrder order, CancellationToken cancellationToken)
     {
-        while (pool.TryTake() is { } warm)
+        while (await pool.TakeAsync(cancellationToken) is { } warm)
         {
             if (await warm.SendAsync(order))
             {
@@ -148,7 +148,7 @@ internal sealed class FireExecutor(
         var start = options.Worker.StartInfo(config.BaseDirectory, options.Environment,
             ["worker", "--config", config.FilePath, "--config-snapshot", order.ConfigSnapshot!, "--job", order.Job, "--run-id", order.RunId,
                 "--trigger", order.Trigger, "--attempt", order.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", order.Node!]);
-        start.Environment[WorkerExecutable.ParametersVariable] = order.Parameters.Count == 0 ? null : JsonSerializer.Serialize(order.Parameters);
+        start.Environment[WorkerExecutable.ParametersVariable] = order.Parameters.Count == 0 ? null : JsonSerializer.Serialize(new Dictionary<string, string>(order.Parameters), SchedulingJson.Default.DictionaryStringString);
         return WorkerHandle.Start(start, log);
     }
 }

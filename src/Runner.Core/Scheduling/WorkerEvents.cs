@@ -32,12 +32,69 @@ internal sealed record WorkerEvent(
     /// <summary>A warm worker has started and rehearsed, and waits for its fire on standard input.</summary>
     public const string Ready = "ready";
 
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>
+    /// Written by hand: every worker writes events, and serializing this record (even source-generated) makes the
+    /// runtime compile generic code for each of its value types in every worker process, start-up time each fire
+    /// pays. The host reads them with the generated serializer.
+    /// </summary>
+    public string ToJsonLine()
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("event", Event);
+            String(json, "runId", RunId);
+            String(json, "job", Job);
+            Number(json, "pid", ProcessId);
+            Number(json, "tenants", Tenants);
+            Number(json, "parallel", Parallel);
+            if (TimeoutSeconds is { } timeout)
+            {
+                json.WriteNumber("timeoutSeconds", timeout);
+            }
 
-    public string ToJsonLine() => JsonSerializer.Serialize(this, Options);
+            String(json, "tenant", Tenant);
+            String(json, "status", Status);
+            if (DurationMs is { } duration)
+            {
+                json.WriteNumber("durationMs", duration);
+            }
+
+            String(json, "error", Error);
+            if (Summary is not null)
+            {
+                json.WriteStartObject("summary");
+                foreach (var (key, count) in Summary)
+                {
+                    json.WriteNumber(key, count);
+                }
+
+                json.WriteEndObject();
+            }
+
+            Number(json, "exitCode", ExitCode);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void String(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+    }
 
     /// <summary>The event on one line, or null when the line is not one (a stray write to standard output).</summary>
     public static WorkerEvent? TryParse(string line)
@@ -49,7 +106,7 @@ internal sealed record WorkerEvent(
 
         try
         {
-            var parsed = JsonSerializer.Deserialize<WorkerEvent>(line, Options);
+            var parsed = JsonSerializer.Deserialize(line, SchedulingJson.Default.WorkerEvent);
             return parsed?.Event is null ? null : parsed;
         }
         catch (JsonException)
@@ -58,3 +115,11 @@ internal sealed record WorkerEvent(
         }
     }
 }
+
+/// <summary>Source-generated: the host and every worker read and write these lines, and reflection-based JSON costs each
+/// worker its start-up.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(WorkerEvent))]
+[JsonSerializable(typeof(WorkerOrder))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class SchedulingJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Runner.History;
 
 namespace Runner.Scheduling;
 
@@ -18,11 +19,40 @@ internal sealed record WorkerOrder(
     [property: JsonPropertyName("configSnapshot")] string? ConfigSnapshot,
     [property: JsonPropertyName("parameters")] IReadOnlyDictionary<string, string> Parameters)
 {
-    public string ToJsonLine() => JsonSerializer.Serialize(this);
+    public string ToJsonLine() => JsonSerializer.Serialize(this, SchedulingJson.Default.WorkerOrder);
 
-    /// <summary>The order on one line; a line that is not one is an error (the host and worker are one version).</summary>
-    public static WorkerOrder Parse(string line) =>
-        JsonSerializer.Deserialize<WorkerOrder>(line) is { Job.Length: > 0, RunId.Length: > 0 } order
-            ? order with { Parameters = order.Parameters ?? new Dictionary<string, string>() }
-            : throw new InvalidDataException("The host sent a fire the worker cannot read.");
+    /// <summary>
+    /// The order on one line; a line that is not one is an error (the host and worker are one version). Read by hand,
+    /// like <see cref="WorkerEvent.ToJsonLine"/>, so a warm worker compiles no serializer code at its fire.
+    /// </summary>
+    public static WorkerOrder Parse(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("parameters", out var given) && given.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var parameter in given.EnumerateObject())
+                {
+                    parameters[parameter.Name] = parameter.Value.GetString() ?? "";
+                }
+            }
+
+            return new WorkerOrder(
+                Text("job") is { Length: > 0 } job ? job : throw new InvalidDataException("no job"),
+                Text("runId") is { Length: > 0 } runId ? runId : throw new InvalidDataException("no run id"),
+                Text("trigger") ?? TriggerKinds.Cron,
+                root.TryGetProperty("attempt", out var attempt) && attempt.TryGetInt32(out var number) ? number : 1,
+                Text("node"),
+                Text("configSnapshot"),
+                parameters);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"The host sent a fire the worker cannot read: {e.Message}", e);
+        }
+    }
 }

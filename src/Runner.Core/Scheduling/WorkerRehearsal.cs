@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Runner.Configuration;
 using Runner.Execution;
 using Runner.History;
 using Runner.Runtime;
+using Runner.Scripting;
 using Runner.Tenants;
 
 namespace Runner.Scheduling;
@@ -67,6 +69,22 @@ internal static class WorkerRehearsal
         {
             using var script = session.Scripts.TryLoadCached(job.Script);
         }
+
+        // What the fan-out builds for each tenant before its script runs: the globals and the clients (no request).
+        var tenant = new CustomerTenant { Id = Guid.Empty, Domain = "rehearsal.invalid", CompanyName = "Rehearsal", CustomerId = "rehearsal" };
+        var key = tenant.Id.ToString();
+        var globals = new ScriptGlobals(
+            tenant,
+            session.Clients.PartnerCenter(tenant.CustomerId, cancellationToken),
+            () => session.Clients.Arm(key),
+            () => session.Clients.Graph(key),
+            new TenantLog("rehearsal", tenant.Domain, NullLogger.Instance, services.Redactor, services.Time),
+            new JobParameters(new Dictionary<string, string>()),
+            new TenantTokens(session.Clients, key, cancellationToken),
+            cancellationToken);
+        _ = globals.Arm;
+        _ = globals.Graph;
+        _ = new ResultSerializer(services.Redactor).ToJson(new { tenant = tenant.Domain, count = 1, items = new[] { "a" } });
     }
 
     /// <summary>A run's history writes, on a throwaway SQLite file (the same statements a run makes).</summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Runner.State;
 
 namespace Runner.Secrets;
@@ -28,6 +29,15 @@ internal sealed class LocalSecretStore(StateDirectory state, string keyFile, IDi
             return null;
         }
 
+        // Writers replace the file in one rename, so a reader sees the old contents or the new, never half of either:
+        // reading needs no lock. (Many workers open their sessions at the same instant; behind one lock, each waited
+        // for the others.) On Windows a reader holding the file open would make the writer's replace fail, so there
+        // readers still take the lock.
+        if (!OperatingSystem.IsWindows())
+        {
+            return Read().TryGetValue(name, out var unlocked) ? unlocked.ToSecret(name) : null;
+        }
+
         using (await FileLock.AcquireAsync(state.SecretsLock, TimeSpan.FromSeconds(30), cancellationToken))
         {
             return Read().TryGetValue(name, out var entry) ? entry.ToSecret(name) : null;
@@ -48,7 +58,7 @@ internal sealed class LocalSecretStore(StateDirectory state, string keyFile, IDi
 
             var entry = new Entry(value, Guid.NewGuid().ToString("N"), time.GetUtcNow(), tags is null ? [] : new Dictionary<string, string>(tags));
             all[name] = entry;
-            var plain = JsonSerializer.SerializeToUtf8Bytes(all);
+            var plain = JsonSerializer.SerializeToUtf8Bytes(all, LocalSecretStoreJson.Default.DictionaryStringEntry);
             AtomicFile.Write(state.SecretsFile, Sealing.Seal(plain, Key(create: true), Purpose), ownerOnly: true);
             return entry.ToSecret(name);
         }
@@ -61,7 +71,7 @@ internal sealed class LocalSecretStore(StateDirectory state, string keyFile, IDi
             ?? throw new SecretStoreException($"The secret store {state.SecretsFile} cannot be decrypted: it is damaged or was written with another key. Restore the key file or RUNNER_STORE_KEY, or delete the file and run `runner consent` again.");
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, Entry>>(plain) ?? new Dictionary<string, Entry>(StringComparer.Ordinal);
+            return JsonSerializer.Deserialize(plain, LocalSecretStoreJson.Default.DictionaryStringEntry) ?? new Dictionary<string, Entry>(StringComparer.Ordinal);
         }
         catch (JsonException e)
         {
@@ -71,8 +81,12 @@ internal sealed class LocalSecretStore(StateDirectory state, string keyFile, IDi
 
     private byte[] Key(bool create) => _key ??= StoreKey.Load(keyFile, environment, create);
 
-    private sealed record Entry(string Value, string Version, DateTimeOffset Updated, Dictionary<string, string> Tags)
+    internal sealed record Entry(string Value, string Version, DateTimeOffset Updated, Dictionary<string, string> Tags)
     {
         public StoredSecret ToSecret(string name) => new(name, Value, Version, Updated, Tags);
     }
 }
+
+/// <summary>Source-generated: every command reads the store, and reflection-based JSON costs each process its start-up.</summary>
+[JsonSerializable(typeof(Dictionary<string, LocalSecretStore.Entry>))]
+internal sealed partial class LocalSecretStoreJson : JsonSerializerContext;

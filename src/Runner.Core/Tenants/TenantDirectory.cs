@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
@@ -111,7 +112,7 @@ internal sealed class TenantDirectory(
 
         try
         {
-            var cache = JsonSerializer.Deserialize<CacheFile>(File.ReadAllBytes(state.TenantCacheFile));
+            var cache = JsonSerializer.Deserialize(File.ReadAllBytes(state.TenantCacheFile), TenantCacheJson.Default.CacheFile);
             if (cache is null || cache.Source != sourceFingerprint || time.GetUtcNow() - cache.FetchedAt > settings.CacheFor)
             {
                 return null;
@@ -130,7 +131,7 @@ internal sealed class TenantDirectory(
     {
         try
         {
-            AtomicFile.Write(state.TenantCacheFile, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(sourceFingerprint, time.GetUtcNow(), tenants)));
+            AtomicFile.Write(state.TenantCacheFile, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(sourceFingerprint, time.GetUtcNow(), tenants), TenantCacheJson.Default.CacheFile));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -138,5 +139,9 @@ internal sealed class TenantDirectory(
         }
     }
 
-    private sealed record CacheFile(string Source, DateTimeOffset FetchedAt, List<CustomerTenant> Tenants);
+    internal sealed record CacheFile(string Source, DateTimeOffset FetchedAt, List<CustomerTenant> Tenants);
 }
+
+/// <summary>Source-generated: every run reads the cached customer list, and reflection-based JSON costs each process its start-up.</summary>
+[JsonSerializable(typeof(TenantDirectory.CacheFile))]
+internal sealed partial class TenantCacheJson : JsonSerializerContext;

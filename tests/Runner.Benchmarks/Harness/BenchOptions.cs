@@ -9,7 +9,7 @@ namespace Runner.Benchmarks.Harness;
 internal sealed class BenchOptions
 {
     private static readonly string[] Known =
-        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "filter"];
+        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter"];
 
     private readonly Dictionary<string, string> _values;
 
