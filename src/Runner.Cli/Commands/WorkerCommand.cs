@@ -5,6 +5,7 @@ using Runner.Cli.Rendering;
 using Runner.Configuration;
 using Runner.Execution;
 using Runner.History;
+using Microsoft.Extensions.Logging;
 using Runner.Scheduling;
 
 namespace Runner.Cli.Commands;
@@ -51,17 +52,16 @@ internal static class WorkerCommand
             var verbose = parse.GetValue(GlobalOptions.Verbose);
             var configPath = parse.GetValue(GlobalOptions.Config);
             WorkerOrder order;
-            RunnerConfig? rehearsed = null;
+            Prepared? prepared = null;
             if (parse.GetValue(warm))
             {
-                if (await WaitForFireAsync(console, configPath, parse.GetValue(snapshot), events, input, verbose) is not ({ } fire, var config))
+                if (await WaitForFireAsync(console, configPath, parse.GetValue(snapshot), events, input, verbose) is not ({ } fire, var ready))
                 {
                     return ExitCodes.Success; // the host went away before it had a fire for this worker
                 }
 
                 order = fire;
-                // Snapshots are named by their content: the same name is the same configuration, already read.
-                rehearsed = order.ConfigSnapshot == parse.GetValue(snapshot) ? config : null;
+                prepared = await ready.ForAsync(order);
             }
             else
             {
@@ -75,18 +75,18 @@ internal static class WorkerCommand
                 _ = WatchHostAsync(input, hostGone);
             }
 
-            return await RunAsync(console, configPath, verbose, order, rehearsed, events, hostGone.Token);
+            return await RunAsync(console, configPath, verbose, order, prepared, events, hostGone.Token);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string? configPath, bool verbose, WorkerOrder order, RunnerConfig? rehearsed, TextWriter events, CancellationToken hostGone)
+    private static async Task<int> RunAsync(CliConsole console, string? configPath, bool verbose, WorkerOrder order, Prepared? prepared, TextWriter events, CancellationToken hostGone)
     {
-        await using var context = new CliContext(console, configPath, verbose);
+        await using var context = prepared?.Context ?? new CliContext(console, configPath, verbose);
         var writer = new WorkerEventWriter(events, 0, TimeSpan.Zero);
         try
         {
-            var config = rehearsed ?? LoadConfig(context, console, configPath, order.ConfigSnapshot);
+            var config = prepared?.Config ?? LoadConfig(context, console, configPath, order.ConfigSnapshot);
             var request = order.Job == SchedulerKeys.KeepAlive
                 ? new JobRequest { Job = order.Job, ScriptPath = "(built-in)" }
                 : RunCommand.BuildRequest(config, order.Job, [], [], [.. order.Parameters.Select(p => $"{p.Key}={p.Value}")], null, null, false, false, console);
@@ -98,7 +98,7 @@ internal static class WorkerCommand
                 Node = order.Node ?? config.Scheduler.NodeName ?? Environment.MachineName,
             };
             writer = new WorkerEventWriter(events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
-            var session = await context.OpenSessionAsync(config, hostGone);
+            var session = context.Session ?? await context.OpenSessionAsync(config, hostGone);
             var outcome = order.Job == SchedulerKeys.KeepAlive
                 ? await KeepAliveRun.RunAsync(session, request, writer, hostGone)
                 : await new JobRunner(session).RunAsync(request, writer, hostGone);
@@ -131,35 +131,79 @@ internal static class WorkerCommand
             : context.LoadConfig();
 
     /// <summary>
-    /// A warm worker: rehearses the run path (nothing of it is kept), tells the host it is ready, and waits for its
-    /// fire. Null when standard input closes first: the host stopped, or retired this worker. The configuration it
-    /// read (null if it could not) comes along.
+    /// A warm worker: loads the configuration, opens a session and rehearses the run path with it, tells the host it
+    /// is ready, and waits for its fire. Null when standard input closes first: the host stopped, or retired this
+    /// worker. What it prepared comes along, for the fire to use if still current.
     /// </summary>
-    private static async Task<(WorkerOrder Order, RunnerConfig? Config)?> WaitForFireAsync(CliConsole console, string? configPath, string? snapshot, TextWriter events, TextReader? input, bool verbose)
+    private static async Task<(WorkerOrder Order, Prepared Ready)?> WaitForFireAsync(CliConsole console, string? configPath, string? snapshot, TextWriter events, TextReader? input, bool verbose)
     {
         if (input is null)
         {
             throw new InvalidOperationException("runner worker --warm reads its fire from standard input, which is not redirected.");
         }
 
-        RunnerConfig? config = null;
-        await using (var context = new CliContext(console, configPath, verbose))
+        var context = new CliContext(console, configPath, verbose);
+        var prepared = new Prepared(context, null, snapshot, null);
+        try
         {
-            try
+            var config = LoadConfig(context, console, configPath, snapshot);
+            prepared = prepared with { Config = config };
+            if (WorkerRehearsal.CanKeepSession(config))
             {
-                config = LoadConfig(context, console, configPath, snapshot);
-                await WorkerRehearsal.RehearseAsync(config, context.Services, context.Logging.CreateLogger("Runner.Worker"), CancellationToken.None);
+                // Read before the session reads the files, so any change after this point shows at the fire.
+                var state = WorkerRehearsal.StateFingerprint(config);
+                await context.OpenSessionAsync(config, CancellationToken.None);
+                prepared = prepared with { State = state };
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A configuration that does not load now is the fire's to report, with the file and line.
-                await console.Error.WriteLineAsync($"rehearsal skipped: {context.Redactor.Redact(e.Message)}");
-            }
+
+            await WorkerRehearsal.RehearseAsync(config, context.Session, context.Services, context.Logging.CreateLogger("Runner.Worker"), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A configuration or credential that does not load now is the fire's to report, with the file and line.
+            await console.Error.WriteLineAsync($"rehearsal skipped: {context.Redactor.Redact(e.Message)}");
+            prepared = prepared with { Config = null, State = null };
         }
 
         await events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
         await events.FlushAsync();
-        return await input.ReadLineAsync() is { Length: > 0 } line ? (WorkerOrder.Parse(line), config) : null;
+        if (await input.ReadLineAsync() is { Length: > 0 } line)
+        {
+            return (WorkerOrder.Parse(line), prepared);
+        }
+
+        await context.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>
+    /// What a warm worker prepared: its context, the configuration it read and, when the cloud allows, the session it
+    /// opened, with a fingerprint of the state files the session read (secret store, token cache, store key).
+    /// </summary>
+    private sealed record Prepared(CliContext Context, RunnerConfig? Config, string? Snapshot, string? State)
+    {
+        /// <summary>
+        /// For the fire: the configuration if the fire's snapshot is the one read (snapshots are named by their
+        /// content), and the session if, besides, none of the files it read has changed since. Otherwise the fire
+        /// starts afresh, exactly as a worker started for it would.
+        /// </summary>
+        public async Task<Prepared?> ForAsync(WorkerOrder order)
+        {
+            if (Config is null || order.ConfigSnapshot != Snapshot)
+            {
+                await Context.DisposeAsync();
+                return null;
+            }
+
+            if (Context.Session is not null && (State is null || WorkerRehearsal.StateFingerprint(Config) != State))
+            {
+                // Something was written meanwhile (a token refreshed, a secret set): read it all again.
+                await Context.DisposeAsync();
+                return this with { Context = new CliContext(Context.Console, Context.ConfigPath, Context.Verbose), State = null };
+            }
+
+            return this;
+        }
     }
 
     /// <summary>Manual fires pass their parameters in the environment, never on the command line.</summary>

@@ -22,6 +22,7 @@ internal sealed class CliContext : IAsyncDisposable
     {
         Console = console;
         ConfigPath = configPath;
+        Verbose = verbose;
         Redactor = new SecretRedactor();
         var level = verbose ? (console.Environment["RUNNER_TRACE"] is not null ? LogLevel.Trace : LogLevel.Debug) : LogLevel.Warning;
         // Built directly: LoggerFactory.Create builds a dependency-injection container, start-up time every command pays.
@@ -32,6 +33,8 @@ internal sealed class CliContext : IAsyncDisposable
     public CliConsole Console { get; }
 
     public string? ConfigPath { get; }
+
+    public bool Verbose { get; }
 
     public SecretRedactor Redactor { get; }
 

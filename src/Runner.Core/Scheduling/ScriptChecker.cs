@@ -60,6 +60,19 @@ internal sealed class ScriptChecker(HostConfiguration configuration, SchedulerHo
         }
     }
 
+    /// <summary>Compiles one script Runner wrote itself (the warm workers' rehearsal), outside the jobs' bookkeeping.</summary>
+    public async Task<bool> CompileBuiltInAsync(string script, CancellationToken cancellationToken)
+    {
+        var config = configuration.Current;
+        var (exitCode, errors) = await CompileAsync(config.FilePath, config.BaseDirectory, [script], cancellationToken);
+        if (exitCode != 0)
+        {
+            log.LogWarning("Compiling {Script} failed (warm workers rehearse without it): {Errors}", script, string.Join(" ", errors));
+        }
+
+        return exitCode == 0;
+    }
+
     /// <summary>Jobs whose script (or #load closure) differs from when it was last checked, by compile-cache key.</summary>
     private IEnumerable<Configuration.JobSettings> Changed(IEnumerable<Configuration.JobSettings> jobs)
     {

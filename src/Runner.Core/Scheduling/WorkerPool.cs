@@ -15,7 +15,7 @@ namespace Runner.Scheduling;
 /// where in turn each gets them whole. With warmWorkers: 0 every fire starts its own worker.
 /// </para>
 /// </summary>
-internal sealed class WorkerPool(HostConfiguration configuration, SchedulerHostOptions options, ILogger<WorkerPool> log) : IHostedService
+internal sealed class WorkerPool(HostConfiguration configuration, SchedulerHostOptions options, ScriptChecker scripts, ILogger<WorkerPool> log) : IHostedService
 {
     /// <summary>How long a worker may take to start and rehearse before it is given up.</summary>
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
@@ -36,9 +36,35 @@ internal sealed class WorkerPool(HostConfiguration configuration, SchedulerHostO
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Size == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // The rehearsal script first (a second or two, in a child process), then the workers that rehearse with it.
+        // A fire meanwhile does not wait for it: its worker rehearses without the script.
+        var prepare = Task.Run(async () =>
+        {
+            try
+            {
+                var path = WorkerRehearsal.ScriptPath(configuration.Current);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, WorkerRehearsal.Script, _stopping.Token);
+                await scripts.CompileBuiltInAsync(path, _stopping.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.LogDebug("Warm workers rehearse without the rehearsal script: {Problem}", e.Message);
+            }
+
+            lock (_sync)
+            {
+                Refill(TimeSpan.Zero);
+            }
+        }, CancellationToken.None);
         lock (_sync)
         {
-            Refill(TimeSpan.Zero);
+            _warmups.Add(prepare);
         }
 
         return Task.CompletedTask;

@@ -6,25 +6,65 @@ using Runner.Execution;
 using Runner.History;
 using Runner.Runtime;
 using Runner.Scripting;
+using Runner.State;
 using Runner.Tenants;
 
 namespace Runner.Scheduling;
 
 /// <summary>
-/// What a warm worker does while it waits for its fire: the run path once, on throwaway objects and without a
-/// network request, so that Runner's code is loaded, initialised and compiled when the fire comes. Nothing it opens
-/// is kept: at the fire the worker opens its own session and reads configuration, secrets, tokens and the customer
-/// list as they are then. Best effort: a step that fails is skipped (the fire will meet the problem and report it).
+/// What a warm worker does while it waits for its fire: the run path once, for a made-up tenant and without a
+/// network request, so that Runner's code is loaded, initialised and compiled when the fire comes. It works on the
+/// session the worker opened, which the fire uses only if none of the files it read has changed since
+/// (<see cref="StateFingerprint"/>); history is rehearsed on a throwaway file. Best effort: a step that fails is
+/// skipped (the fire meets the problem and reports it).
 /// </summary>
 internal static class WorkerRehearsal
 {
-    public static async Task RehearseAsync(RunnerConfig config, SessionServices services, ILogger log, CancellationToken cancellationToken)
+    /// <summary>The script a warm worker runs, for a made-up tenant, to rehearse the fan-out: it reads nothing and
+    /// calls nothing. The host writes it into the state folder and compiles it once at start.</summary>
+    public const string Script = """
+        // Written by runner host. Warm workers run it once, for a made-up tenant and without any request, to rehearse
+        // a run before their fire (see docs/scheduling.md). Changes to this file are overwritten.
+        return new { rehearsal = true, tenant = Tenant.Domain, at = DateTimeOffset.UtcNow };
+
+        """;
+
+    public static string ScriptPath(RunnerConfig config) => Path.Combine(config.StateDirectory, "host", "rehearsal.csx");
+
+    /// <summary>Whether a warm worker may open its session ahead of the fire: not for the built-in sandbox (it starts
+    /// in the worker at the fire) nor for Key Vault (opening reads the vault over the network).</summary>
+    public static bool CanKeepSession(RunnerConfig config) =>
+        config.Cloud.Kind != CloudKind.Sandbox && config.Secrets.Store != SecretStoreKind.KeyVault;
+
+    /// <summary>A hash of the files a session reads when it opens (secret store, token cache, store key): equal
+    /// before and after means a session opened in between is as current as one opened now.</summary>
+    public static string StateFingerprint(RunnerConfig config)
+    {
+        var state = new StateDirectory(config.StateDirectory);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in new[] { state.SecretsFile, state.TokenCacheFile, SecretStores.KeyFile(config, state) })
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+            try
+            {
+                hash.AppendData(File.ReadAllBytes(file));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                hash.AppendData("missing"u8);
+            }
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <param name="session">The worker's session, when it could open one ahead (else the session steps are skipped).</param>
+    public static async Task RehearseAsync(RunnerConfig config, RunnerSession? session, SessionServices services, ILogger log, CancellationToken cancellationToken)
     {
         await Step("history", log, () => HistoryAsync(config, cancellationToken));
-        // The built-in sandbox starts in the worker at the fire, and Key Vault is a network request: neither is rehearsed.
-        if (config.Cloud.Kind != CloudKind.Sandbox && config.Secrets.Store != SecretStoreKind.KeyVault)
+        if (session is not null)
         {
-            await Step("session", log, () => SessionAsync(config, services, cancellationToken));
+            await Step("session", log, () => SessionAsync(config, session, services, cancellationToken));
         }
 
         var writer = new WorkerEventWriter(TextWriter.Null, 1, TimeSpan.FromMinutes(1));
@@ -44,11 +84,11 @@ internal static class WorkerRehearsal
         }
     }
 
-    /// <summary>Opens the session (secret store, token cache, MSAL, clients), finds the partner's token in the cache,
-    /// reads the cached customer list, selects tenants and loads a job's compiled script, then closes it all.</summary>
-    private static async Task SessionAsync(RunnerConfig config, SessionServices services, CancellationToken cancellationToken)
+    /// <summary>With the session (secret store, token cache, MSAL, clients): finds the partner's token in the cache,
+    /// reads the cached customer list, selects tenants, loads a job's compiled script, and runs the fan-out with the
+    /// rehearsal script for a made-up tenant. Nothing is requested and nothing of it stays in the session.</summary>
+    private static async Task SessionAsync(RunnerConfig config, RunnerSession session, SessionServices services, CancellationToken cancellationToken)
     {
-        await using var session = await RunnerSession.OpenAsync(config, CloudConnections.For(config), services, null, cancellationToken);
         var partner = session.Broker.PartnerTenant;
         _ = session.Broker.HasPersistedToken(partner, session.Cloud.Endpoints.PartnerCenterScope);
         _ = session.Clients.PartnerCenter(null, cancellationToken);
@@ -85,6 +125,17 @@ internal static class WorkerRehearsal
         _ = globals.Arm;
         _ = globals.Graph;
         _ = new ResultSerializer(services.Redactor).ToJson(new { tenant = tenant.Domain, count = 1, items = new[] { "a" } });
+
+        // The fan-out itself, with the rehearsal script (from the compile cache only; it makes no request).
+        if (File.Exists(ScriptPath(config)) && session.Scripts.TryLoadCached(ScriptPath(config)) is { } rehearsal)
+        {
+            using (rehearsal)
+            {
+                var options = new ExecutionOptions("rehearsal", 1, TimeSpan.FromMinutes(1), new JobParameters(new Dictionary<string, string>()), config.BaseDirectory);
+                var executor = new FanOutExecutor(session.Clients, services.Redactor, services.Time, NullLogger.Instance);
+                await executor.RunAsync(rehearsal, [tenant], options, new WorkerEventWriter(TextWriter.Null, 1, TimeSpan.FromMinutes(1)), cancellationToken);
+            }
+        }
     }
 
     /// <summary>A run's history writes, on a throwaway SQLite file (the same statements a run makes).</summary>
