@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Scripting.Hosting;
 
 namespace Runner.Scripting;
 
@@ -20,6 +21,14 @@ internal static class ScriptCompiler
         ImmutableDictionary<string, ReportDiagnostic>.Empty
             .Add("CS1701", ReportDiagnostic.Suppress)
             .Add("CS1702", ReportDiagnostic.Suppress);
+
+    /// <summary>
+    /// One loader for every compile. Roslyn's scripting API makes a new one per script when none is given, and each
+    /// holds an AssemblyLoadContext that is never unloaded: a host compiling edited scripts for months collected
+    /// one per version. Runner never runs a script through Roslyn (it emits and loads the assembly itself), so the
+    /// loader is never used; it is only required.
+    /// </summary>
+    private static readonly InteractiveAssemblyLoader Loader = new();
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
         [.. ScriptReferences.All.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))]);
@@ -87,7 +96,7 @@ internal static class ScriptCompiler
             .WithMetadataResolver(new NuGetAwareMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
             .WithAllowUnsafe(false);
 
-        var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals));
+        var script = CSharpScript.Create<object>(source.Text, options, typeof(ScriptGlobals), Loader);
         var compilation = script.GetCompilation();
         // Nullable annotations (string?) are allowed without nullable-flow warnings, which would flood every Graph call.
         compilation = compilation.WithOptions(((CSharpCompilationOptions)compilation.Options)

@@ -48,7 +48,7 @@ internal static class MemoryBenchmark
             report.Targets.Add(new Target(what, "≤ 50 MB", $"{growth:+0.0;-0.0} MB (managed heap {Growth(readings, "heapMb"):+0.0;-0.0} MB)", growth <= 50));
         }
 
-        report.Notes.Add("Each reading follows three full, blocking, compacting collections with finalizers run in between. \"before\" is the process ready to work (after one warm-up run, or after the first compiled version: assemblies loaded, JIT done, pools and caches filled); growth is end − before.");
+        report.Notes.Add("Each reading follows full, blocking, compacting collections with finalizers run in between (at least three, and until no unloaded script context is left, at most twenty). \"before\" is the process ready to work (after one warm-up run, or after the first compiled version: assemblies loaded, JIT done, pools and caches filled); growth is end − before.");
         report.Notes.Add("load contexts = AssemblyLoadContext.All: the default context plus any script contexts not yet unloaded.");
         report.Raw["executions"] = runsReadings.DeepClone();
         report.Raw["recompile"] = compileReadings.DeepClone();
