@@ -60,6 +60,7 @@ internal static class WorkerCommand
                     Trigger = parse.GetValue(trigger)!,
                     Attempt = parse.GetValue(attempt),
                     Node = parse.GetValue(node) ?? config.Scheduler.NodeName ?? Environment.MachineName,
+                    UseLastGoodScript = true,
                 };
                 writer = new WorkerEventWriter(events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
                 var session = await context.OpenSessionAsync(config, hostGone.Token);

@@ -71,6 +71,43 @@ internal sealed class ScriptCache(string root)
         }
     }
 
+    /// <summary>Records that <paramref name="key"/> is the newest version of a script that compiled.</summary>
+    public void RememberLastGood(string scriptPath, string key)
+    {
+        var file = LastGoodFile(scriptPath);
+        try
+        {
+            if (File.Exists(file) && File.ReadAllText(file) == key)
+            {
+                return;
+            }
+
+            AtomicFile.WriteText(file, key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only the fallback for a later broken edit is lost; the run itself is unaffected.
+        }
+    }
+
+    /// <summary>The newest version of a script that compiled, for a scheduled fire after a broken edit.</summary>
+    public (string Key, CachedScript Script)? TryGetLastGood(string scriptPath)
+    {
+        var file = LastGoodFile(scriptPath);
+        try
+        {
+            var key = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+            return key is { Length: > 0 } && TryGet(key) is { } cached ? (key, cached) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private string LastGoodFile(string scriptPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(root))!, "scripts-last-good", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(scriptPath))))[..32].ToLowerInvariant());
+
     private static void TryDelete(string folder)
     {
         try
