@@ -173,6 +173,7 @@ internal static class RunCommand
     {
         { Status: RunStatus.Cancelled } => ExitCodes.Interrupted,
         _ when outcome.Tenants.Any(t => t.NeedsOperator) => ExitCodes.NeedsOperator,
+        _ when outcome.Tenants.Any(t => t.IsUsageError) => ExitCodes.Usage,
         _ when outcome.Tenants.Any(t => t.Status is TenantStatus.Failed or TenantStatus.TimedOut) => ExitCodes.TenantsFailed,
         _ => ExitCodes.Success,
     };

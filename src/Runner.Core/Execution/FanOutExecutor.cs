@@ -177,6 +177,12 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             return Outcome(TenantStatus.Failed, null, auth.Message) with { NeedsOperator = auth.NeedsOperator };
         }
 
+        if (error is Scripting.JobParameterException parameter)
+        {
+            // A missing or malformed --param is the operator's usage error, not the tenant's: it names the parameter.
+            return Outcome(TenantStatus.Failed, null, Describe(parameter, options)) with { IsUsageError = true };
+        }
+
         return Outcome(TenantStatus.Failed, null, Describe(error, options));
     }
 
