@@ -1,5 +1,4 @@
 using System.Collections;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Runner.Configuration;
@@ -56,24 +55,7 @@ internal static class ConfigLoader
     public static RunnerConfig Parse(string text, string path, IDictionary environment)
     {
         var source = new ConfigSource(path);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var problem = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
-            // YamlDotNet prefixes messages with the position again; keep only the explanation.
-            var paren = problem.IndexOf("): ", StringComparison.Ordinal);
-            if (problem.StartsWith("(Line", StringComparison.Ordinal) && paren > 0)
-            {
-                problem = problem[(paren + 3)..];
-            }
-
-            throw new ConfigException(path, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {problem}");
-        }
-
+        var stream = YamlReader.Read(text, path);
         if (stream.Documents.Count > 1)
         {
             var second = stream.Documents[1].RootNode;

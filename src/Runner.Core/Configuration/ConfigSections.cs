@@ -165,11 +165,12 @@ internal static class ConfigSections
             return jobs;
         }
 
-        foreach (var (name, value) in node.Map().Entries)
+        var map = node.Map();
+        foreach (var (name, value) in map.Entries)
         {
             if (!IsValidJobName(name))
             {
-                throw value.Error("job names use letters, digits, '-', '_' and '.' only");
+                throw map.KeyOf(name).Error("job names use letters, digits, '-', '_' and '.' only");
             }
 
             jobs[name] = Job(name, value, baseDirectory);
@@ -332,6 +333,11 @@ internal static class ConfigSections
     private static void RequireReference(ConfigNode node)
     {
         var text = node.String();
+        if (text is "secret:" or "env:")
+        {
+            throw node.Error($"a reference needs a name after the colon, such as {text}app-secret");
+        }
+
         if (!SecretReferenceSyntax.IsReference(text))
         {
             throw node.Error("secrets are never written into runner.yaml: use secret:NAME (the secret store) or env:NAME (an environment variable)");

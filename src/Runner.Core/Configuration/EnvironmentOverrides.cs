@@ -37,6 +37,7 @@ internal static class EnvironmentOverrides
                 }
 
                 var created = new YamlMappingNode();
+                source.Overrides[created] = name;
                 Set(mapping, existing.Key ?? new YamlScalarNode(ToKey(path[i])), created);
                 mapping = created;
             }
