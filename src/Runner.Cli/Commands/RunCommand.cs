@@ -105,14 +105,13 @@ internal static class RunCommand
             };
         }
 
-        var path = Path.GetFullPath(target, console.CurrentDirectory);
-        if (!File.Exists(path))
+        if (!PathSyntax.TryResolve(target, console.CurrentDirectory, out var path) || !File.Exists(path))
         {
             var jobs = config.Jobs.Keys.ToList();
             var nearest = Suggest.Ranked(target, jobs, 3);
             throw new UsageException(target.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)
-                ? $"The script {target} does not exist."
-                : $"'{target}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
+                ? $"The script {PathSyntax.Printable(target)} does not exist."
+                : $"'{PathSyntax.Printable(target)}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
         }
 
         return new JobRequest
@@ -158,7 +157,11 @@ internal static class RunCommand
             return;
         }
 
-        var path = Path.GetFullPath(outFile, console.CurrentDirectory);
+        if (!PathSyntax.TryResolve(outFile, console.CurrentDirectory, out var path))
+        {
+            throw new UsageException($"--out expects a file path, found '{PathSyntax.Printable(outFile)}'.");
+        }
+
         using (var writer = new StreamWriter(path))
         {
             var fileConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });

@@ -17,12 +17,12 @@ internal static class ConfigLoader
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return Path.GetFullPath(explicitPath, currentDirectory);
+            return Resolve(explicitPath, currentDirectory, "--config");
         }
 
         if (environment["RUNNER_CONFIG"] is string fromEnv && fromEnv.Length > 0)
         {
-            return Path.GetFullPath(fromEnv, currentDirectory);
+            return Resolve(fromEnv, currentDirectory, "RUNNER_CONFIG");
         }
 
         for (var dir = new DirectoryInfo(currentDirectory); dir is not null; dir = dir.Parent)
@@ -36,6 +36,11 @@ internal static class ConfigLoader
 
         return null;
     }
+
+    private static string Resolve(string path, string currentDirectory, string origin) =>
+        PathSyntax.TryResolve(path, currentDirectory, out var full)
+            ? full
+            : throw new ConfigException(origin, 0, 0, "", $"'{PathSyntax.Printable(path)}' is not a valid path to runner.yaml");
 
     public static RunnerConfig Load(string path, IDictionary environment)
     {
@@ -89,7 +94,7 @@ internal static class ConfigLoader
             Cloud = cloud,
             Partner = ConfigSections.Partner(map["partner"], cloud.Kind),
             Secrets = ConfigSections.Secrets(map["secrets"]),
-            StateDirectory = Path.GetFullPath(map["state"]?.String() ?? ".runner", baseDirectory),
+            StateDirectory = map["state"]?.FilePath(baseDirectory) ?? Path.Combine(baseDirectory, ".runner"),
             Tenants = ConfigSections.Tenants(map["tenants"]),
             Defaults = defaults,
             Limits = ConfigSections.Limits(map["limits"]),

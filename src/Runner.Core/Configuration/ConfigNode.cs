@@ -106,6 +106,22 @@ internal sealed class ConfigNode
         return value;
     }
 
+    /// <summary>A file or folder path, resolved against <paramref name="baseDirectory"/> (runner.yaml's folder).</summary>
+    public string FilePath(string baseDirectory)
+    {
+        var text = String();
+        return PathSyntax.TryResolve(text, baseDirectory, out var full)
+            ? full
+            : throw Error($"expected a file or folder path, found '{PathSyntax.Printable(text)}'");
+    }
+
+    /// <summary>A path kept as written (resolved later against runner.yaml's folder), checked to be one.</summary>
+    public string PathText()
+    {
+        _ = FilePath(Path.GetTempPath());
+        return String();
+    }
+
     public Uri AbsoluteUri()
     {
         var text = String();

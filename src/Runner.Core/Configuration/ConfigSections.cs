@@ -34,7 +34,7 @@ internal static class ConfigSections
             map.Required("partnerCenter").AbsoluteUri(),
             map.Required("resourceManager").AbsoluteUri(),
             map.Required("graph").AbsoluteUri(),
-            map["caFile"]?.String()));
+            map["caFile"]?.PathText()));
     }
 
     public static PartnerSettings Partner(ConfigNode? node, CloudKind cloud)
@@ -62,6 +62,12 @@ internal static class ConfigSections
         if (certificate is not null && !certificate.String().StartsWith("secret:", StringComparison.Ordinal) && !certificate.String().StartsWith("file:", StringComparison.Ordinal))
         {
             throw certificate.Error("expected secret:NAME (a PFX in the secret store) or file:PATH (a PFX file)");
+        }
+
+        if (certificate is not null && certificate.String().StartsWith("file:", StringComparison.Ordinal) &&
+            !PathSyntax.TryResolve(certificate.String()[5..], Path.GetTempPath(), out _))
+        {
+            throw certificate.Error("expected file:PATH with the path of a PFX file after 'file:'");
         }
 
         if (cloud is not CloudKind.Sandbox && node is not null)
@@ -96,7 +102,7 @@ internal static class ConfigSections
             throw (map?["store"] ?? node!).Error("store: keyvault needs vault: https://<name>.vault.azure.net/");
         }
 
-        return new SecretSettings(store, vault, map?["keyFile"]?.String());
+        return new SecretSettings(store, vault, map?["keyFile"]?.PathText());
     }
 
     public static TenantSettings Tenants(ConfigNode? node)
@@ -184,7 +190,7 @@ internal static class ConfigSections
         var map = node.Map("script", "schedule", "timeZone", "tenants", "exclude", "params", "timeout", "jobTimeout", "retries", "retryBackoff",
             "parallel", "partnerLevel", "misfire", "enabled");
         var scriptNode = map.Required("script");
-        var script = Path.GetFullPath(scriptNode.String(), baseDirectory);
+        var script = scriptNode.FilePath(baseDirectory);
         if (!File.Exists(script))
         {
             throw scriptNode.Error($"the script '{scriptNode.String()}' does not exist (looked for {script})");

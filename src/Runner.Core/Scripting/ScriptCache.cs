@@ -65,7 +65,7 @@ internal sealed class ScriptCache(string root)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new StateException($"The compile cache {root} cannot be written ({e.Message.TrimEnd('.')}). Check the state folder's permissions and free space.", e);
+            throw new StateException($"The compile cache {root} cannot be written ({IoReason.Of(e)}). Make the state folder writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
         }
     }
 

@@ -50,7 +50,7 @@ internal sealed class StateDirectory(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException($"The state folder {Root} cannot be written ({e.Message.TrimEnd('.')}). Make it writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
+            throw new StateException($"The state folder {Root} cannot be written ({IoReason.Of(e)}). Make it writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
         }
     }
 }
