@@ -128,16 +128,6 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         command.ExecuteNonQuery();
     }
 
-    private static HistoryException Translate(SqliteException e, string path)
-    {
-        var folder = Path.GetDirectoryName(path);
-        var reason = e.Message.Split('\n')[0];
-        return e.SqliteErrorCode switch
-        {
-            11 or 26 => new HistoryException($"The run history {path} is damaged ({reason}). Move it aside (for example `mv {path} {path}.damaged`); a new, empty history is created on the next run.", e),
-            8 or 14 => new HistoryException($"The run history {path} cannot be opened for writing ({reason}): the state folder {folder} or the file is read-only, or the folder is missing. Make it writable by this user, or point 'state:' in runner.yaml elsewhere.", e),
-            10 or 13 => new HistoryException($"The run history {path} cannot be written ({reason}): the disk holding {folder} may be full or failing. Free some space, prune history (scheduler.historyRetentionDays), or point 'state:' in runner.yaml elsewhere.", e),
-            _ => new HistoryException($"The run history {path} could not be used: {reason}", e),
-        };
-    }
+    private static HistoryException Translate(SqliteException e, string path) =>
+        new(SqliteProblems.Describe(e, "The run history", path, "a new, empty history is created on the next run."), e);
 }
