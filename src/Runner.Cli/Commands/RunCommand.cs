@@ -43,10 +43,11 @@ internal static class RunCommand
                 var request = BuildRequest(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
                     parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console);
                 var format = parse.GetValue(output) ?? config.Defaults.Output;
+                var resultsFile = parse.GetValue(outFile) is { } given ? OutPath(given, console) : null;
                 var session = await context.OpenSessionAsync(config, cancellation);
                 await session.History.MarkInterruptedAsync(request.Node, Processes.IsAlive, session.Services.Time.GetUtcNow(), cancellation);
                 var outcome = await RunWithProgressAsync(new JobRunner(session), request, console, format, parse.GetValue(outFile) is null, cancellation);
-                Write(outcome, format, parse.GetValue(outFile), console);
+                Write(outcome, format, resultsFile, console);
                 return ExitCode(outcome);
             }
             catch (Exception e)
@@ -149,24 +150,45 @@ internal static class RunCommand
         return outcome!;
     }
 
-    private static void Write(RunOutcome outcome, OutputFormat format, string? outFile, CliConsole console)
+    /// <summary>Checked before the run, so a mistyped --out costs no run; a write that still fails says where the results are.</summary>
+    private static string OutPath(string outFile, CliConsole console)
     {
-        if (outFile is null)
-        {
-            RunRenderer.Write(outcome, format, console.Output, console.Out);
-            return;
-        }
-
         if (!PathSyntax.TryResolve(outFile, console.CurrentDirectory, out var path))
         {
             throw new UsageException($"--out expects a file path, found '{PathSyntax.Printable(outFile)}'.");
         }
 
-        using (var writer = new StreamWriter(path))
+        if (Directory.Exists(path))
         {
+            throw new UsageException($"--out {path} is a folder; give the path of a file to write the results to.");
+        }
+
+        if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+        {
+            throw new UsageException($"--out {path}: the folder {folder} does not exist.");
+        }
+
+        return path;
+    }
+
+    private static void Write(RunOutcome outcome, OutputFormat format, string? path, CliConsole console)
+    {
+        if (path is null)
+        {
+            RunRenderer.Write(outcome, format, console.Output, console.Out);
+            return;
+        }
+
+        try
+        {
+            using var writer = new StreamWriter(path);
             var fileConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
             fileConsole.Profile.Width = 200;
             RunRenderer.Write(outcome, format, writer, fileConsole);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"The results of run {outcome.RunId} could not be written to {path} ({Runner.State.IoReason.Of(e)}). They are kept in the run history: `runner show {outcome.RunId}`.");
         }
 
         console.Error.WriteLine($"Run {outcome.RunId}: {outcome.Status}, {outcome.Tenants.Count} tenants; results written to {path}");
