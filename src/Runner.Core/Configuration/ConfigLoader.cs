@@ -86,6 +86,12 @@ internal static class ConfigLoader
         var map = new ConfigNode(root, "", source).Map(TopLevel);
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var cloud = ConfigSections.Cloud(map);
+        if (cloud.Kind != CloudKind.Sandbox && map["partner"] is null)
+        {
+            throw (map["cloud"] ?? map.Owner).Error(
+                $"cloud: {map["cloud"]?.String().ToLowerInvariant()} needs a partner: section with tenant, clientId and clientSecret (or certificate); only the sandbox brings its own");
+        }
+
         var defaults = ConfigSections.Defaults(map["defaults"]);
         return new RunnerConfig
         {
