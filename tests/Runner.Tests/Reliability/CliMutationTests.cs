@@ -89,7 +89,9 @@ public sealed partial class CliMutationTests : IDisposable
             string[] args;
             do
             {
-                args = mutations.MutateArguments(mutations.Pick(CommandLines), [.. Tokens, .. values]);
+                var line = mutations.Pick(CommandLines);
+                var commandWords = line.TakeWhile(a => !a.StartsWith('-')).Count(a => a is "auth" or "secret" or "status" or "refresh" or "set" || a == line[0]);
+                args = mutations.MutateArguments(line, commandWords, [.. Tokens, .. values]);
                 args = [.. args.Select(a => IsHarmless(a) ? a : "x")];
             }
             while (args.Any(Blocking.Contains));

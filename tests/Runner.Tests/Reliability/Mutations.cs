@@ -87,39 +87,65 @@ internal sealed partial class Mutations(int seed)
         return result;
     }
 
-    /// <summary>A command line changed by one to three token edits: drop, repeat, swap, replace, split or join.</summary>
-    public string[] MutateArguments(IReadOnlyList<string> args, IReadOnlyList<string> tokens)
+    /// <summary>
+    /// A command line changed by one to three token edits: drop, repeat, swap, replace, split or join. Most keep the
+    /// first <paramref name="commandWords"/> tokens (the command) so the edits reach its options and its action, not
+    /// only the parser; the rest may hit the command too.
+    /// </summary>
+    public string[] MutateArguments(IReadOnlyList<string> args, int commandWords, IReadOnlyList<string> tokens)
     {
         var list = args.ToList();
-        var count = 1 + _random.Next(3);
+        var keep = _random.Next(5) == 0 ? 0 : Math.Min(commandWords, list.Count);
+        var count = 1 + _random.Next(_random.Next(2) == 0 ? 1 : 3);
+        // Half keep the command line's shape and change only what arguments and options are given, so they reach the
+        // command's action; the other half may break the shape too.
+        var gentle = _random.Next(2) == 0;
         for (var i = 0; i < count; i++)
         {
-            var at = list.Count == 0 ? 0 : _random.Next(list.Count);
-            switch (_random.Next(7))
+            var at = list.Count > keep ? keep + _random.Next(list.Count - keep) : list.Count;
+            var inside = at < list.Count;
+            if (gentle)
             {
-                case 0 when list.Count > 1:
+                var given = Enumerable.Range(keep, list.Count - keep).Where(v => !list[v].StartsWith('-')).ToList();
+                if (given.Count > 0)
+                {
+                    list[Pick(given)] = Pick(Values);
+                }
+
+                continue;
+            }
+
+            switch (_random.Next(10))
+            {
+                case 0 when inside:
                     list.RemoveAt(at);
                     break;
-                case 1 when list.Count > 0:
+                case 1 when inside:
                     list.Insert(at, list[at]);
                     break;
-                case 2 when list.Count > 1:
-                    var other = _random.Next(list.Count);
+                case 2 when inside && list.Count - keep > 1:
+                    var other = keep + _random.Next(list.Count - keep);
                     (list[at], list[other]) = (list[other], list[at]);
                     break;
                 case 3:
-                    list.Insert(Math.Min(at + 1, list.Count), Pick(tokens));
+                    list.Insert(at, Pick(tokens));
                     break;
-                case 4 when list.Count > 0:
-                    list[at] = Pick(Values);
+                case 4 or 5 or 6 when inside:
+                    // Mostly an option's value: the option stays, what it is given changes.
+                    var values = Enumerable.Range(Math.Max(keep, 1), Math.Max(0, list.Count - Math.Max(keep, 1)))
+                        .Where(v => list[v - 1].StartsWith('-') && !list[v].StartsWith('-')).ToList();
+                    list[values.Count > 0 && _random.Next(4) > 0 ? Pick(values) : at] = Pick(Values);
                     break;
-                case 5 when list.Count > 1 && at + 1 < list.Count:
+                case 7 when inside && at + 1 < list.Count:
                     list[at] = $"{list[at]}={list[at + 1]}";
                     list.RemoveAt(at + 1);
                     break;
                 default:
-                    list.Insert(Math.Min(at, list.Count), Pick(tokens));
-                    list.Insert(Math.Min(at + 1, list.Count), Pick(Values));
+                    // Another option with a value, between two options (or at the end) where one fits.
+                    var boundaries = Enumerable.Range(keep, list.Count - keep + 1).Where(b => b == list.Count || list[b].StartsWith('-')).ToList();
+                    var where = Pick(boundaries);
+                    list.Insert(where, Pick(tokens.Where(t => t.StartsWith('-')).ToList()));
+                    list.Insert(where + 1, Pick(Values));
                     break;
             }
         }
