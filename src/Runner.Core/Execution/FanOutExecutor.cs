@@ -76,13 +76,13 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             }
             finally
             {
+                // Reported before the slot is freed, so observers never see more tenants running than --parallel.
+                Notify(o => o.TenantFinished(results[index]));
                 if (acquired)
                 {
                     gate.Release();
                 }
             }
-
-            Notify(o => o.TenantFinished(results[index]));
         }
 
         void Notify(Action<IRunObserver> action)

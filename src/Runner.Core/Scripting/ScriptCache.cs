@@ -49,6 +49,7 @@ internal sealed class ScriptCache(string root)
         }
 
         Directory.CreateDirectory(root);
+        SweepAbandoned();
         var temp = Path.Combine(root, $".tmp-{key[..12]}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(temp);
         try
@@ -67,7 +68,25 @@ internal sealed class ScriptCache(string root)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new StateException($"The compile cache {root} cannot be written ({e.Message.TrimEnd('.')}). Check the state folder's permissions and free space.", e);
+            throw new StateException($"The compile cache {root} cannot be written ({IoReason.Of(e)}). Make the state folder writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
+        }
+    }
+
+    /// <summary>Temporary folders of compiles whose process was killed before the rename; an hour old means abandoned.</summary>
+    private void SweepAbandoned()
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root, ".tmp-*"))
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > StateDirectory.AbandonedAfter)
+                {
+                    TryDelete(folder);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
