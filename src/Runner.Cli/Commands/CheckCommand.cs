@@ -29,10 +29,9 @@ internal static class CheckCommand
                 var shown = new HashSet<ScriptDiagnostic>();
                 foreach (var script in files)
                 {
-                    var path = Path.GetFullPath(script, console.CurrentDirectory);
-                    if (!File.Exists(path))
+                    if (!PathSyntax.TryResolve(script, console.CurrentDirectory, out var path) || !File.Exists(path))
                     {
-                        await console.Error.WriteLineAsync($"{script}: error: the file does not exist");
+                        await console.Error.WriteLineAsync($"{PathSyntax.Printable(script)}: error: the file does not exist");
                         errors++;
                         continue;
                     }

@@ -43,10 +43,11 @@ internal static class RunCommand
                 var request = BuildRequest(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
                     parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console);
                 var format = parse.GetValue(output) ?? config.Defaults.Output;
+                var resultsFile = parse.GetValue(outFile) is { } given ? OutPath(given, console) : null;
                 var session = await context.OpenSessionAsync(config, cancellation);
                 await session.History.MarkInterruptedAsync(request.Node, Processes.IsAlive, session.Services.Time.GetUtcNow(), cancellation);
                 var outcome = await RunWithProgressAsync(new JobRunner(session), request, console, format, parse.GetValue(outFile) is null, cancellation);
-                Write(outcome, format, parse.GetValue(outFile), console);
+                Write(outcome, format, resultsFile, console);
                 return ExitCode(outcome);
             }
             catch (Exception e)
@@ -105,14 +106,13 @@ internal static class RunCommand
             };
         }
 
-        var path = Path.GetFullPath(target, console.CurrentDirectory);
-        if (!File.Exists(path))
+        if (!PathSyntax.TryResolve(target, console.CurrentDirectory, out var path) || !File.Exists(path))
         {
             var jobs = config.Jobs.Keys.ToList();
             var nearest = Suggest.Ranked(target, jobs, 3);
             throw new UsageException(target.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)
-                ? $"The script {target} does not exist."
-                : $"'{target}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
+                ? $"The script {PathSyntax.Printable(target)} does not exist."
+                : $"'{PathSyntax.Printable(target)}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
         }
 
         return new JobRequest
@@ -150,20 +150,45 @@ internal static class RunCommand
         return outcome!;
     }
 
-    private static void Write(RunOutcome outcome, OutputFormat format, string? outFile, CliConsole console)
+    /// <summary>Checked before the run, so a mistyped --out costs no run; a write that still fails says where the results are.</summary>
+    private static string OutPath(string outFile, CliConsole console)
     {
-        if (outFile is null)
+        if (!PathSyntax.TryResolve(outFile, console.CurrentDirectory, out var path))
+        {
+            throw new UsageException($"--out expects a file path, found '{PathSyntax.Printable(outFile)}'.");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"--out {path} is a folder; give the path of a file to write the results to.");
+        }
+
+        if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+        {
+            throw new UsageException($"--out {path}: the folder {folder} does not exist.");
+        }
+
+        return path;
+    }
+
+    private static void Write(RunOutcome outcome, OutputFormat format, string? path, CliConsole console)
+    {
+        if (path is null)
         {
             RunRenderer.Write(outcome, format, console.Output, console.Out);
             return;
         }
 
-        var path = Path.GetFullPath(outFile, console.CurrentDirectory);
-        using (var writer = new StreamWriter(path))
+        try
         {
+            using var writer = new StreamWriter(path);
             var fileConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
             fileConsole.Profile.Width = 200;
             RunRenderer.Write(outcome, format, writer, fileConsole);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"The results of run {outcome.RunId} could not be written to {path} ({Runner.State.IoReason.Of(e)}). They are kept in the run history: `runner show {outcome.RunId}`.");
         }
 
         console.Error.WriteLine($"Run {outcome.RunId}: {outcome.Status}, {outcome.Tenants.Count} tenants; results written to {path}");
@@ -173,6 +198,7 @@ internal static class RunCommand
     {
         { Status: RunStatus.Cancelled } => ExitCodes.Interrupted,
         _ when outcome.Tenants.Any(t => t.NeedsOperator) => ExitCodes.NeedsOperator,
+        _ when outcome.Tenants.Any(t => t.IsUsageError) => ExitCodes.Usage,
         _ when outcome.Tenants.Any(t => t.Status is TenantStatus.Failed or TenantStatus.TimedOut) => ExitCodes.TenantsFailed,
         _ => ExitCodes.Success,
     };

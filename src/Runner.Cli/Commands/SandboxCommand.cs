@@ -28,7 +28,12 @@ internal static class SandboxCommand
             try
             {
                 var settings = Settings(context);
-                var folder = Path.GetFullPath(parse.GetValue(data) ?? Path.Combine(".runner", "sandbox-standalone"), console.CurrentDirectory);
+                var dataText = parse.GetValue(data) ?? Path.Combine(".runner", "sandbox-standalone");
+                if (!Runner.Configuration.PathSyntax.TryResolve(dataText, console.CurrentDirectory, out var folder))
+                {
+                    throw new UsageException($"--data expects a folder path, found '{Runner.Configuration.PathSyntax.Printable(dataText)}'.");
+                }
+
                 await using var host = await SandboxHost.StartAsync(new SandboxOptions
                 {
                     Port = parse.GetValue(port),

@@ -96,6 +96,7 @@ internal static class WorkerCommand
                 Trigger = order.Trigger,
                 Attempt = order.Attempt,
                 Node = order.Node ?? config.Scheduler.NodeName ?? Environment.MachineName,
+                UseLastGoodScript = true,
             };
             writer = new WorkerEventWriter(events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
             var session = context.Session ?? await context.OpenSessionAsync(config, hostGone);

@@ -38,6 +38,9 @@ internal static class Failures
             PartnerCenterException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
             UsageException e => (ExitCodes.Usage, $"error: {e.Message}"),
+            // The layers explain the files they own; anything else the file system refuses still gets one line, not "unexpected".
+            IOException or UnauthorizedAccessException => (ExitCodes.Usage,
+                $"error: {exception.Message.TrimEnd('.')} (a file could not be read or written: check its permissions and the free disk space)."),
             _ => (ExitCodes.TenantsFailed, $"error: unexpected {exception.GetType().Name}: {exception.Message}"),
         };
 

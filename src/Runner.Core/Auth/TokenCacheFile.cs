@@ -32,9 +32,9 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
         {
             data = File.ReadAllBytes(state.TokenCacheFile);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException($"The token cache {state.TokenCacheFile} cannot be read: {e.Message}", e);
+            throw new StateException($"The token cache {state.TokenCacheFile} cannot be read ({IoReason.Of(e)}). Make the state folder readable and writable by this user, or delete the file (the refresh token in the secret store is used to rebuild it).", e);
         }
 
         var plain = Sealing.Open(data, Key(), Purpose) ?? throw Damaged();

@@ -1,5 +1,4 @@
 using System.Collections;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Runner.Configuration;
@@ -18,12 +17,12 @@ internal static class ConfigLoader
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return Path.GetFullPath(explicitPath, currentDirectory);
+            return Resolve(explicitPath, currentDirectory, "--config");
         }
 
         if (environment["RUNNER_CONFIG"] is string fromEnv && fromEnv.Length > 0)
         {
-            return Path.GetFullPath(fromEnv, currentDirectory);
+            return Resolve(fromEnv, currentDirectory, "RUNNER_CONFIG");
         }
 
         for (var dir = new DirectoryInfo(currentDirectory); dir is not null; dir = dir.Parent)
@@ -37,6 +36,11 @@ internal static class ConfigLoader
 
         return null;
     }
+
+    private static string Resolve(string path, string currentDirectory, string origin) =>
+        PathSyntax.TryResolve(path, currentDirectory, out var full)
+            ? full
+            : throw new ConfigException(origin, 0, 0, "", $"'{PathSyntax.Printable(path)}' is not a valid path to runner.yaml");
 
     public static RunnerConfig Load(string path, IDictionary environment)
     {
@@ -56,24 +60,7 @@ internal static class ConfigLoader
     public static RunnerConfig Parse(string text, string path, IDictionary environment)
     {
         var source = new ConfigSource(path);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var problem = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
-            // YamlDotNet prefixes messages with the position again; keep only the explanation.
-            var paren = problem.IndexOf("): ", StringComparison.Ordinal);
-            if (problem.StartsWith("(Line", StringComparison.Ordinal) && paren > 0)
-            {
-                problem = problem[(paren + 3)..];
-            }
-
-            throw new ConfigException(path, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {problem}");
-        }
-
+        var stream = YamlReader.Read(text, path);
         if (stream.Documents.Count > 1)
         {
             var second = stream.Documents[1].RootNode;
@@ -99,6 +86,12 @@ internal static class ConfigLoader
         var map = new ConfigNode(root, "", source).Map(TopLevel);
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var cloud = ConfigSections.Cloud(map);
+        if (cloud.Kind != CloudKind.Sandbox && map["partner"] is null)
+        {
+            throw (map["cloud"] ?? map.Owner).Error(
+                $"cloud: {map["cloud"]?.String().ToLowerInvariant()} needs a partner: section with tenant, clientId and clientSecret (or certificate); only the sandbox brings its own");
+        }
+
         var defaults = ConfigSections.Defaults(map["defaults"]);
         return new RunnerConfig
         {
@@ -107,7 +100,7 @@ internal static class ConfigLoader
             Cloud = cloud,
             Partner = ConfigSections.Partner(map["partner"], cloud.Kind),
             Secrets = ConfigSections.Secrets(map["secrets"]),
-            StateDirectory = Path.GetFullPath(map["state"]?.String() ?? ".runner", baseDirectory),
+            StateDirectory = map["state"]?.FilePath(baseDirectory) ?? Path.Combine(baseDirectory, ".runner"),
             Tenants = ConfigSections.Tenants(map["tenants"]),
             Defaults = defaults,
             Limits = ConfigSections.Limits(map["limits"]),

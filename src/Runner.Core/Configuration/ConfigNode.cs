@@ -106,6 +106,22 @@ internal sealed class ConfigNode
         return value;
     }
 
+    /// <summary>A file or folder path, resolved against <paramref name="baseDirectory"/> (runner.yaml's folder).</summary>
+    public string FilePath(string baseDirectory)
+    {
+        var text = String();
+        return PathSyntax.TryResolve(text, baseDirectory, out var full)
+            ? full
+            : throw Error($"expected a file or folder path, found '{PathSyntax.Printable(text)}'");
+    }
+
+    /// <summary>A path kept as written (resolved later against runner.yaml's folder), checked to be one.</summary>
+    public string PathText()
+    {
+        _ = FilePath(Path.GetTempPath());
+        return String();
+    }
+
     public Uri AbsoluteUri()
     {
         var text = String();
@@ -150,7 +166,7 @@ internal sealed class ConfigNode
     {
         if (IsNull)
         {
-            return new ConfigMap(this, new Dictionary<string, ConfigNode>());
+            return new ConfigMap(this, new Dictionary<string, ConfigNode>(), new Dictionary<string, ConfigNode>());
         }
 
         if (_node is not YamlMappingNode mapping)
@@ -159,6 +175,7 @@ internal sealed class ConfigNode
         }
 
         var entries = new Dictionary<string, ConfigNode>(StringComparer.OrdinalIgnoreCase);
+        var keys = new Dictionary<string, ConfigNode>(StringComparer.OrdinalIgnoreCase);
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var name = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -176,9 +193,11 @@ internal sealed class ConfigNode
             {
                 throw keyPosition.Error("this key appears twice");
             }
+
+            keys[name] = keyPosition;
         }
 
-        return new ConfigMap(this, entries);
+        return new ConfigMap(this, entries, keys);
     }
 
     private string Describe() => _node switch
@@ -191,13 +210,16 @@ internal sealed class ConfigNode
 }
 
 /// <summary>The entries of one YAML mapping, read by key.</summary>
-internal sealed class ConfigMap(ConfigNode owner, IReadOnlyDictionary<string, ConfigNode> entries)
+internal sealed class ConfigMap(ConfigNode owner, IReadOnlyDictionary<string, ConfigNode> entries, IReadOnlyDictionary<string, ConfigNode> keys)
 {
     public ConfigNode Owner => owner;
 
     public IEnumerable<KeyValuePair<string, ConfigNode>> Entries => entries;
 
     public ConfigNode? this[string key] => entries.TryGetValue(key, out var node) && !node.IsNull ? node : null;
+
+    /// <summary>Where the key itself is written, for errors about the key rather than its value.</summary>
+    public ConfigNode KeyOf(string key) => keys.TryGetValue(key, out var node) ? node : owner;
 
     public ConfigNode Required(string key) =>
         this[key] ?? throw owner.Error($"'{key}' is required here");

@@ -34,7 +34,7 @@ internal static class ConfigSections
             map.Required("partnerCenter").AbsoluteUri(),
             map.Required("resourceManager").AbsoluteUri(),
             map.Required("graph").AbsoluteUri(),
-            map["caFile"]?.String()));
+            map["caFile"]?.PathText()));
     }
 
     public static PartnerSettings Partner(ConfigNode? node, CloudKind cloud)
@@ -62,6 +62,12 @@ internal static class ConfigSections
         if (certificate is not null && !certificate.String().StartsWith("secret:", StringComparison.Ordinal) && !certificate.String().StartsWith("file:", StringComparison.Ordinal))
         {
             throw certificate.Error("expected secret:NAME (a PFX in the secret store) or file:PATH (a PFX file)");
+        }
+
+        if (certificate is not null && certificate.String().StartsWith("file:", StringComparison.Ordinal) &&
+            !PathSyntax.TryResolve(certificate.String()[5..], Path.GetTempPath(), out _))
+        {
+            throw certificate.Error("expected file:PATH with the path of a PFX file after 'file:'");
         }
 
         if (cloud is not CloudKind.Sandbox && node is not null)
@@ -96,7 +102,7 @@ internal static class ConfigSections
             throw (map?["store"] ?? node!).Error("store: keyvault needs vault: https://<name>.vault.azure.net/");
         }
 
-        return new SecretSettings(store, vault, map?["keyFile"]?.String());
+        return new SecretSettings(store, vault, map?["keyFile"]?.PathText());
     }
 
     public static TenantSettings Tenants(ConfigNode? node)
@@ -165,11 +171,12 @@ internal static class ConfigSections
             return jobs;
         }
 
-        foreach (var (name, value) in node.Map().Entries)
+        var map = node.Map();
+        foreach (var (name, value) in map.Entries)
         {
             if (!IsValidJobName(name))
             {
-                throw value.Error("job names use letters, digits, '-', '_' and '.' only");
+                throw map.KeyOf(name).Error("job names use letters, digits, '-', '_' and '.' only");
             }
 
             jobs[name] = Job(name, value, baseDirectory);
@@ -183,7 +190,7 @@ internal static class ConfigSections
         var map = node.Map("script", "schedule", "timeZone", "tenants", "exclude", "params", "timeout", "jobTimeout", "retries", "retryBackoff",
             "parallel", "partnerLevel", "misfire", "enabled");
         var scriptNode = map.Required("script");
-        var script = Path.GetFullPath(scriptNode.String(), baseDirectory);
+        var script = scriptNode.FilePath(baseDirectory);
         if (!File.Exists(script))
         {
             throw scriptNode.Error($"the script '{scriptNode.String()}' does not exist (looked for {script})");
@@ -333,6 +340,11 @@ internal static class ConfigSections
     private static void RequireReference(ConfigNode node)
     {
         var text = node.String();
+        if (text is "secret:" or "env:")
+        {
+            throw node.Error($"a reference needs a name after the colon, such as {text}app-secret");
+        }
+
         if (!SecretReferenceSyntax.IsReference(text))
         {
             throw node.Error("secrets are never written into runner.yaml: use secret:NAME (the secret store) or env:NAME (an environment variable)");

@@ -37,14 +37,15 @@ internal static class EnvironmentOverrides
                 }
 
                 var created = new YamlMappingNode();
-                Set(mapping, existing.Key ?? new YamlScalarNode(ToKey(path[i])), created);
+                source.Overrides[created] = name;
+                Set(mapping, existing.Key ?? NewKey(path[i], name, source), created);
                 mapping = created;
             }
 
             var scalar = new YamlScalarNode(value);
             source.Overrides[scalar] = name;
             var leaf = Find(mapping, path[^1]);
-            Set(mapping, leaf.Key ?? new YamlScalarNode(ToKey(path[^1])), scalar);
+            Set(mapping, leaf.Key ?? NewKey(path[^1], name, source), scalar);
         }
     }
 
@@ -59,6 +60,14 @@ internal static class EnvironmentOverrides
         }
 
         return (null, null);
+    }
+
+    /// <summary>A key the variable adds: an error about it (an unknown key) names the variable, not a place in the file.</summary>
+    private static YamlScalarNode NewKey(string segment, string variable, ConfigSource source)
+    {
+        var key = new YamlScalarNode(ToKey(segment));
+        source.Overrides[key] = variable;
+        return key;
     }
 
     private static void Set(YamlMappingNode mapping, YamlNode key, YamlNode value) => mapping.Children[key] = value;

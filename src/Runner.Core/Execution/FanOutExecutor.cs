@@ -76,13 +76,13 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             }
             finally
             {
+                // Reported before the slot is freed, so observers never see more tenants running than --parallel.
+                Notify(o => o.TenantFinished(results[index]));
                 if (acquired)
                 {
                     gate.Release();
                 }
             }
-
-            Notify(o => o.TenantFinished(results[index]));
         }
 
         void Notify(Action<IRunObserver> action)
@@ -175,6 +175,12 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         if (FindTokenError(error) is { } auth)
         {
             return Outcome(TenantStatus.Failed, null, auth.Message) with { NeedsOperator = auth.NeedsOperator };
+        }
+
+        if (error is Scripting.JobParameterException parameter)
+        {
+            // A missing or malformed --param is the operator's usage error, not the tenant's: it names the parameter.
+            return Outcome(TenantStatus.Failed, null, Describe(parameter, options)) with { IsUsageError = true };
         }
 
         return Outcome(TenantStatus.Failed, null, Describe(error, options));

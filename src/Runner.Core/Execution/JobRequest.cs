@@ -31,4 +31,7 @@ internal sealed record JobRequest
     public string? RunId { get; init; }
 
     public string Node { get; init; } = Environment.MachineName;
+
+    /// <summary>Scheduled fires: run the last version that compiled when an edit broke the script (noted in history).</summary>
+    public bool UseLastGoodScript { get; init; }
 }

@@ -16,7 +16,7 @@ internal sealed class JobRunner(RunnerSession session)
     public async Task<RunOutcome> RunAsync(JobRequest request, IRunObserver observer, CancellationToken cancellation)
     {
         var time = session.Services.Time;
-        using var script = session.Scripts.Load(request.ScriptPath, cancellation);
+        using var script = session.Scripts.Load(request.ScriptPath, cancellation, request.UseLastGoodScript);
         var parameters = new JobParameters(request.Parameters);
         var partnerLevel = request.PartnerLevel || script.PartnerLevel;
 
@@ -73,7 +73,7 @@ internal sealed class JobRunner(RunnerSession session)
             status = cancellation.IsCancellationRequested ? RunStatus.Cancelled
                 : outcomes.Any(o => o.Status is TenantStatus.Failed or TenantStatus.TimedOut) ? RunStatus.Failed
                 : RunStatus.Succeeded;
-            failure = null;
+            failure = script.FallbackReason;
         }
         finally
         {

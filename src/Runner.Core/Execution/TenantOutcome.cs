@@ -17,6 +17,9 @@ internal sealed record TenantOutcome(
 {
     /// <summary>True when the partner credential itself is broken (exit code 3), not just this tenant.</summary>
     public bool NeedsOperator { get; init; }
+
+    /// <summary>True when the tenant failed on a job parameter (missing or malformed --param): exit code 2.</summary>
+    public bool IsUsageError { get; init; }
 }
 
 /// <summary>A finished run.</summary>

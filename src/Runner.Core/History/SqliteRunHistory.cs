@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Runner.State;
 
 namespace Runner.History;
 
@@ -41,7 +42,15 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
 
     public static SqliteRunHistory Open(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HistoryException($"The run history cannot be created in {Path.GetDirectoryName(path)} ({IoReason.Of(e)}). Make the state folder a folder writable by this user, or point 'state:' in runner.yaml elsewhere.", e);
+        }
+
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
@@ -119,11 +128,6 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         command.ExecuteNonQuery();
     }
 
-    private static HistoryException Translate(SqliteException e, string path) => e.SqliteErrorCode switch
-    {
-        11 or 26 => new HistoryException($"The run history {path} is damaged ({e.Message.Split('\n')[0]}). Move it aside (for example `mv {path} {path}.damaged`); a new, empty history is created on the next run.", e),
-        8 => new HistoryException($"The run history {path} is read-only. Make the state folder writable by this user.", e),
-        13 => new HistoryException($"The disk holding the run history {path} is full. Free some space, or prune history (scheduler.historyRetentionDays).", e),
-        _ => new HistoryException($"The run history {path} could not be used: {e.Message.Split('\n')[0]}", e),
-    };
+    private static HistoryException Translate(SqliteException e, string path) =>
+        new(SqliteProblems.Describe(e, "The run history", path, "a new, empty history is created on the next run."), e);
 }

@@ -18,6 +18,18 @@ internal static class CloudConnections
                 throw new ConfigException(config.FilePath, 0, 0, "endpoints.caFile", $"the CA file {caFile} does not exist");
             }
 
+            if (caFile is not null)
+            {
+                try
+                {
+                    using var _ = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(caFile);
+                }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    throw new ConfigException(config.FilePath, 0, 0, "endpoints.caFile", $"the CA file {caFile} is not a readable certificate (PEM or DER): {e.Message.TrimEnd('.')}");
+                }
+            }
+
             return new CloudConnection(KnownClouds.Custom(endpoints), caFile, null, $"custom:{endpoints.PartnerCenter}:{config.Partner.Tenant}");
         }
 

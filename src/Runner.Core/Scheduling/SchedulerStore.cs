@@ -41,7 +41,7 @@ internal static class SchedulerStore
         state.Ensure();
         var path = state.SchedulerDatabase;
         var sqlite = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
-        EnableWriteAheadLog(sqlite);
+        EnableWriteAheadLog(sqlite, path);
         return new SchedulerStoreSettings(scheduler.Store, sqlite, path, scheduler.CheckinInterval, scheduler.MisfireThreshold, scheduler.MaxConcurrentJobs);
     }
 
@@ -101,12 +101,27 @@ internal static class SchedulerStore
     public static async Task<IDisposable?> SchemaLockAsync(SchedulerStoreSettings store, CancellationToken cancellationToken) =>
         store.Clustered ? null : await FileLock.AcquireAsync(store.Location + ".lock", TimeSpan.FromMinutes(1), cancellationToken);
 
-    private static void EnableWriteAheadLog(string connectionString)
+    /// <summary>Also checks the file, so a damaged store is reported here in one line rather than deep inside Quartz.</summary>
+    private static void EnableWriteAheadLog(string connectionString, string path)
     {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
+        try
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+            command.CommandText = "PRAGMA quick_check;";
+            if (command.ExecuteScalar() is string result && result != "ok")
+            {
+                throw new StateException($"The scheduler store {path} is damaged ({result}). Move it aside (for example `mv {path} {path}.damaged`); {AfterMove}");
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException(SqliteProblems.Describe(e, "The scheduler store", path, AfterMove), e);
+        }
     }
+
+    private const string AfterMove = "the next start creates a new one and schedules runner.yaml's jobs again (runs triggered but not started yet are lost).";
 }

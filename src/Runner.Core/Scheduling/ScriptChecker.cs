@@ -8,7 +8,8 @@ namespace Runner.Scheduling;
 /// Compiles job scripts when they change (and once at start, before the first fire), so compile errors are reported
 /// when they are made and every worker finds its script in the compile cache. The compile runs in a child process
 /// (`runner check`), which keeps Roslyn and its memory out of the long-running host. A worker whose script does not
-/// compile records the run as Error with the compiler's messages.
+/// compile runs the last version that did (the run's record says so, with the compiler's message); with no such
+/// version the run is recorded as Error with the compiler's messages.
 /// </summary>
 internal sealed class ScriptChecker(HostConfiguration configuration, SchedulerHostOptions options, ILogger<ScriptChecker> log)
 {
@@ -40,7 +41,7 @@ internal sealed class ScriptChecker(HostConfiguration configuration, SchedulerHo
                 if (mine.Count > 0)
                 {
                     attributed = true;
-                    log.LogError("{Script} does not compile; fires of '{Job}' fail until it is fixed:{NewLine}{Errors}", shown, job.Name, Environment.NewLine, string.Join(Environment.NewLine, mine));
+                    log.LogError("{Script} does not compile; until it is fixed, fires of '{Job}' run the last version that compiled (or fail if none did):{NewLine}{Errors}", shown, job.Name, Environment.NewLine, string.Join(Environment.NewLine, mine));
                 }
                 else if (!first)
                 {

@@ -31,6 +31,9 @@ internal sealed class CompiledScript : IDisposable
 
     public bool PartnerLevel => Source.PartnerLevel;
 
+    /// <summary>Set when this is the last version that compiled, run in place of a broken edit.</summary>
+    public string? FallbackReason { get; set; }
+
     /// <summary>A weak handle on the load context, for tests that check it is collected after unloading.</summary>
     public WeakReference ContextReference => new(_context);
 

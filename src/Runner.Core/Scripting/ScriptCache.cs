@@ -49,6 +49,7 @@ internal sealed class ScriptCache(string root)
         }
 
         Directory.CreateDirectory(root);
+        SweepAbandoned();
         var temp = Path.Combine(root, $".tmp-{key[..12]}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(temp);
         try
@@ -67,9 +68,64 @@ internal sealed class ScriptCache(string root)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new StateException($"The compile cache {root} cannot be written ({e.Message.TrimEnd('.')}). Check the state folder's permissions and free space.", e);
+            throw new StateException($"The compile cache {root} cannot be written ({IoReason.Of(e)}). Make the state folder writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
         }
     }
+
+    /// <summary>Temporary folders of compiles whose process was killed before the rename; an hour old means abandoned.</summary>
+    private void SweepAbandoned()
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root, ".tmp-*"))
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > StateDirectory.AbandonedAfter)
+                {
+                    TryDelete(folder);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Records that <paramref name="key"/> is the newest version of a script that compiled.</summary>
+    public void RememberLastGood(string scriptPath, string key)
+    {
+        var file = LastGoodFile(scriptPath);
+        try
+        {
+            if (File.Exists(file) && File.ReadAllText(file) == key)
+            {
+                return;
+            }
+
+            AtomicFile.WriteText(file, key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only the fallback for a later broken edit is lost; the run itself is unaffected.
+        }
+    }
+
+    /// <summary>The newest version of a script that compiled, for a scheduled fire after a broken edit.</summary>
+    public (string Key, CachedScript Script)? TryGetLastGood(string scriptPath)
+    {
+        var file = LastGoodFile(scriptPath);
+        try
+        {
+            var key = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+            return key is { Length: > 0 } && TryGet(key) is { } cached ? (key, cached) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private string LastGoodFile(string scriptPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(root))!, "scripts-last-good", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(scriptPath))))[..32].ToLowerInvariant());
 
     private static void TryDelete(string folder)
     {

@@ -27,6 +27,9 @@ internal sealed class StateDirectory(string root)
 
     public string Logs => Path.Combine(Root, "logs");
 
+    /// <summary>How old a temporary file of an atomic write must be to count as left by a killed process.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
     /// <summary>Creates the folder (mode 0700) and checks it can be written, with an error that says what to fix.</summary>
     public void Ensure()
     {
@@ -47,10 +50,31 @@ internal sealed class StateDirectory(string root)
             var probe = Path.Combine(Root, $".probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, [1]);
             File.Delete(probe);
+            SweepAbandoned();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException($"The state folder {Root} cannot be written ({e.Message.TrimEnd('.')}). Make it writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
+            throw new StateException($"The state folder {Root} cannot be written ({IoReason.Of(e)}). Make it writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
+        }
+    }
+
+    /// <summary>Temporary files (atomic writes, probes) of processes killed before they could rename or delete them.</summary>
+    private void SweepAbandoned()
+    {
+        foreach (var file in Directory.EnumerateFiles(Root, ".*"))
+        {
+            var name = Path.GetFileName(file);
+            if ((name.EndsWith(".tmp", StringComparison.Ordinal) || name.StartsWith(".probe-", StringComparison.Ordinal)) &&
+                DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > AbandonedAfter)
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
         }
     }
 }

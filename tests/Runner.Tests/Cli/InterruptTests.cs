@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using Runner.Sandbox;
 using Runner.Tests.Infrastructure;
@@ -68,110 +67,6 @@ public sealed class InterruptTests(SandboxFixture sandbox) : IClassFixture<Sandb
             Assert.False(runner.HasExited, $"runner ended early: {runner}");
             Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"gave up waiting: {runner}");
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The `runner` executable from the build, run in a workspace with its output captured.</summary>
-    private sealed class RunnerProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly StringBuilder _error = new();
-
-        private RunnerProcess(Process process) => _process = process;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public string Error
-        {
-            get
-            {
-                lock (_error)
-                {
-                    return _error.ToString();
-                }
-            }
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public static RunnerProcess Start(Workspace workspace, params string[] args)
-        {
-            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "runner.exe" : "runner"))
-            {
-                WorkingDirectory = workspace.Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment.Clear();
-            foreach (System.Collections.DictionaryEntry entry in workspace.Environment)
-            {
-                start.Environment[(string)entry.Key] = (string?)entry.Value;
-            }
-
-            var process = new Process { StartInfo = start };
-            var runner = new RunnerProcess(process);
-            process.OutputDataReceived += (_, e) => Append(runner._output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(runner._error, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return runner;
-        }
-
-        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-        public void Interrupt()
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-            kill.WaitForExit();
-            Assert.Equal(0, kill.ExitCode);
-        }
-
-        public async Task<int> WaitAsync()
-        {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await _process.WaitForExitAsync(limit.Token);
-            return _process.ExitCode;
-        }
-
-        public override string ToString() => $"--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        private static void Append(StringBuilder target, string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (target)
-            {
-                target.AppendLine(line);
-            }
         }
     }
 }

@@ -62,13 +62,14 @@ public sealed class FanOutExecutorTests(SandboxFixture sandbox) : IClassFixture<
         await using var run = await ExecutorRun.StartAsync(sandbox, """
             if (Tenant.Domain == Params["target"])
             {
-                System.Threading.Thread.Sleep(3000);
+                System.Threading.Thread.Sleep(10_000);
             }
 
             return 1;
             """);
 
-        var outcomes = await run.ExecuteAsync(run.Options with { Parameters = run.Target(2), Timeout = TimeSpan.FromMilliseconds(300) });
+        // Generous enough that the others finish on a loaded machine; the blocked one cannot.
+        var outcomes = await run.ExecuteAsync(run.Options with { Parameters = run.Target(2), Timeout = TimeSpan.FromSeconds(2) });
 
         var timedOut = Assert.Single(outcomes, o => o.Status == TenantStatus.TimedOut);
         Assert.Equal(run.Tenants[2], timedOut.Tenant);

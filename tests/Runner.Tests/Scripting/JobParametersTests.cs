@@ -50,7 +50,7 @@ public sealed class JobParametersTests
     }
 
     [Fact]
-    public async Task A_bad_param_on_the_command_line_fails_the_tenants_with_the_parameter_named()
+    public async Task A_bad_param_on_the_command_line_fails_the_tenants_with_the_parameter_named_and_exits_2()
     {
         using var workspace = new Workspace().WithBuiltInSandbox(customers: 3);
         workspace.Write("jobs/days.csx", "var days = Params.Get<int>(\"days\", 90);\nreturn days;\n");
@@ -60,7 +60,7 @@ public sealed class JobParametersTests
 
         Assert.True(good.ExitCode == 0, good.ToString());
         Assert.All(JsonNode.Parse(good.Output)!["tenants"]!.AsArray(), t => Assert.Equal(14, (int)t!["result"]!));
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode);
         Assert.All(JsonNode.Parse(bad.Output)!["tenants"]!.AsArray(),
             t => Assert.Equal($"{Path.Combine("jobs", "days.csx")}(1): JobParameterException: The job parameter 'days' is 'two-weeks', which is not a valid whole number.", (string)t!["error"]!));
     }
