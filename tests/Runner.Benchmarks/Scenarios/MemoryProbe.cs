@@ -14,7 +14,9 @@ namespace Runner.Benchmarks.Scenarios;
 ///   memory-probe executions PROJECT ROUNDS OUT   JobRunner runs of jobs/fanout.csx over every tenant, ROUNDS times
 ///   memory-probe recompile PROJECT VERSIONS OUT  VERSIONS edited versions of a script, each compiled, run for one tenant, unloaded
 /// Each reading follows full, compacting, blocking collections (with finalizers in between, until unloaded script
-/// contexts are gone), and gives RSS, the managed heap and the GC's committed memory.
+/// contexts are gone), then one aggressive collection, which hands the GC's free space back to the operating system
+/// (otherwise RSS swings by the GC's spare regions, 50-100 MB either way, and hides what the process really holds).
+/// It gives RSS (and its anonymous, file-backed and shared parts), the managed heap and the GC's committed memory.
 /// </summary>
 internal static class MemoryProbe
 {
@@ -76,10 +78,12 @@ internal static class MemoryProbe
         var one = TenantSelector.Select(tenants, ["contoso.onmicrosoft.com"], [], session.Config.Tenants, DateTimeOffset.UtcNow).Run;
         var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, TimeProvider.System, NullLogger.Instance);
         var options = new ExecutionOptions("edited", 1, TimeSpan.FromMinutes(1), new Scripting.JobParameters(new Dictionary<string, string>()), project);
+        // Per probe, so a project measured before (its compile cache full of earlier versions) still compiles every one.
+        var probe = Guid.NewGuid().ToString("N");
         for (var version = 1; version <= versions; version++)
         {
             // A real edit (a different constant in the code), so each version has its own compile-cache key.
-            await File.WriteAllTextAsync(path, $"var version = {version};\n" + template.Replace("return new {", "return new { version,", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(path, $"var version = {version}; // probe {probe}\n" + template.Replace("return new {", "return new { version,", StringComparison.Ordinal));
             using (var script = session.Scripts.Load(path, CancellationToken.None))
             {
                 if (script.FromCache)
@@ -102,7 +106,7 @@ internal static class MemoryProbe
             {
                 readings.Add(Reading("after (end)", version));
             }
-            else if (version % 50 == 0)
+            else if (version % 50 == 0 || version is 10 or 25)
             {
                 readings.Add(Reading($"after version {version}", version));
             }
@@ -122,24 +126,31 @@ internal static class MemoryProbe
             Thread.Sleep(20);
         }
 
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         return new JsonObject
         {
             ["label"] = label,
             ["count"] = count,
-            ["rssMb"] = Math.Round(RssBytes() / 1048576.0, 1),
+            ["rssMb"] = Mb(Status("VmRSS")),
+            ["rssAnonMb"] = Mb(Status("RssAnon")),
+            ["rssFileMb"] = Mb(Status("RssFile")),
+            ["rssShmemMb"] = Mb(Status("RssShmem")),
             ["heapMb"] = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1),
             ["committedMb"] = Math.Round(info.TotalCommittedBytes / 1048576.0, 1),
             ["loadContexts"] = AssemblyLoadContext.All.Count(),
         };
     }
 
-    /// <summary>VmRSS from /proc/self/status: what the operating system counts against the process.</summary>
-    private static long RssBytes()
+    /// <summary>A field of /proc/self/status, in bytes. VmRSS is what the operating system counts against the process:
+    /// RssAnon (heaps, the GC's memory, JIT data) + RssFile (mapped assemblies) + RssShmem (JIT'd code, double-mapped).</summary>
+    private static long Status(string field)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
+
+    private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
 
     private sealed class Quiet : IRunObserver
     {
