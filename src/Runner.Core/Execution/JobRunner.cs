@@ -40,10 +40,22 @@ internal sealed class JobRunner(RunnerSession session)
         var runId = request.RunId ?? RunIds.New(time.GetUtcNow());
         var history = session.History;
         var started = time.GetUtcNow();
-        await history.StartRunAsync(new RunRecord(
+        var record = new RunRecord(
             runId, request.Job, request.ScriptPath, request.Trigger, request.Node, Environment.ProcessId, started, null, RunStatus.Running,
             run.Count + skipped.Count, 0, 0, 0, skipped.Count, 0, null, request.Attempt,
-            request.Parameters.Count == 0 ? null : JsonSerializer.Serialize(request.Parameters)), CancellationToken.None);
+            request.Parameters.Count == 0 ? null : JsonSerializer.Serialize(request.Parameters));
+        // A host's fire arrives already recorded (the run id is the host's), so its worker adds the pid and tenant
+        // count while the tenants start, rather than first queueing for the history's write lock behind every other
+        // worker of a burst (Task.Run: SQLite's async calls complete synchronously). Without a host, the record is
+        // written before anything runs.
+        var recordedByHost = request.RunId is not null;
+        var recording = recordedByHost
+            ? Task.Run(() => history.StartRunAsync(record, CancellationToken.None), CancellationToken.None)
+            : history.StartRunAsync(record, CancellationToken.None);
+        if (!recordedByHost)
+        {
+            await recording;
+        }
 
         var recorder = new HistoryObserver(history, runId);
         var observers = new CompositeObserver(recorder, observer);
@@ -79,6 +91,7 @@ internal sealed class JobRunner(RunnerSession session)
         {
             // Whatever happened, the run's record is closed with every outcome known so far.
             finished = time.GetUtcNow();
+            await recording;
             await history.FinishRunAsync(runId, status, finished, failure, CancellationToken.None);
             await session.Broker.FlushAsync(CancellationToken.None);
         }
