@@ -137,15 +137,24 @@ internal static class ScriptCompiler
     /// Roslyn's resolver handle DLL paths relative to the script.</summary>
     private sealed class NuGetAwareMetadataResolver(ScriptMetadataResolver inner) : MetadataReferenceResolver
     {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PortableExecutableReference?> Missing = new(StringComparer.Ordinal);
+
+        /// <summary>Stands in for a "nuget:" reference (restored separately); one per process, like the others.</summary>
+        private static readonly Lazy<PortableExecutableReference> CoreLibrary = new(() => MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
+
         public override bool ResolveMissingAssemblies => inner.ResolveMissingAssemblies;
 
         public override ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties) =>
             reference.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)
-                ? [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)]
+                ? [CoreLibrary.Value]
                 : inner.ResolveReference(reference, baseFilePath, properties);
 
+        /// <summary>
+        /// Assemblies the referenced ones depend on (facades, the SDKs' dependencies), resolved once per process: the
+        /// inner resolver opens a new reference, with its own copy of the file's metadata, on every compile.
+        /// </summary>
         public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
-            inner.ResolveMissingAssembly(definition, referenceIdentity);
+            Missing.GetOrAdd(referenceIdentity.GetDisplayName(fullKey: true), _ => inner.ResolveMissingAssembly(definition, referenceIdentity));
 
         public override bool Equals(object? other) => other is NuGetAwareMetadataResolver r && r.GetHashCode() == GetHashCode();
 
