@@ -31,7 +31,7 @@ public class WarmPathBenchmarks
             partner: {"{"} tenant: 11111111-1111-1111-1111-111111111111, clientId: 22222222-2222-2222-2222-222222222222, clientSecret: secret:app-secret {"}"}
             defaults: {"{"} parallel: 16, timeout: "00:05:00" {"}"}
             tenants:
-              groups: {"{"} eu: [fabrikam.onmicrosoft.com, "name:Tailspin*"] {"}"}
+              groups: {"{"} eu: [customer0001.onmicrosoft.com, "name:Tailspin*"] {"}"}
             jobs:
             {jobs}
             """;
