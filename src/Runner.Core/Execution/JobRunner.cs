@@ -91,8 +91,16 @@ internal sealed class JobRunner(RunnerSession session)
         {
             // Whatever happened, the run's record is closed with every outcome known so far.
             finished = time.GetUtcNow();
-            await recording;
-            await history.FinishRunAsync(runId, status, finished, failure, CancellationToken.None);
+            try
+            {
+                await recording;
+            }
+            finally
+            {
+                // Closed even if the worker's own start write failed: the host's record of the run is there to close.
+                await history.FinishRunAsync(runId, status, finished, failure, CancellationToken.None);
+            }
+
             await session.Broker.FlushAsync(CancellationToken.None);
         }
 
