@@ -137,7 +137,7 @@ internal static class ScriptCompiler
     /// Roslyn's resolver handle DLL paths relative to the script.</summary>
     private sealed class NuGetAwareMetadataResolver(ScriptMetadataResolver inner) : MetadataReferenceResolver
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PortableExecutableReference?> Missing = new(StringComparer.Ordinal);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PortableExecutableReference> Missing = new(StringComparer.Ordinal);
 
         /// <summary>Stands in for a "nuget:" reference (restored separately); one per process, like the others.</summary>
         private static readonly Lazy<PortableExecutableReference> CoreLibrary = new(() => MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
@@ -153,8 +153,18 @@ internal static class ScriptCompiler
         /// Assemblies the referenced ones depend on (facades, the SDKs' dependencies), resolved once per process: the
         /// inner resolver opens a new reference, with its own copy of the file's metadata, on every compile.
         /// </summary>
-        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
-            Missing.GetOrAdd(referenceIdentity.GetDisplayName(fullKey: true), _ => inner.ResolveMissingAssembly(definition, referenceIdentity));
+        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity)
+        {
+            var key = referenceIdentity.GetDisplayName(fullKey: true);
+            if (Missing.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            // Not found is not remembered: the file may be there at the next compile.
+            var resolved = inner.ResolveMissingAssembly(definition, referenceIdentity);
+            return resolved is null ? null : Missing.GetOrAdd(key, resolved);
+        }
 
         public override bool Equals(object? other) => other is NuGetAwareMetadataResolver r && r.GetHashCode() == GetHashCode();
 
