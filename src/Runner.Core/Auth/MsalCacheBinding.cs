@@ -13,6 +13,7 @@ internal sealed class MsalCacheBinding
     private byte[]? _initial;
     private bool _loaded;
     private bool _snapshotRequested;
+    private Func<byte[], byte[]>? _repair;
 
     public MsalCacheBinding(ITokenCache cache, byte[]? initial)
     {
@@ -25,6 +26,16 @@ internal sealed class MsalCacheBinding
     public bool IsDirty { get; private set; }
 
     public byte[]? Snapshot { get; private set; }
+
+    /// <summary>The next cache access rewrites the cache through <paramref name="repair"/> first (and marks it dirty,
+    /// so the repaired cache is saved).</summary>
+    public void RequestRepair(Func<byte[], byte[]> repair)
+    {
+        lock (_sync)
+        {
+            _repair = repair;
+        }
+    }
 
     /// <summary>The next cache access will serialise the cache into <see cref="Snapshot"/>.</summary>
     public void RequestSnapshot()
@@ -39,18 +50,23 @@ internal sealed class MsalCacheBinding
     {
         lock (_sync)
         {
-            if (_loaded)
+            if (!_loaded)
             {
-                return;
+                if (_initial is { Length: > 0 })
+                {
+                    args.TokenCache.DeserializeMsalV3(_initial, shouldClearExistingCache: true);
+                }
+
+                _initial = null;
+                _loaded = true;
             }
 
-            if (_initial is { Length: > 0 })
+            if (_repair is { } repair)
             {
-                args.TokenCache.DeserializeMsalV3(_initial, shouldClearExistingCache: true);
+                _repair = null;
+                args.TokenCache.DeserializeMsalV3(repair(args.TokenCache.SerializeMsalV3()), shouldClearExistingCache: true);
+                IsDirty = true;
             }
-
-            _initial = null;
-            _loaded = true;
         }
     }
 

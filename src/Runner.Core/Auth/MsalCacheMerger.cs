@@ -6,7 +6,7 @@ namespace Runner.Auth;
 /// <summary>
 /// Merges two of MSAL's serialized caches (the documented MsalV3 JSON) when two processes saved the token cache
 /// at the same time: every access token either holds is kept (the later-expiring one when both hold one for the
-/// same tenant and scope), and the refresh token comes from the side that redeemed last, so the newest one is
+/// same tenant and scope, the newer one when their scopes overlap), and the refresh token comes from the side that redeemed last, so the newest one is
 /// never lost. Accounts, id tokens and app metadata come from the newer side.
 /// </summary>
 internal static class MsalCacheMerger
@@ -54,6 +54,12 @@ internal static class MsalCacheMerger
 
                     result[key] = value.DeepClone();
                 }
+            }
+
+            if (section == "AccessToken")
+            {
+                // Each side may hold a token the other's newer one replaced (under another key, with other scopes).
+                MsalCacheRepair.RemoveOverlapping(result);
             }
 
             merged[section] = result;

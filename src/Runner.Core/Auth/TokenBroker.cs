@@ -212,7 +212,20 @@ internal sealed class TokenBroker : IAsyncDisposable
         await _exchangeLimit.WaitAsync(_lifetime.Token);
         try
         {
-            var result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+            AuthenticationResult result;
+            try
+            {
+                result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+            }
+            catch (MsalClientException e) when (e.ErrorCode == MsalError.MultipleTokensMatchedError)
+            {
+                // Overlapping access tokens, left by an older Runner or merged from another process: MSAL would refuse
+                // this lookup until the cache is cleared, so drop the older ones (as MSAL does on saving) and ask again.
+                _log.LogInformation("The token cache held overlapping access tokens for {Tenant}; keeping the newest", tenant);
+                _cache.RequestRepair(MsalCacheRepair.RemoveOverlappingAccessTokens);
+                result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+            }
+
             Track(result);
             _log.LogDebug("Token for {Tenant} ({Scope}) from {Source}", tenant, scope, result.AuthenticationResultMetadata.TokenSource);
             return new BrokeredToken(result.AccessToken, ExpiresOn(result), result.TenantId ?? tenant);
