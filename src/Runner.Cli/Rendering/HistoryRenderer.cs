@@ -34,7 +34,7 @@ internal static class HistoryRenderer
                 run.Duration is { } d ? RunRenderer.Duration(d) : "",
                 Status(run.Status),
                 Markup.Escape(Counts(run)),
-                run.Error is null ? "" : $"[red]{Markup.Escape(Truncate(run.Error, 100))}[/]");
+                run.Error is null ? "" : $"[red]{Markup.Escape(RunRenderer.Truncate(run.Error, 100))}[/]");
         }
 
         console.Write(table);
@@ -80,8 +80,8 @@ internal static class HistoryRenderer
                     Markup.Escape(t.Domain.Length > 0 ? t.Domain : t.Name),
                     TenantStatusMarkup(t.Status),
                     RunRenderer.Duration(t.Duration),
-                    Markup.Escape(Truncate(t.Result ?? "", 120)),
-                    t.Error is null ? "" : $"[{(t.Status == TenantStatus.Skipped ? "grey" : "red")}]{Markup.Escape(Truncate(t.Error, 200))}[/]");
+                    Markup.Escape(RunRenderer.Truncate(t.Result ?? "", 120)),
+                    t.Error is null ? "" : $"[{(t.Status == TenantStatus.Skipped ? "grey" : "red")}]{Markup.Escape(RunRenderer.Truncate(t.Error, 200))}[/]");
             }
 
             console.Write(table);
@@ -174,10 +174,4 @@ internal static class HistoryRenderer
         TenantStatus.Cancelled => "[yellow]Cancelled[/]",
         _ => $"[red]{status}[/]",
     };
-
-    private static string Truncate(string text, int max)
-    {
-        var single = text.ReplaceLineEndings(" ");
-        return single.Length <= max ? single : single[..(max - 1)] + "…";
-    }
 }

@@ -224,7 +224,8 @@ internal static class RunRenderer
         ? $"{duration.TotalMilliseconds:0} ms"
         : duration.TotalMinutes < 1 ? $"{duration.TotalSeconds:0.0} s" : $"{(int)duration.TotalMinutes}m {duration.Seconds:00}s";
 
-    private static string Truncate(string text, int max)
+    /// <summary>One line, at most <paramref name="max"/> characters, an ellipsis where it was cut.</summary>
+    public static string Truncate(string text, int max)
     {
         var single = text.ReplaceLineEndings(" ");
         return single.Length <= max ? single : single[..(max - 1)] + "…";

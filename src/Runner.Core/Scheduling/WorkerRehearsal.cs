@@ -36,26 +36,21 @@ internal static class WorkerRehearsal
     public static bool CanKeepSession(RunnerConfig config) =>
         config.Cloud.Kind != CloudKind.Sandbox && config.Secrets.Store != SecretStoreKind.KeyVault;
 
-    /// <summary>A hash of the files a session reads when it opens (secret store, token cache, store key): equal
-    /// before and after means a session opened in between is as current as one opened now.</summary>
+    /// <summary>The size and write time of each file a session reads when it opens (secret store, token cache, store
+    /// key): equal before and after means a session opened in between is as current as one opened now. Every write
+    /// of these files replaces them (a new file renamed into place), so a write always shows; reading and hashing
+    /// them instead would cost the fire a read of a token cache that can hold thousands of tokens.</summary>
     public static string StateFingerprint(RunnerConfig config)
     {
         var state = new StateDirectory(config.StateDirectory);
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var fingerprint = new System.Text.StringBuilder();
         foreach (var file in new[] { state.SecretsFile, state.TokenCacheFile, SecretStores.KeyFile(config, state) })
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
-            try
-            {
-                hash.AppendData(File.ReadAllBytes(file));
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                hash.AppendData("missing"u8);
-            }
+            var info = new FileInfo(file);
+            fingerprint.Append(file).Append('|').Append(info.Exists ? $"{info.Length}|{info.LastWriteTimeUtc.Ticks}" : "missing").Append('\n');
         }
 
-        return Convert.ToHexString(hash.GetHashAndReset());
+        return fingerprint.ToString();
     }
 
     /// <param name="session">The worker's session, when it could open one ahead (else the session steps are skipped).</param>
@@ -161,13 +156,7 @@ internal static class WorkerRehearsal
         }
         finally
         {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            Folders.TryDelete(folder);
         }
     }
 }

@@ -83,7 +83,7 @@ internal sealed partial class DotnetNuGetRestore(string root, ILogger log) : NuG
         }
         finally
         {
-            TryDelete(work);
+            Folders.TryDelete(work);
         }
     }
 
@@ -306,17 +306,6 @@ internal sealed partial class DotnetNuGetRestore(string root, ILogger log) : NuG
 
     private static string LastLines(string output) =>
         string.Join(" ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
 
     [GeneratedRegex(@"\b(error|warning) (NU\d{4}): ([^\r\n]*)", RegexOptions.IgnoreCase)]
     private static partial Regex NuGetMessage();

@@ -63,11 +63,11 @@ internal sealed class ScriptCache(string root)
         catch (IOException) when (Directory.Exists(folder))
         {
             // Another process stored the same key first; its copy is identical.
-            TryDelete(temp);
+            Folders.TryDelete(temp);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
+            Folders.TryDelete(temp);
             throw new StateException($"The compile cache {root} cannot be written ({IoReason.Of(e)}). Make the state folder writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
         }
     }
@@ -81,7 +81,7 @@ internal sealed class ScriptCache(string root)
             {
                 if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > StateDirectory.AbandonedAfter)
                 {
-                    TryDelete(folder);
+                    Folders.TryDelete(folder);
                 }
             }
         }
@@ -126,17 +126,6 @@ internal sealed class ScriptCache(string root)
 
     private string LastGoodFile(string scriptPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(root))!, "scripts-last-good", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(scriptPath))))[..32].ToLowerInvariant());
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
 
     /// <param name="References">Assemblies the script loads privately at run time (#r DLLs, NuGet runtime assets).</param>
     internal sealed record Manifest(int Version, string TypeName, string MethodName, IReadOnlyList<string> References, IReadOnlyList<ScriptDiagnostic> Warnings, DateTimeOffset CompiledAt)

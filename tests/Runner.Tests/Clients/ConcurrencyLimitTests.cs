@@ -21,7 +21,7 @@ public sealed class ConcurrencyLimitTests(SlowApiFixture sandbox) : IClassFixtur
     public async Task Calls_from_many_tenants_share_each_APIs_concurrency_limit()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { partnerCenter: 2, graph: 3, resourceManager: 2 }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         var all = await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
         var tenants = TenantSelector.Select(all, ["all"], [], session.Config.Tenants, DateTimeOffset.UtcNow).Run;
 
@@ -60,7 +60,7 @@ public sealed class ConcurrencyLimitTests(SlowApiFixture sandbox) : IClassFixtur
     {
         // The check above means something only if these calls overlap when allowed to.
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { graph: 32 }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         var all = await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
         var tenants = TenantSelector.Select(all, ["all"], [], session.Config.Tenants, DateTimeOffset.UtcNow).Run;
         foreach (var tenant in tenants)

@@ -25,7 +25,7 @@ public sealed class PartnerCenterRetryTests(PartnerCenterFaultFixture sandbox) :
     public async Task Failed_attempts_are_retried_with_the_same_request_id_until_the_call_succeeds(int status)
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { retries: 10, retryDelay: 0s }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         var customers = await session.Clients.PartnerCenter(null, CancellationToken.None).ListCustomersAsync();
         var faults = Host.Faults.For("partnerCenter");
         faults.RetryAfterSeconds = 0;
@@ -64,7 +64,7 @@ public sealed class PartnerCenterRetryTests(PartnerCenterFaultFixture sandbox) :
     public async Task A_429_is_retried_no_sooner_than_its_Retry_After()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { retries: 10, retryDelay: 0s }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         var customer = (await session.Clients.PartnerCenter(null, CancellationToken.None).ListCustomersAsync())[0];
         Host.Requests.Clear();
         Host.Faults.For("partnerCenter").RetryAfterSeconds = 1;
@@ -94,7 +94,7 @@ public sealed class PartnerCenterRetryTests(PartnerCenterFaultFixture sandbox) :
     public async Task When_retries_run_out_the_error_names_the_status_and_request_id()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { retries: 2, retryDelay: 0s }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         var customer = (await session.Clients.PartnerCenter(null, CancellationToken.None).ListCustomersAsync())[0];
         Host.Requests.Clear();
         Host.Faults.For("partnerCenter").RetryAfterSeconds = 0;

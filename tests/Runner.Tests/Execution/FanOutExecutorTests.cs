@@ -237,7 +237,7 @@ public sealed class FanOutExecutorTests(SandboxFixture sandbox) : IClassFixture<
         {
             var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
             workspace.Write("jobs/script.csx", script);
-            var session = await RunnerSessions.OpenAsync(workspace);
+            var session = await Sessions.OpenAsync(workspace);
             var compiled = session.Scripts.Load(workspace.Path("jobs/script.csx"), CancellationToken.None);
             var all = await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
             var tenants = TenantSelector.Select(all, ["all"], [], session.Config.Tenants, DateTimeOffset.UtcNow).Run;

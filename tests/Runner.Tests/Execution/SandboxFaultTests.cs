@@ -154,7 +154,7 @@ public sealed class SandboxFaultTests(FaultSandboxFixture sandbox) : IClassFixtu
             host.Faults.Clear();
             var workspace = await new Workspace().WithSandboxAsync(host, yaml);
             workspace.CopyJob("hello.csx");
-            var session = await RunnerSessions.OpenAsync(workspace);
+            var session = await Sessions.OpenAsync(workspace);
             var all = await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
             var selection = TenantSelector.Select(all, ["all"], [], session.Config.Tenants, DateTimeOffset.UtcNow);
             return new FaultRun(workspace, session, selection.Run, selection.Skipped.Select(s => s.Tenant).ToList());

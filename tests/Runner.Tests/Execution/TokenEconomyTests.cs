@@ -49,7 +49,7 @@ public sealed class TokenEconomyTests(TokenSandboxFixture sandbox) : IClassFixtu
     public async Task Concurrent_first_requests_for_a_tenant_and_resource_share_one_exchange()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         await session.Broker.GetTokenAsync(session.Broker.PartnerTenant, session.Cloud.Endpoints.PartnerCenterScope, CancellationToken.None);
         var tenant = Host.Customers.First(c => c.GdapStatus == "active").TenantId.ToString();
         Host.Faults.For("token").Latency = TimeSpan.FromMilliseconds(300);
@@ -73,7 +73,7 @@ public sealed class TokenEconomyTests(TokenSandboxFixture sandbox) : IClassFixtu
         try
         {
             using var workspace = await new Workspace().WithSandboxAsync(Host);
-            await using var session = await RunnerSessions.OpenAsync(workspace);
+            await using var session = await Sessions.OpenAsync(workspace);
             Host.Counters.Reset();
 
             for (var i = 0; i < 3; i++)
@@ -99,7 +99,7 @@ public sealed class TokenEconomyTests(TokenSandboxFixture sandbox) : IClassFixtu
     public async Task A_transient_token_failure_is_retried_and_never_remembered(string fault)
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host, "limits: { retryDelay: 0s }");
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
         await session.Broker.GetTokenAsync(session.Broker.PartnerTenant, session.Cloud.Endpoints.PartnerCenterScope, CancellationToken.None);
         var tenant = Host.Customers.First(c => c.GdapStatus == "active").TenantId.ToString();
         if (fault == "outage")

@@ -1,9 +1,6 @@
 using Azure.ResourceManager;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Graph;
 using Runner.Clients.PartnerCenter;
-using Runner.Configuration;
-using Runner.Redaction;
 using Runner.Runtime;
 using Runner.Sandbox;
 using Runner.Tests.Infrastructure;
@@ -37,9 +34,7 @@ internal sealed class SandboxSession : IAsyncDisposable
         var workspace = await new Workspace().WithSandboxAsync(host, extraYaml);
         try
         {
-            var config = ConfigLoader.Load(workspace.Path("runner.yaml"), workspace.Environment);
-            var services = new SessionServices(workspace.Environment, TimeProvider.System, NullLoggerFactory.Instance, new SecretRedactor());
-            var session = await RunnerSession.OpenAsync(config, CloudConnections.For(config), services, null, CancellationToken.None);
+            var session = await Sessions.OpenAsync(workspace);
             return new SandboxSession(workspace, session, host);
         }
         catch

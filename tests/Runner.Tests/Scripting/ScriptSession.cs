@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Configuration;
 using Runner.Execution;
 using Runner.Redaction;
 using Runner.Runtime;
@@ -31,9 +30,7 @@ internal sealed class ScriptSession : IAsyncDisposable
     public static async Task<ScriptSession> OpenAsync(SandboxHost sandbox)
     {
         var workspace = await new Workspace().WithSandboxAsync(sandbox);
-        var config = ConfigLoader.Load(workspace.Path("runner.yaml"), workspace.Environment);
-        var services = new SessionServices(workspace.Environment, TimeProvider.System, NullLoggerFactory.Instance, new SecretRedactor());
-        var session = await RunnerSession.OpenAsync(config, CloudConnections.For(config), services, null, CancellationToken.None);
+        var session = await Sessions.OpenAsync(workspace);
         var customer = sandbox.Customers.First(c => c.GdapStatus == "active");
         var tenant = new CustomerTenant { Id = customer.TenantId, Domain = customer.Domain, CompanyName = customer.CompanyName, CustomerId = customer.TenantId.ToString() };
         return new ScriptSession(workspace, session, tenant);

@@ -20,7 +20,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);
         Host.Requests.Clear();
-        await using var session = await RunnerSessions.OpenAsync(workspace);
+        await using var session = await Sessions.OpenAsync(workspace);
 
         var tenants = await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
 
@@ -45,7 +45,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
         using var workspace = await new Workspace().WithSandboxAsync(Host);
         await LoadOnceAsync(workspace);
 
-        await using var second = await RunnerSessions.OpenAsync(workspace);
+        await using var second = await Sessions.OpenAsync(workspace);
         var tenants = await second.Tenants.GetAsync(refresh: false, CancellationToken.None);
 
         Assert.Equal(450, tenants.Count);
@@ -59,7 +59,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
         using var workspace = await new Workspace().WithSandboxAsync(Host);
         await LoadOnceAsync(workspace);
 
-        await using var second = await RunnerSessions.OpenAsync(workspace);
+        await using var second = await Sessions.OpenAsync(workspace);
         var tenants = await second.Tenants.GetAsync(refresh: true, CancellationToken.None);
 
         Assert.Equal(450, tenants.Count);
@@ -74,7 +74,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
         await LoadOnceAsync(workspace, time);
 
         time.Advance(TimeSpan.FromMinutes(9));
-        await using (var within = await RunnerSessions.OpenAsync(workspace, time))
+        await using (var within = await Sessions.OpenAsync(workspace, time))
         {
             Assert.Equal(450, (await within.Tenants.GetAsync(refresh: false, CancellationToken.None)).Count);
         }
@@ -82,7 +82,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
         Assert.Equal(0, CustomerPageRequests());
 
         time.Advance(TimeSpan.FromMinutes(2));
-        await using var after = await RunnerSessions.OpenAsync(workspace, time);
+        await using var after = await Sessions.OpenAsync(workspace, time);
         Assert.Equal(450, (await after.Tenants.GetAsync(refresh: false, CancellationToken.None)).Count);
         Assert.Equal(3, CustomerPageRequests());
     }
@@ -93,7 +93,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
         using var workspace = await new Workspace().WithSandboxAsync(Host, "tenants: { cacheFor: 0s }");
         await LoadOnceAsync(workspace);
 
-        await using var second = await RunnerSessions.OpenAsync(workspace);
+        await using var second = await Sessions.OpenAsync(workspace);
         await second.Tenants.GetAsync(refresh: false, CancellationToken.None);
 
         Assert.Equal(3, CustomerPageRequests());
@@ -102,7 +102,7 @@ public sealed class TenantDirectoryTests(LargeSandboxFixture sandbox) : IClassFi
     /// <summary>Loads the list in a session of its own (as an earlier `runner` process would), then forgets the requests.</summary>
     private async Task LoadOnceAsync(Workspace workspace, TimeProvider? time = null)
     {
-        await using (var session = await RunnerSessions.OpenAsync(workspace, time))
+        await using (var session = await Sessions.OpenAsync(workspace, time))
         {
             await session.Tenants.GetAsync(refresh: false, CancellationToken.None);
         }
