@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Runner.Sandbox.Hosting;
 
 namespace Runner.Sandbox.ResourceManager;
 
@@ -12,6 +14,20 @@ internal sealed record ArmFilterTarget(string Name, string ResourceType, string 
 /// </summary>
 internal static partial class ArmFilter
 {
+    /// <summary>The request's $filter; null once it has answered a bad one with ARM's 400.</summary>
+    public static async Task<Func<ArmFilterTarget, bool>?> FromRequestAsync(HttpContext http, bool resourceGroups)
+    {
+        try
+        {
+            return Parse(http.Query("$filter"), resourceGroups);
+        }
+        catch (ArmQueryException e)
+        {
+            await ArmJson.Error(http, 400, e.Code, e.Message);
+            return null;
+        }
+    }
+
     public static Func<ArmFilterTarget, bool> Parse(string? text, bool resourceGroups)
     {
         if (string.IsNullOrWhiteSpace(text))

@@ -27,14 +27,8 @@ internal sealed class ArmResourcesApi(ArmAccess access)
         }
 
         var groupName = http.Request.RouteValues["resourceGroup"] as string;
-        Func<ArmFilterTarget, bool> filter;
-        try
+        if (await ArmFilter.FromRequestAsync(http, resourceGroups: false) is not { } filter)
         {
-            filter = ArmFilter.Parse(http.Query("$filter"), resourceGroups: false);
-        }
-        catch (ArmQueryException e)
-        {
-            await ArmJson.Error(http, 400, e.Code, e.Message);
             return;
         }
 

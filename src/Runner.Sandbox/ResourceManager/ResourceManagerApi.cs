@@ -58,14 +58,8 @@ internal sealed class ResourceManagerApi(SandboxContext context)
             return;
         }
 
-        Func<ArmFilterTarget, bool> filter;
-        try
+        if (await ArmFilter.FromRequestAsync(http, resourceGroups: true) is not { } filter)
         {
-            filter = ArmFilter.Parse(http.Query("$filter"), resourceGroups: true);
-        }
-        catch (ArmQueryException e)
-        {
-            await ArmJson.Error(http, 400, e.Code, e.Message);
             return;
         }
 
