@@ -6,7 +6,7 @@ public enum AuthProblem
     /// <summary>No refresh token has been stored yet: consent has not happened.</summary>
     CredentialMissing,
 
-    /// <summary>AADSTS700082: the refresh token went 90 days without use.</summary>
+    /// <summary>AADSTS700082 (or 70008): the refresh token went 90 days without use.</summary>
     RefreshTokenExpired,
 
     /// <summary>AADSTS50173 and other invalid_grant: revoked, e.g. after a password reset.</summary>

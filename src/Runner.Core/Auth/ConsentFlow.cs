@@ -118,7 +118,7 @@ internal sealed partial class ConsentFlow(
         {
             var result = await app.AcquireTokenWithDeviceCode(Scopes, code => show(new DeviceCodePrompt(code.VerificationUrl, code.UserCode, code.Message, code.ExpiresOn)))
                 .ExecuteAsync(linked.Token);
-            return await StoreAsync(result, cache, cancellationToken);
+            return await StoreAsync(result, cache, cancellationToken, publicClient: true);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -131,7 +131,9 @@ internal sealed partial class ConsentFlow(
         }
     }
 
-    private async Task<ConsentResult> StoreAsync(AuthenticationResult result, byte[]? cache, CancellationToken cancellationToken)
+    /// <param name="publicClient">The device code flow is a public client flow: its refresh token can only be redeemed
+    /// as a public client, so the credential records it.</param>
+    private async Task<ConsentResult> StoreAsync(AuthenticationResult result, byte[]? cache, CancellationToken cancellationToken, bool publicClient = false)
     {
         redactor.Add(result.AccessToken);
         var account = result.Account;
@@ -143,7 +145,7 @@ internal sealed partial class ConsentFlow(
         }
 
         var now = time.GetUtcNow();
-        var metadata = new CredentialMetadata(account.HomeAccountId.Identifier, account.Username, account.HomeAccountId.TenantId, now, now, null, null);
+        var metadata = new CredentialMetadata(account.HomeAccountId.Identifier, account.Username, account.HomeAccountId.TenantId, now, now, null, null, PublicClient: publicClient);
         metadata = await credentials.SaveConsentAsync(metadata, cache!, refreshToken, cancellationToken);
         log.LogInformation("Consent by {User} stored in the {Store}", account.Username, credentials.StoreDescription);
         return new ConsentResult(account.Username, account.HomeAccountId.TenantId, now, credentials.StoreDescription, metadata);
@@ -206,7 +208,7 @@ internal sealed partial class ConsentFlow(
     private static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{span.TotalMinutes:0} minute{(span.TotalMinutes == 1 ? "" : "s")}" : $"{span.TotalSeconds:0} seconds";
 
-    [GeneratedRegex(@"AADSTS(50011|700016|90002|50194|7000215|700027):[^<""]*")]
+    [GeneratedRegex(@"AADSTS(50011|700016|90002|50194|7000215|700027):[^<""\r\n]*")]
     private static partial Regex PageError();
 
     [GeneratedRegex(@"AADSTS(\d{4,8})")]

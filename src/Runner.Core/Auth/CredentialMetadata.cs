@@ -10,6 +10,9 @@ namespace Runner.Auth;
 /// <param name="StoredTokenIssuedAt">When the refresh token now in the secret store was issued.</param>
 /// <param name="LastWriteBackFailedAt">When writing the rotated token to the secret store last failed, if after the last success.</param>
 /// <param name="LastWriteBackError">Why it failed, in plain words (never a secret).</param>
+/// <param name="PublicClient">True when the refresh token came from a public client flow (device code): Entra then
+/// redeems it only without the client secret or certificate (AADSTS700025 otherwise), so every exchange must be made
+/// as a public client.</param>
 internal sealed record CredentialMetadata(
     string HomeAccountId,
     string Username,
@@ -19,7 +22,8 @@ internal sealed record CredentialMetadata(
     DateTimeOffset? LastWrittenBackAt,
     DateTimeOffset? StoredTokenIssuedAt,
     DateTimeOffset? LastWriteBackFailedAt = null,
-    string? LastWriteBackError = null)
+    string? LastWriteBackError = null,
+    bool PublicClient = false)
 {
     /// <summary>Combines what two processes know about the same account: the latest of every instant.</summary>
     public static CredentialMetadata Newest(CredentialMetadata a, CredentialMetadata b)

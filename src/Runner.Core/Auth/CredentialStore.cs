@@ -28,6 +28,10 @@ internal sealed class CredentialStore(
     public const string IssuedAtTag = "issuedAt";
     public const string UsernameTag = "username";
 
+    /// <summary>How the stored refresh token was obtained: "public" (device code) or "confidential" (browser consent).
+    /// A new machine that starts from the secret store must redeem it the same way.</summary>
+    public const string ClientTypeTag = "clientType";
+
     public string StoreDescription => $"{store.Kind} secret store, {store.Location}";
 
     public ISecretStore Store => store;
@@ -48,6 +52,10 @@ internal sealed class CredentialStore(
     /// <summary>When the stored refresh token was issued, from its tags (or its last update).</summary>
     public static DateTimeOffset? IssuedAt(StoredSecret secret) =>
         Tag(secret, IssuedAtTag) ?? (secret.UpdatedOn == DateTimeOffset.MinValue ? null : secret.UpdatedOn);
+
+    /// <summary>True when the stored refresh token came from a public client flow (device code consent).</summary>
+    public static bool IsPublicClient(StoredSecret secret) =>
+        secret.Tags.TryGetValue(ClientTypeTag, out var type) && string.Equals(type, "public", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>When the consent behind the stored refresh token happened, from its tags.</summary>
     public static DateTimeOffset? ConsentedAt(StoredSecret secret) => Tag(secret, ConsentedAtTag);
@@ -86,7 +94,7 @@ internal sealed class CredentialStore(
             cache.Write(new TokenCacheFile.Contents(metadata, msal));
         }
 
-        await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, null, cancellationToken);
+        await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, null, cancellationToken, metadata.PublicClient);
         metadata = metadata with { LastWrittenBackAt = time.GetUtcNow(), StoredTokenIssuedAt = metadata.LastRedeemedAt };
         using (await cache.LockAsync(cancellationToken))
         {
@@ -96,8 +104,10 @@ internal sealed class CredentialStore(
         return metadata;
     }
 
-    /// <summary>Stores a refresh token with who consented and when it was issued, never overwriting a version it has not seen.</summary>
-    public async Task WriteRefreshTokenAsync(string refreshToken, string username, DateTimeOffset consentedAt, DateTimeOffset issuedAt, string? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Stores a refresh token with who consented, when it was issued and how (<paramref name="publicClient"/>),
+    /// never overwriting a version it has not seen.</summary>
+    public async Task WriteRefreshTokenAsync(string refreshToken, string username, DateTimeOffset consentedAt, DateTimeOffset issuedAt, string? expectedVersion,
+        CancellationToken cancellationToken, bool publicClient = false)
     {
         redactor.Add(refreshToken);
         var tags = new Dictionary<string, string>
@@ -105,6 +115,7 @@ internal sealed class CredentialStore(
             [UsernameTag] = username,
             [ConsentedAtTag] = consentedAt.ToString("o", CultureInfo.InvariantCulture),
             [IssuedAtTag] = issuedAt.ToString("o", CultureInfo.InvariantCulture),
+            [ClientTypeTag] = publicClient ? "public" : "confidential",
         };
         await store.SetAsync(RefreshTokenSecret, refreshToken, tags, expectedVersion, cancellationToken);
     }
@@ -177,7 +188,7 @@ internal sealed class CredentialStore(
 
                 try
                 {
-                    await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, current?.Version, cancellationToken);
+                    await WriteRefreshTokenAsync(refreshToken, metadata.Username, metadata.ConsentedAt, metadata.LastRedeemedAt, current?.Version, cancellationToken, metadata.PublicClient);
                     log.LogDebug("Wrote the rotated refresh token back to the {Store} secret store", store.Kind);
                     return metadata with { LastWrittenBackAt = time.GetUtcNow(), StoredTokenIssuedAt = metadata.LastRedeemedAt, LastWriteBackFailedAt = null, LastWriteBackError = null };
                 }

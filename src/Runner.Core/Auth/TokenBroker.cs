@@ -30,8 +30,10 @@ internal sealed class TokenBroker : IAsyncDisposable
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly IConfidentialClientApplication _app;
-    private readonly MsalCacheBinding _cache;
+    private readonly CloudHttp _http;
+    private IClientApplicationBase _app;
+    private MsalCacheBinding _cache;
+    private bool _publicClient;
     private readonly SemaphoreSlim _exchangeLimit;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
@@ -65,14 +67,28 @@ internal sealed class TokenBroker : IAsyncDisposable
         _exchangeLimit = new SemaphoreSlim(maxConcurrentExchanges, maxConcurrentExchanges);
         redactor.Add(application.ClientSecret);
 
-        _app = MsalClients.Confidential(application, cloud, http, log).Build();
+        _http = http;
 
         var stored = credentials.LoadCache();
         _metadata = stored?.Metadata;
         _ownRedeemedAt = _metadata?.LastRedeemedAt ?? DateTimeOffset.MinValue;
-        _cache = new MsalCacheBinding(_app.UserTokenCache, stored?.Msal);
+        _publicClient = _metadata?.PublicClient ?? false;
+        (_app, _cache) = Build(_publicClient, stored?.Msal);
         _persisted = new Lazy<PersistedAccessTokens>(() =>
             PersistedAccessTokens.Read(stored?.Msal, stored?.Metadata?.HomeAccountId, application.ClientId, time.GetUtcNow() + RefreshMargin));
+    }
+
+    /// <summary>
+    /// The MSAL client that redeems the refresh token the way Entra accepts it: a token from the device code flow
+    /// belongs to a public client and is refused with the app's secret or certificate (AADSTS700025); one from the
+    /// browser consent belongs to the confidential client and is refused without them (AADSTS7000218).
+    /// </summary>
+    private (IClientApplicationBase App, MsalCacheBinding Cache) Build(bool publicClient, byte[]? msal)
+    {
+        IClientApplicationBase app = publicClient
+            ? MsalClients.Public(_application, _cloud, _http, _log).Build()
+            : MsalClients.Confidential(_application, _cloud, _http, _log).Build();
+        return (app, new MsalCacheBinding(app.UserTokenCache, msal));
     }
 
     /// <summary>The partner application this broker signs in as (for the consent flow, which uses the same registration).</summary>
@@ -322,6 +338,16 @@ internal sealed class TokenBroker : IAsyncDisposable
     private async Task ImportAsync(string scope, Secrets.StoredSecret stored)
     {
         _redactor.Add(stored.Value);
+        var publicClient = CredentialStore.IsPublicClient(stored);
+        if (publicClient != _publicClient)
+        {
+            // The stored token was obtained by the other kind of client (e.g. a device code consent on another
+            // machine): what the local cache holds belongs to the old one, so start from an empty cache.
+            _log.LogDebug("The stored refresh token belongs to a {Kind} client", publicClient ? "public" : "confidential");
+            _publicClient = publicClient;
+            (_app, _cache) = Build(publicClient, null);
+        }
+
         try
         {
             var result = await ((IByRefreshToken)_app).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
@@ -335,7 +361,8 @@ internal sealed class TokenBroker : IAsyncDisposable
                 CredentialStore.ConsentedAt(stored) ?? now,
                 now,
                 stored.UpdatedOn == DateTimeOffset.MinValue ? null : stored.UpdatedOn,
-                CredentialStore.IssuedAt(stored));
+                CredentialStore.IssuedAt(stored),
+                PublicClient: publicClient);
             _ownRedeemedAt = now;
             _log.LogInformation("Imported the stored refresh token for {User}", result.Account.Username);
         }

@@ -177,6 +177,12 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             return Outcome(TenantStatus.Failed, null, auth.Message) with { NeedsOperator = auth.NeedsOperator };
         }
 
+        if (Find<Clients.PartnerCenter.PartnerCenterException>(error) is { } partnerCenter && Clients.PartnerCenter.PartnerCenterRefusal.Describe(partnerCenter) is { } refusal)
+        {
+            // The partner credential itself was refused (e.g. no MFA): the same for every tenant, an operator must act.
+            return Outcome(TenantStatus.Failed, null, refusal) with { NeedsOperator = true };
+        }
+
         if (error is Scripting.JobParameterException parameter)
         {
             // A missing or malformed --param is the operator's usage error, not the tenant's: it names the parameter.
@@ -228,13 +234,15 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         error is ResultException ? error.Message : ScriptErrorLocator.Describe(error, options.BaseDirectory);
 
     /// <summary>SDKs wrap credential failures (Azure.Identity's AuthenticationFailedException, Kiota's); find ours inside.</summary>
-    private static TokenAcquisitionException? FindTokenError(Exception e)
+    private static TokenAcquisitionException? FindTokenError(Exception e) => Find<TokenAcquisitionException>(e);
+
+    private static T? Find<T>(Exception e) where T : Exception
     {
         for (var current = e; current is not null; current = current.InnerException)
         {
-            if (current is TokenAcquisitionException token)
+            if (current is T found)
             {
-                return token;
+                return found;
             }
         }
 

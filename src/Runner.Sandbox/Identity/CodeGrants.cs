@@ -124,7 +124,7 @@ internal sealed class CodeGrants(SandboxContext context, TokenEndpoint tokens)
 
         var user = context.Directory.PartnerAdmin;
         var scope = form["scope"].ToString();
-        return tokens.IssueForUser(http, tenantName, scope.Length > 0 ? scope : device.Scope, user, app, device.Mfa, nonce: null);
+        return tokens.IssueForUser(http, tenantName, scope.Length > 0 ? scope : device.Scope, user, app, device.Mfa, nonce: null, publicClient: true);
     }
 
     /// <summary>The redirect URI must be the one the code was requested with (a trailing slash aside).</summary>

@@ -34,9 +34,11 @@ internal sealed record EntraError(int StatusCode, string Error, int Code, string
         return Results.Content(body.ToJsonString(), "application/json; charset=utf-8", statusCode: StatusCode);
     }
 
-    /// <summary>The error_description text: the AADSTS code, the message, then trace and correlation ids.</summary>
+    /// <summary>The error_description text as Entra writes it: "AADSTSnnnn: message", then CRLF before each of
+    /// "Trace ID", "Correlation ID" and "Timestamp" (as in the answers quoted on "Microsoft Entra authentication and
+    /// authorization error codes"), so a client that shows only the first line shows only the message.</summary>
     public string Description(string traceId, string correlationId, DateTimeOffset now) =>
-        $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {Timestamp(now)}";
+        $"AADSTS{Code}: {Message}\r\nTrace ID: {traceId}\r\nCorrelation ID: {correlationId}\r\nTimestamp: {Timestamp(now)}";
 
     private static string Timestamp(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
@@ -52,6 +54,9 @@ internal sealed record EntraError(int StatusCode, string Error, int Code, string
 
     public static EntraError MissingClientCredential() => new(401, "invalid_client", 7000218,
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+
+    public static EntraError PublicClientWithCredential() => new(401, "invalid_client", 700025,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
 
     public static EntraError InvalidAssertion(string reason) => new(401, "invalid_client", 700027,
         $"Client assertion failed signature validation. {reason}");

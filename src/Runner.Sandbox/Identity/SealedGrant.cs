@@ -17,7 +17,8 @@ internal sealed record SealedGrant(
     Guid? TenantId = null,
     string? Nonce = null,
     string? CodeChallengeMethod = null,
-    string? UserCode = null)
+    string? UserCode = null,
+    bool PublicClient = false)
 {
     public DateTimeOffset IssuedAt => DateTimeOffset.FromUnixTimeSeconds(IssuedAtUnix);
 

@@ -54,6 +54,21 @@ internal sealed class TokenEndpoint(SandboxContext context)
             return EntraError.RefreshTokenMalformed().ToResult(http, now);
         }
 
+        // "Microsoft identity platform and OAuth 2.0 device authorization grant flow" / "Public client and
+        // confidential client applications": a refresh token is bound to the client type that obtained it. One from
+        // a public client flow, redeemed with a secret or assertion, gets AADSTS700025; one issued to a confidential
+        // client, redeemed without its credential, gets AADSTS7000218.
+        var presented = form["client_secret"].ToString().Length > 0 || form["client_assertion"].ToString().Length > 0;
+        if (grant.PublicClient && presented)
+        {
+            return EntraError.PublicClientWithCredential().ToResult(http, now);
+        }
+
+        if (!grant.PublicClient && !presented)
+        {
+            return EntraError.MissingClientCredential().ToResult(http, now);
+        }
+
         var user = context.Directory.PartnerAdmin.Id == grant.UserId ? context.Directory.PartnerAdmin : null;
         if (user is null)
         {
@@ -70,12 +85,12 @@ internal sealed class TokenEndpoint(SandboxContext context)
             return EntraError.RefreshTokenExpired(grant.IssuedAt).ToResult(http, now);
         }
 
-        return IssueForUser(http, tenantName, form["scope"], user, app, grant.Mfa, nonce: null);
+        return IssueForUser(http, tenantName, form["scope"], user, app, grant.Mfa, nonce: null, grant.PublicClient);
     }
 
     /// <summary>Issues access, id and refresh tokens for a user in the tenant named by the path, after the
     /// checks every user grant shares: the tenant, GDAP access, per-tenant refusals and the scope.</summary>
-    internal IResult IssueForUser(HttpContext http, string tenantName, string? scope, SandboxUser user, SandboxApplication app, bool mfa, string? nonce)
+    internal IResult IssueForUser(HttpContext http, string tenantName, string? scope, SandboxUser user, SandboxApplication app, bool mfa, string? nonce, bool publicClient = false)
     {
         var now = context.Clock.GetUtcNow();
         var tenant = ResolveTenant(tenantName, user);
@@ -118,7 +133,7 @@ internal sealed class TokenEndpoint(SandboxContext context)
             ["expires_in"] = (int)TokenIssuer.AccessTokenLifetime.TotalSeconds,
             ["ext_expires_in"] = (int)TokenIssuer.AccessTokenLifetime.TotalSeconds,
             ["access_token"] = context.Issuer.AccessToken(tenant, user, app, audience, permissions, mfa),
-            ["refresh_token"] = context.Issuer.RefreshToken(user, app, mfa),
+            ["refresh_token"] = context.Issuer.RefreshToken(user, app, mfa, publicClient),
         };
         if (request.OidcScopes.Contains("openid") || request.OidcScopes.Count == 0)
         {

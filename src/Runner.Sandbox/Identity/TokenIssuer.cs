@@ -93,9 +93,11 @@ internal sealed class TokenIssuer(SigningKeys keys, SandboxClock clock, Identity
     public static string ClientInfo(SandboxUser user) =>
         Base64Url.Encode(Encoding.UTF8.GetBytes(new JsonObject { ["uid"] = user.Id.ToString(), ["utid"] = user.TenantId.ToString() }.ToJsonString()));
 
-    public string RefreshToken(SandboxUser user, SandboxApplication app, bool mfa)
+    /// <summary>A refresh token bound to the kind of client that obtained it: one from a public client flow (device
+    /// code) can only be redeemed by a public client, one from a confidential client only with its credential.</summary>
+    public string RefreshToken(SandboxUser user, SandboxApplication app, bool mfa, bool publicClient = false)
     {
-        var token = new SealedGrant("rt", user.Id, app.ClientId, clock.GetUtcNow().ToUnixTimeSeconds(), mfa).Seal(keys, RefreshTokenPrefix);
+        var token = new SealedGrant("rt", user.Id, app.ClientId, clock.GetUtcNow().ToUnixTimeSeconds(), mfa, PublicClient: publicClient).Seal(keys, RefreshTokenPrefix);
         state.Record(token);
         return token;
     }

@@ -190,31 +190,45 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         });
     }
 
-    /// <summary>Partner Center accepts only App+User tokens for the partner tenant, and only with MFA.</summary>
+    /// <summary>
+    /// Partner Center accepts only tokens of the partner tenant ("Partner Center authentication": App+User tokens
+    /// come from the partner's own tenant; a customer-tenant token is refused), and App+User calls only with MFA in the
+    /// token ("Mandatory multifactor authentication (MFA) for Partner Center APIs": since 2026-04-01 an App+User call
+    /// without MFA gets 401 with error code 900421). Every 401 carries a WWW-Authenticate challenge, as HTTP requires;
+    /// Microsoft does not document its exact parameters, so the sandbox sends RFC 6750's invalid_token form.
+    /// </summary>
     private async Task<ApiCaller?> Authorize(HttpContext http)
     {
         EchoHeaders(http);
         var check = context.Validator.Validate(http, KnownResources.PartnerCenter);
         if (!check.Succeeded)
         {
-            await Error(http, 401, check.Message == "Access token is empty." ? "800001" : "400", check.Message);
+            var code = check.Message == "Access token is empty." ? "800001" : check.Code == "InvalidAuthenticationTokenAudience" ? "900420" : "400";
+            await Unauthorized(http, code, check.Message);
             return null;
         }
 
         var caller = check.Caller!;
         if (caller.Tenant.Id != context.Directory.Partner.Id)
         {
-            await Error(http, 401, "400", $"Access denied: the token was issued for tenant '{caller.Tenant.Id}', not for the partner tenant.");
+            await Unauthorized(http, "900420",
+                $"Invalid Token: the token was issued for tenant '{caller.Tenant.Id}', which is not a partner tenant. Partner Center accepts only tokens issued in the partner's own tenant.");
             return null;
         }
 
         if (!caller.IsApp && !caller.Mfa)
         {
-            await Error(http, 401, "900421", "Multi-factor authentication is required for App+User calls to Partner Center. Acquire a token with MFA.");
+            await Unauthorized(http, "900421", "Multi-factor authentication is required for App+User calls to Partner Center. Acquire a token with MFA.");
             return null;
         }
 
         return caller;
+    }
+
+    private static Task Unauthorized(HttpContext http, string code, string description)
+    {
+        http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{description.Replace("\"", "'", StringComparison.Ordinal)}\"";
+        return Error(http, 401, code, description);
     }
 
     private async Task<SandboxTenant?> FindCustomer(HttpContext http)

@@ -101,7 +101,28 @@ public sealed class AuthErrorTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var (result, _) = await RunAsync([TwoActiveCustomers().A.Domain], mfa: false);
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("no multi-factor authentication (Partner Center 900421). Run `runner consent`", result.Error);
+        Assert.Contains("no multi-factor authentication (Partner Center 900421;", result.Error);
+        Assert.Contains("Run `runner consent` and complete the MFA prompt", result.Error);
+    }
+
+    [Fact]
+    public async Task A_script_whose_partner_center_calls_are_refused_for_missing_mfa_exits_3_with_the_fix_per_tenant()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        workspace.Write("jobs/subs.csx", "return (await PartnerCenter.GetSubscriptionsAsync()).Count;");
+        var (a, b) = TwoActiveCustomers();
+        // The first run caches the customer list; then the credential is replaced by a sign-in without MFA.
+        var first = await workspace.RunAsync("run", "jobs/subs.csx", "--tenant", a.Domain, "--tenant", b.Domain);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        await Store(workspace).SetAsync(CredentialStore.RefreshTokenSecret, sandbox.Host.IssueRefreshToken(mfa: false), null, null, CancellationToken.None);
+        File.Delete(Path.Combine(workspace.StatePath, "tokens.bin"));
+
+        var result = await workspace.RunAsync("run", "jobs/subs.csx", "--tenant", a.Domain, "--tenant", b.Domain, "--output", "json");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray();
+        Assert.Equal(2, tenants.Count);
+        Assert.All(tenants, t => Assert.Contains("no multi-factor authentication (Partner Center 900421;", (string)t!["error"]!));
     }
 
     [Fact]

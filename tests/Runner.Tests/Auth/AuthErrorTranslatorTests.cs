@@ -19,9 +19,16 @@ public sealed class AuthErrorTranslatorTests
     [InlineData("7000215", "Invalid client secret provided.", true, AuthProblem.InvalidClientCredential, "client secret or certificate was refused", true)]
     [InlineData("700016", "Application was not found in the directory.", true, AuthProblem.ApplicationMisconfigured, "partner.clientId", true)]
     [InlineData("90002", "Tenant not found.", false, AuthProblem.TenantNotFound, "was not found", false)]
+    [InlineData("5000224", "We are sorry, this resource is not available.", false, AuthProblem.TenantNotFound, "was not found", false)]
+    // Checked against "Microsoft Entra authentication and authorization error codes":
+    [InlineData("70008", "The provided authorization code or refresh token has expired due to inactivity.", true, AuthProblem.RefreshTokenExpired, "expired after 90 days without use", true)]
+    [InlineData("90072", "User account from identity provider does not exist in tenant and cannot access the application.", false, AuthProblem.NoTenantAccess, "cannot satisfy the tenant's MFA requirement", false)]
+    [InlineData("700003", "Device object was not found in the tenant directory.", true, AuthProblem.RefreshTokenRevoked, "device the partner admin's sign-in was bound to was deleted", true)]
+    [InlineData("700025", "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.", true, AuthProblem.ApplicationMisconfigured, "issued to a public client (a device code sign-in). Run `runner consent --device-code`", true)]
+    [InlineData("9002313", "Invalid request. Request is malformed or invalid.", true, AuthProblem.RefreshTokenRevoked, "does not accept the stored refresh token", true)]
     public void Each_code_gets_its_problem_fix_and_exit_class(string code, string text, bool partner, AuthProblem problem, string fix, bool needsOperator)
     {
-        var error = new MsalUiRequiredException("invalid_grant", $"AADSTS{code}: {text} Trace ID: 0 Correlation ID: 0 Timestamp: 2026-01-01 00:00:00Z");
+        var error = new MsalUiRequiredException("invalid_grant", $"AADSTS{code}: {text}\r\nTrace ID: 0\r\nCorrelation ID: 0\r\nTimestamp: 2026-01-01 00:00:00Z");
 
         var translated = AuthErrorTranslator.Translate(error, "contoso.onmicrosoft.com", partner);
 
@@ -30,5 +37,15 @@ public sealed class AuthErrorTranslatorTests
         Assert.Equal("AADSTS" + code, translated.Aadsts);
         Assert.Equal(needsOperator, translated.NeedsOperator);
         Assert.DoesNotContain("Trace ID", translated.Message);
+    }
+
+    [Theory]
+    [InlineData("AADSTS50000: Something new.\r\nTrace ID: 1\r\nCorrelation ID: 2\r\nTimestamp: 2026-01-01 00:00:00Z")]
+    [InlineData("AADSTS50000: Something new. Trace ID: 1 Correlation ID: 2 Timestamp: 2026-01-01 00:00:00Z")]
+    public void An_unknown_code_keeps_only_the_message_line(string description)
+    {
+        var translated = AuthErrorTranslator.Translate(new MsalServiceException("invalid_grant", description), "contoso.onmicrosoft.com", isPartnerTenant: false);
+
+        Assert.Equal("Could not get a token for tenant contoso.onmicrosoft.com: AADSTS50000: Something new.", translated.Message);
     }
 }

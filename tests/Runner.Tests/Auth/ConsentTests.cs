@@ -44,7 +44,7 @@ public sealed class ConsentTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     }
 
     [Fact]
-    public async Task Consent_with_the_device_code_flow_stores_a_credential_the_confidential_client_can_use()
+    public async Task Consent_with_the_device_code_flow_is_redeemed_as_a_public_client_across_runs_rotations_and_a_new_machine()
     {
         using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host, seedCredential: false);
         using var browser = new SandboxBrowser(sandbox.Host);
@@ -62,9 +62,26 @@ public sealed class ConsentTests(SandboxFixture sandbox) : IClassFixture<Sandbox
             Assert.Equal(sandbox.Host.AdminUserPrincipalName, result.Username);
         }
 
-        var customer = sandbox.Host.Customers.First(c => c.GdapStatus == "active");
-        var run = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", customer.Domain);
+        // Entra binds a device-code refresh token to the public client: redeemed with the secret it answers AADSTS700025.
+        var stored = await Store(workspace).GetAsync(CredentialStore.RefreshTokenSecret, CancellationToken.None);
+        Assert.Equal("public", stored!.Tags[CredentialStore.ClientTypeTag]);
+        var run = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all");
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("700025", run.ToString());
+
+        // Rotation: the rotated token is written back, still marked public, and the next run redeems it.
+        var refresh = await workspace.RunAsync("auth", "refresh");
+        Assert.True(refresh.ExitCode == 0, refresh.ToString());
+        var rotated = await Store(workspace).GetAsync(CredentialStore.RefreshTokenSecret, CancellationToken.None);
+        Assert.NotEqual(stored.Value, rotated!.Value);
+        Assert.Equal("public", rotated.Tags[CredentialStore.ClientTypeTag]);
+        var second = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all");
+        Assert.True(second.ExitCode == 0, second.ToString());
+
+        // A new machine starts from the secret store alone: the tag tells it how to redeem the token.
+        File.Delete(Path.Combine(workspace.StatePath, "tokens.bin"));
+        var fresh = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all", "--refresh-tenants");
+        Assert.True(fresh.ExitCode == 0, fresh.ToString());
     }
 
     [Fact]

@@ -73,6 +73,49 @@ public sealed class EntraTokenLifecycleTests(SandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task A_device_code_refresh_token_is_bound_to_the_public_client_as_Entra_binds_it()
+    {
+        using var browser = new SandboxBrowser(sandbox.Host);
+        using var client = _http.CreateClient();
+        var tokenUrl = new Uri(sandbox.Host.BaseUri, $"{sandbox.Host.PartnerTenantId}/oauth2/v2.0/token");
+        var start = await client.PostAsync(new Uri(sandbox.Host.BaseUri, $"{sandbox.Host.PartnerTenantId}/oauth2/v2.0/devicecode"),
+            Form(("client_id", sandbox.Host.ClientId.ToString()), ("scope", PartnerCenterScope + " offline_access")));
+        var device = JsonNode.Parse(await start.Content.ReadAsStringAsync())!;
+        await browser.ApproveDeviceCodeAsync(new Uri((string)device["verification_uri"]!), (string)device["user_code"]!);
+        var issued = JsonNode.Parse(await (await client.PostAsync(tokenUrl, Form(("grant_type", "device_code"), ("client_id", sandbox.Host.ClientId.ToString()), ("device_code", (string)device["device_code"]!)))).Content.ReadAsStringAsync())!;
+        var publicToken = (string)issued["refresh_token"]!;
+
+        // With the app's secret: AADSTS700025, as Entra answers a public client's token presented with a credential.
+        var withSecret = await RawRedeemAsync(client, sandbox.Host, publicToken, withSecret: true);
+        // As a public client (no credential): accepted, and the rotated token stays bound to the public client.
+        var asPublic = await RawRedeemAsync(client, sandbox.Host, publicToken, withSecret: false);
+        var rotated = (string)JsonNode.Parse(await asPublic.Content.ReadAsStringAsync())!["refresh_token"]!;
+        var rotatedWithSecret = await RawRedeemAsync(client, sandbox.Host, rotated, withSecret: true);
+        // And a confidential client's token without its secret: AADSTS7000218.
+        var confidentialWithout = await RawRedeemAsync(client, sandbox.Host, sandbox.Host.IssueRefreshToken(), withSecret: false);
+
+        var refused = JsonNode.Parse(await withSecret.Content.ReadAsStringAsync())!;
+        Assert.Equal(401, (int)withSecret.StatusCode);
+        Assert.Equal("invalid_client", (string?)refused["error"]);
+        Assert.StartsWith("AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.", (string?)refused["error_description"], StringComparison.Ordinal);
+        Assert.True(asPublic.IsSuccessStatusCode);
+        Assert.Equal(401, (int)rotatedWithSecret.StatusCode);
+        Assert.Equal(401, (int)confidentialWithout.StatusCode);
+        Assert.StartsWith("AADSTS7000218:", (string?)JsonNode.Parse(await confidentialWithout.Content.ReadAsStringAsync())!["error_description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Error_descriptions_put_trace_id_correlation_id_and_timestamp_on_their_own_lines_as_Entra_does()
+    {
+        using var client = _http.CreateClient();
+
+        var response = await RawRedeemAsync(client, sandbox.Host, "1.AQsandbox.not-a-token", withSecret: true);
+        var description = (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error_description"]!;
+
+        Assert.Matches(new Regex(@"^AADSTS9002313: [^\r\n]+\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$"), description);
+    }
+
+    [Fact]
     public async Task Client_credentials_work_with_the_secret_and_with_a_registered_certificate()
     {
         using var certificate = SelfSigned();
@@ -115,7 +158,7 @@ public sealed class EntraTokenLifecycleTests(SandboxFixture sandbox) : IClassFix
         Assert.Equal("invalid_grant", (string?)expired["error"]);
         Assert.Equal("bad_token", (string?)expired["suberror"]);
         Assert.Equal(700082, (int)expired["error_codes"]![0]!);
-        Assert.Matches(new Regex(@"^AADSTS700082: The refresh token has expired due to inactivity\. The token was issued on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\. Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$"),
+        Assert.Matches(new Regex(@"^AADSTS700082: The refresh token has expired due to inactivity\. The token was issued on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$"),
             (string)expired["error_description"]!);
         Assert.Contains(issuedAt.AddDays(89).UtcDateTime.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture), (string)expired["error_description"]!);
     }
@@ -161,7 +204,19 @@ public sealed class EntraTokenLifecycleTests(SandboxFixture sandbox) : IClassFix
         var response = await client.SendAsync(request);
 
         Assert.Equal(401, (int)response.StatusCode);
-        Assert.Contains("900421", await response.Content.ReadAsStringAsync());
+        Assert.Equal("900421", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["code"]);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> RawRedeemAsync(HttpClient client, SandboxHost host, string refreshToken, bool withSecret)
+    {
+        var fields = new List<(string, string)> { ("grant_type", "refresh_token"), ("client_id", host.ClientId.ToString()), ("refresh_token", refreshToken), ("scope", PartnerCenterScope + " offline_access") };
+        if (withSecret)
+        {
+            fields.Add(("client_secret", host.ClientSecret));
+        }
+
+        return await client.PostAsync(new Uri(host.BaseUri, $"{host.PartnerTenantId}/oauth2/v2.0/token"), Form([.. fields]));
     }
 
     private static async Task<JsonNode> RedeemAsync(HttpClient client, SandboxHost host, string refreshToken, string? tenant = null)
