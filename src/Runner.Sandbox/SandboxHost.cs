@@ -85,6 +85,12 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>Every token issued so far, when <see cref="SandboxOptions.RecordIssuedTokens"/> is on.</summary>
     public IReadOnlyCollection<string> IssuedTokens => _context.Identity.IssuedTokens.ToArray();
 
+    /// <summary>How many access tokens were issued for <paramref name="audience"/> (e.g.
+    /// "https://api.partnercenter.microsoft.com") in each tenant since the sandbox started.</summary>
+    public IReadOnlyDictionary<Guid, long> AccessTokensIssued(string audience) =>
+        _context.Identity.AccessTokensIssued.Where(p => string.Equals(p.Key.Audience, audience, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(p => p.Key.Tenant, p => p.Value);
+
     public IReadOnlyList<SandboxCustomer> Customers
     {
         get

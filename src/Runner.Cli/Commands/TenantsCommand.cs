@@ -42,7 +42,7 @@ internal static class TenantsCommand
 
                 // The partner's own credential first: if it needs an operator, every tenant would say the same.
                 await session.Broker.GetTokenAsync(session.Broker.PartnerTenant, session.Cloud.Endpoints.PartnerCenterScope, cancellation);
-                var checker = new TenantAccessCheck(session.Broker, session.Cloud.Endpoints, session.Services.Time);
+                var checker = new TenantAccessCheck(session.Broker, session.Clients, session.Cloud.Endpoints, session.Services.Time);
                 var rows = await checker.CheckAsync(tenants, parse.GetValue(parallel) ?? config.Defaults.Parallel, cancellation);
                 await session.Broker.FlushAsync(cancellation);
                 TenantsRenderer.WriteCheck(rows, now, format, console.Output, console.Out);

@@ -105,9 +105,18 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// <summary>Token requests that reached the token endpoint in this process.</summary>
     public long Exchanges => Interlocked.Read(ref _exchanges);
 
-    /// <summary>An access token for <paramref name="scope"/> in <paramref name="tenant"/> (a GUID where possible).</summary>
+    /// <summary>
+    /// An access token for <paramref name="scope"/> in <paramref name="tenant"/> (a GUID where possible). Partner
+    /// Center tokens are always the partner tenant's, whatever tenant is named: Partner Center accepts App+User tokens
+    /// of the partner tenant only ("Partner Center authentication"), so a customer-tenant token would only be refused.
+    /// </summary>
     public async ValueTask<BrokeredToken> GetTokenAsync(string tenant, string scope, CancellationToken cancellationToken)
     {
+        if (IsPartnerCenter(scope))
+        {
+            tenant = PartnerTenant;
+        }
+
         var key = (tenant.ToLowerInvariant(), scope);
         var forceRefresh = false;
         while (true)
@@ -136,6 +145,12 @@ internal sealed class TokenBroker : IAsyncDisposable
             _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
             forceRefresh = true;
         }
+    }
+
+    private bool IsPartnerCenter(string scope)
+    {
+        var resource = _cloud.PartnerCenterScope[.._cloud.PartnerCenterScope.LastIndexOf('/')];
+        return scope.StartsWith(resource + "/", StringComparison.OrdinalIgnoreCase) || string.Equals(scope, resource, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

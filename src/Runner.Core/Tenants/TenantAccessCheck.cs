@@ -1,4 +1,6 @@
 using Runner.Auth;
+using Runner.Clients;
+using Runner.Clients.PartnerCenter;
 using Runner.Clouds;
 
 namespace Runner.Tenants;
@@ -42,11 +44,13 @@ internal sealed record TenantAccess(CustomerTenant Tenant, bool Tried, AccessRes
 }
 
 /// <summary>
-/// `runner tenants --check`: asks the token broker for each tenant's Partner Center, Graph and ARM tokens, as a run
-/// would, and sorts the answers into OK / no GDAP / consent missing / MFA / conditional access / other. Tokens won
-/// here are cached like any other, so the next run does not exchange them again.
+/// `runner tenants --check`: asks the token broker for each tenant's Graph and ARM tokens, as a run would, and
+/// checks Partner Center access with a Partner Center call about the customer (its subscriptions) made with the
+/// partner's token — Partner Center tokens exist only in the partner tenant, so none is ever asked for in a customer
+/// tenant. Answers are sorted into OK / no GDAP / consent missing / MFA / conditional access / other. Tokens won here
+/// are cached like any other, so the next run does not exchange them again.
 /// </summary>
-internal sealed class TenantAccessCheck(TokenBroker broker, CloudEndpoints cloud, TimeProvider time)
+internal sealed class TenantAccessCheck(TokenBroker broker, TenantClientFactory clients, CloudEndpoints cloud, TimeProvider time)
 {
     public async Task<IReadOnlyList<TenantAccess>> CheckAsync(IReadOnlyList<CustomerTenant> tenants, int parallel, CancellationToken cancellationToken)
     {
@@ -69,7 +73,7 @@ internal sealed class TenantAccessCheck(TokenBroker broker, CloudEndpoints cloud
                 results[index] = new TenantAccess(
                     tenant,
                     true,
-                    await TryAsync(id, cloud.PartnerCenterScope, ct),
+                    await TryPartnerCenterAsync(id, ct),
                     await TryAsync(id, cloud.GraphScope, ct),
                     await TryAsync(id, cloud.ResourceManagerScope, ct));
             });
@@ -87,6 +91,30 @@ internal sealed class TenantAccessCheck(TokenBroker broker, CloudEndpoints cloud
         {
             // A broken partner credential (NeedsOperator) is not a tenant's problem: it ends the check with exit 3.
             return Classify(e);
+        }
+    }
+
+    private async Task<AccessResult> TryPartnerCenterAsync(string customerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await clients.PartnerCenter(customerId, cancellationToken).GetSubscriptionsAsync(cancellationToken: cancellationToken);
+            return AccessResult.Ok;
+        }
+        catch (TokenAcquisitionException e) when (!e.NeedsOperator)
+        {
+            return Classify(e);
+        }
+        catch (PartnerCenterException e) when (PartnerCenterRefusal.Describe(e) is null)
+        {
+            // A refusal of the partner credential itself (e.g. 900421, no MFA) propagates: it ends the check with exit 3.
+            var state = e.StatusCode switch
+            {
+                403 => AccessState.NoGdap,
+                429 or >= 500 => AccessState.Unavailable,
+                _ => AccessState.Other,
+            };
+            return new AccessResult(state, null, e.Message);
         }
     }
 

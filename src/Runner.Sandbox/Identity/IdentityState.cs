@@ -18,6 +18,10 @@ internal sealed class IdentityState
     /// <summary>Authorization codes already exchanged (by hash), since a code may be redeemed once.</summary>
     public ConcurrentDictionary<string, DateTimeOffset> RedeemedCodes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Access tokens issued, by tenant and audience: lets tests prove a client never asked for a token it
+    /// should not (e.g. a Partner Center token in a customer tenant).</summary>
+    public ConcurrentDictionary<(Guid Tenant, string Audience), long> AccessTokensIssued { get; } = new();
+
     public bool RecordIssuedTokens { get; set; }
 
     public ConcurrentQueue<string> IssuedTokens { get; } = new();

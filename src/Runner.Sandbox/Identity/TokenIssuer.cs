@@ -59,6 +59,7 @@ internal sealed class TokenIssuer(SigningKeys keys, SandboxClock clock, Identity
 
         var token = Jwt.Sign(claims, keys);
         state.Record(token);
+        state.AccessTokensIssued.AddOrUpdate((tenant.Id, audience), 1, (_, n) => n + 1);
         return token;
     }
 

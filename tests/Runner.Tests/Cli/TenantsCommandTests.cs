@@ -58,9 +58,9 @@ public sealed class TenantsCommandTests(RefusingSandboxFixture sandbox) : IClass
         Host.SetTenantRefusal(blocked.Domain, TenantRefusal.ConditionalAccess);
         try
         {
+            // The partner signs in with MFA, which satisfies a customer's MFA requirement (the tenant marked
+            // MfaRequired is OK); a partner sign-in without MFA is refused by Partner Center as a whole (test below).
             using var workspace = await new Workspace().WithSandboxAsync(Host);
-            Assert.Equal(0, (await workspace.RunAsync("tenants")).ExitCode);
-            await StoreRefreshTokenWithoutMfaAsync(workspace);
 
             var json = await workspace.RunAsync("tenants", "--check", "--output", "json");
             Assert.True(json.Output.Length > 0, json.ToString());
@@ -71,21 +71,24 @@ public sealed class TenantsCommandTests(RefusingSandboxFixture sandbox) : IClass
             foreach (var customer in Host.Customers)
             {
                 (string State, string? Code) expected = customer.Domain == consent.Domain ? ("consent missing", "AADSTS65001")
-                    : customer.Domain == mfa.Domain ? ("MFA", "AADSTS50076")
                     : customer.Domain == blocked.Domain ? ("conditional access", "AADSTS53003")
                     : customer.GdapStatus == "active" ? ("OK", (string?)null)
                     : ("no GDAP", null);
-                foreach (var resource in new[] { "partnerCenter", "graph", "resourceManager" })
+                foreach (var resource in new[] { "graph", "resourceManager" })
                 {
                     Assert.Equal(expected, ((string)rows[customer.Domain][resource]!["state"]!, (string?)rows[customer.Domain][resource]!["aadsts"]));
                 }
+
+                // Partner Center is asked about the customer with the partner's own token: Entra's per-tenant
+                // refusals do not apply to it.
+                Assert.Equal(customer.GdapStatus == "active" ? "OK" : "no GDAP", (string)rows[customer.Domain]["partnerCenter"]!["state"]!);
             }
 
             Assert.Equal(1, table.ExitCode);
             Assert.Contains("consent missing", table.Output);
             Assert.Contains("conditional access", table.Output);
-            Assert.Contains($"{mfa.Domain} · Graph:", table.Output);
-            Assert.Contains($"{Host.Customers.Count} customers: {active.Count - 3} OK for every resource, {Host.Customers.Count - active.Count} without GDAP (skipped by runs), 3 with problems.", table.Output);
+            Assert.DoesNotContain($"{mfa.Domain} · Graph:", table.Output);
+            Assert.Contains($"{Host.Customers.Count} customers: {active.Count - 2} OK for every resource, {Host.Customers.Count - active.Count} without GDAP (skipped by runs), 2 with problems.", table.Output);
         }
         finally
         {
@@ -94,6 +97,35 @@ public sealed class TenantsCommandTests(RefusingSandboxFixture sandbox) : IClass
                 Host.SetTenantRefusal(customer.Domain, null);
             }
         }
+    }
+
+    [Fact]
+    public async Task Check_asks_Partner_Center_about_each_customer_with_the_partner_token_and_never_for_a_customer_tenant_token()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        var before = Host.Requests.Snapshot().Count(r => r.Api == "partnerCenter" && r.Path.EndsWith("/subscriptions", StringComparison.Ordinal));
+
+        var result = await workspace.RunAsync("tenants", "--check", "--output", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var issued = Host.AccessTokensIssued("https://api.partnercenter.microsoft.com");
+        Assert.Equal([Host.PartnerTenantId], issued.Keys.ToArray());
+        var asked = Host.Requests.Snapshot().Count(r => r.Api == "partnerCenter" && r.Path.EndsWith("/subscriptions", StringComparison.Ordinal)) - before;
+        Assert.Equal(Host.Customers.Count(c => c.GdapStatus == "active"), asked);
+    }
+
+    [Fact]
+    public async Task A_partner_sign_in_without_mfa_makes_the_check_exit_3_with_the_fix()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        Assert.Equal(0, (await workspace.RunAsync("tenants")).ExitCode);
+        await StoreRefreshTokenWithoutMfaAsync(workspace);
+
+        var result = await workspace.RunAsync("tenants", "--check");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("Partner Center 900421", result.Error);
+        Assert.Contains("runner consent", result.Error);
     }
 
     [Fact]

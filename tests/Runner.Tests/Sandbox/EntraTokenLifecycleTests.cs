@@ -208,6 +208,22 @@ public sealed class EntraTokenLifecycleTests(SandboxFixture sandbox) : IClassFix
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Partner_center_refuses_a_token_issued_in_a_customer_tenant_with_401_and_a_challenge()
+    {
+        using var client = _http.CreateClient();
+        var customer = sandbox.Host.Customers.First(c => c.GdapStatus == "active");
+        var tokens = await RedeemAsync(client, sandbox.Host, sandbox.Host.IssueRefreshToken(), customer.TenantId.ToString());
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sandbox.Host.BaseUri, $"v1/customers/{customer.TenantId}/subscriptions"));
+        request.Headers.Authorization = new("Bearer", (string)tokens["access_token"]!);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.Equal("900420", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["code"]);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> RawRedeemAsync(HttpClient client, SandboxHost host, string refreshToken, bool withSecret)
     {
         var fields = new List<(string, string)> { ("grant_type", "refresh_token"), ("client_id", host.ClientId.ToString()), ("refresh_token", refreshToken), ("scope", PartnerCenterScope + " offline_access") };

@@ -27,6 +27,9 @@ public sealed class TenantTokensTests(SandboxFixture sandbox) : IClassFixture<Sa
 
             var partner = await Tokens.GetPartnerAccessTokenAsync(Tokens.Scopes.PartnerCenter);
             claims["partnerCenter"] = new { aud = Claim(partner, "aud"), tid = Claim(partner, "tid") };
+            // Partner Center tokens exist only in the partner tenant, even when asked for "this tenant".
+            var pcHere = await Tokens.GetAccessTokenAsync(Tokens.Scopes.PartnerCenter);
+            claims["partnerCenterHere"] = new { aud = Claim(pcHere, "aud"), tid = Claim(pcHere, "tid") };
 
             var http = Tokens.CreateHttpClient(Tokens.Scopes.Graph, new Uri(Tokens.Endpoints.Graph, "v1.0/"));
             var organization = JsonDocument.Parse(await http.GetStringAsync("organization", CancellationToken));
@@ -45,6 +48,7 @@ public sealed class TenantTokensTests(SandboxFixture sandbox) : IClassFixture<Sa
         Assert.Equal(("https://api.securitycenter.microsoft.com", tenant), Claims(claims["defender"]!));
         Assert.Equal(("https://graph.windows.net", tenant), Claims(claims["aadGraph"]!));
         Assert.Equal(("https://api.partnercenter.microsoft.com", sandbox.Host.PartnerTenantId.ToString()), Claims(claims["partnerCenter"]!));
+        Assert.Equal(("https://api.partnercenter.microsoft.com", sandbox.Host.PartnerTenantId.ToString()), Claims(claims["partnerCenterHere"]!));
         Assert.Equal(tenant, (string)claims["organization"]!);
     }
 
