@@ -34,6 +34,14 @@ public sealed class SandboxFaults
     /// <summary>When set, the token endpoint answers 503 to everything.</summary>
     public bool TokenOutage { get; set; }
 
+    /// <summary>When set, Partner Center answers with PascalCase property names (as some of its APIs and its
+    /// documentation's samples do). Default camelCase.</summary>
+    public bool PartnerCenterPascalCase { get; set; }
+
+    /// <summary>When set, Partner Center answers a subscription change 202 Accepted with a Location header (and
+    /// Retry-After) instead of 200 with the changed subscription, as its asynchronous operations do. Default off.</summary>
+    public bool PartnerCenterAcceptedWrites { get; set; }
+
     public ApiFaults For(string api) => _apis.GetOrAdd(api, _ => new ApiFaults());
 
     public bool TryGet(string api, out ApiFaults faults) => _apis.TryGetValue(api, out faults!);
@@ -44,5 +52,7 @@ public sealed class SandboxFaults
         FailingTenants.Clear();
         SlowTenants.Clear();
         TokenOutage = false;
+        PartnerCenterPascalCase = false;
+        PartnerCenterAcceptedWrites = false;
     }
 }

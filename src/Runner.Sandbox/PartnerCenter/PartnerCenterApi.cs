@@ -76,7 +76,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             links["next"] = PartnerCenterJson.Link(next, ("MS-ContinuationToken", WriteContinuation(offset + page.Length)));
         }
 
-        await http.WriteJson(PartnerCenterJson.Collection(page, links));
+        await Respond(http, PartnerCenterJson.Collection(page, links));
     }
 
     private async Task GetCustomer(HttpContext http)
@@ -86,7 +86,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             return;
         }
 
-        await http.WriteJson(PartnerCenterJson.Customer(customer, byId: true));
+        await Respond(http, PartnerCenterJson.Customer(customer, byId: true));
     }
 
     private async Task ListSubscriptions(HttpContext http)
@@ -103,7 +103,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         }
 
         var links = new JsonObject { ["self"] = PartnerCenterJson.Link($"/customers/{customer.Id}/subscriptions") };
-        await http.WriteJson(PartnerCenterJson.Collection(items, links));
+        await Respond(http, PartnerCenterJson.Collection(items, links));
     }
 
     private async Task GetSubscription(HttpContext http)
@@ -119,13 +119,17 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             body = PartnerCenterJson.Subscription(customer, sub);
         }
 
-        await http.WriteJson(body);
+        await Respond(http, body);
     }
 
     /// <summary>
-    /// Changes a subscription's quantity. The body is the whole subscription, as read, with the new quantity
-    /// (Partner Center reads property names case-insensitively). The etag read with it, sent as If-Match or in
-    /// attributes.etag, guards the change: a stale one gets 412 and changes nothing.
+    /// Changes a subscription's quantity ("Change the quantity of licenses in a customer subscription"): the body is
+    /// the full Subscription resource, as read, with the new quantity (property names in either casing, as the
+    /// documentation's own sample sends PascalCase). The etag read with it, in the body's attributes where the
+    /// documentation puts it (and, if sent, the If-Match header too), guards the change: a stale one gets 400 with
+    /// code 2055 ("Etag is no longer valid") and changes nothing. With <see cref="SandboxFaults.PartnerCenterAcceptedWrites"/>
+    /// the change is answered 202 Accepted with a Location to read the result from, as Partner Center's asynchronous
+    /// operations are.
     /// </summary>
     private async Task PatchSubscription(HttpContext http)
     {
@@ -156,10 +160,18 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             return;
         }
 
-        var etag = http.Request.Headers.IfMatch.ToString().Trim().Trim('"');
-        if (etag.Length == 0 && patch["attributes"] is JsonObject attributes)
+        var etag = patch["attributes"] is JsonObject attributes && attributes["etag"] is JsonValue tag && tag.TryGetValue<string>(out var text) ? text : "";
+        if (etag.Length == 0)
         {
-            etag = attributes["etag"]?.GetValue<string>() ?? "";
+            await Error(http, 400, "800002", "Invalid request input: the body must be the full subscription resource with its attributes.etag, as read.");
+            return;
+        }
+
+        var ifMatch = http.Request.Headers.IfMatch.ToString().Trim().Trim('"');
+        if (ifMatch.Length > 0 && ifMatch != etag)
+        {
+            // Two different etags in one request: the older one cannot be known to be current.
+            etag = "";
         }
 
         var outcome = 0;
@@ -185,8 +197,9 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         await (outcome switch
         {
             1 => Error(http, 400, "2001", $"Subscription quantity cannot be increased or decreased while the subscription is {sub.Status}."),
-            2 => Error(http, 412, "2055", "Etag is no longer valid: the subscription changed since it was read. Get it again and retry."),
-            _ => http.WriteJson(body!),
+            2 => Error(http, 400, "2055", "Etag is no longer valid."),
+            _ when context.Faults.PartnerCenterAcceptedWrites => Accepted(http, $"/v1/customers/{customer.Id}/subscriptions/{sub.Id}"),
+            _ => Respond(http, body!),
         });
     }
 
@@ -281,6 +294,19 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         http.Response.Headers["MS-RequestId"] = requestId.Length > 0 ? requestId : Guid.NewGuid().ToString();
         http.Response.Headers["MS-CorrelationId"] = correlationId.Length > 0 ? correlationId : Guid.NewGuid().ToString();
     }
+
+    private static Task Accepted(HttpContext http, string location)
+    {
+        http.Response.StatusCode = 202;
+        http.Response.Headers.Location = location;
+        http.Response.Headers.RetryAfter = "1";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Partner Center's answers come in camelCase, but some (and its documentation's samples) in PascalCase:
+    /// with <see cref="SandboxFaults.PartnerCenterPascalCase"/> the sandbox answers that way, so clients must cope.</summary>
+    private Task Respond(HttpContext http, JsonNode body) =>
+        http.WriteJson(context.Faults.PartnerCenterPascalCase ? PartnerCenterJson.Pascal(body) : body);
 
     private static Task Error(HttpContext http, int status, string code, string description) =>
         PartnerCenterJson.Error(http, status, code, description);

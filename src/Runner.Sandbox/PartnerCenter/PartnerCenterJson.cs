@@ -90,6 +90,14 @@ internal static class PartnerCenterJson
     };
 
     /// <summary>Partner Center's error body: code, description, data and source.</summary>
+    /// <summary>A copy of <paramref name="node"/> with every property name in PascalCase.</summary>
+    public static JsonNode Pascal(JsonNode node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(char.ToUpperInvariant(p.Key[0]) + p.Key[1..], p.Value is null ? null : Pascal(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(i => i is null ? null : Pascal(i)).ToArray()),
+        _ => node.DeepClone(),
+    };
+
     public static Task Error(HttpContext http, int status, string code, string description) =>
         http.WriteJson(new JsonObject
         {

@@ -86,13 +86,29 @@ public sealed class PartnerCenterClient
     }
 
     /// <summary>
-    /// Changes a subscription's quantity. The subscription's etag guards the change: if someone changed it since it
-    /// was read, Partner Center answers 412 and this throws <see cref="PartnerCenterException"/> with StatusCode 412.
+    /// Changes a subscription's quantity, as "Change the quantity of licenses in a customer subscription" documents:
+    /// a PATCH whose body is the full subscription as read (its attributes carry the etag) with the new quantity; the
+    /// etag is also sent as If-Match. If someone changed the subscription since it was read, Partner Center answers
+    /// 400 with code 2055 and this throws <see cref="PartnerCenterException"/> with <c>StatusCode</c> 400 and
+    /// <c>Code</c> "2055" (<see cref="PartnerCenterException.IsStaleEtag"/>): read the subscription again and retry.
+    /// Other refusals: 400 with code 2001/2002 (the subscription's state or the quantity range), 403 (the partner's
+    /// roles do not allow it), 404 (no such customer or subscription). A change Partner Center accepts for later
+    /// (202 Accepted with a Location) is followed until the result can be read.
     /// </summary>
+    /// <example><code>
+    /// try { await PartnerCenter.UpdateSubscriptionQuantityAsync(sub, sub.Quantity + 1); }
+    /// catch (PartnerCenterException e) when (e.IsStaleEtag) { /* read it again: someone changed it meanwhile */ }
+    /// </code></example>
     public async Task<PartnerCenterSubscription> UpdateSubscriptionQuantityAsync(PartnerCenterSubscription subscription, int quantity, string? customerId = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quantity, 1);
         var body = JsonSerializer.SerializeToNode(subscription.Raw)!.AsObject();
+        // The subscription as read may be in either casing: replace its quantity rather than add a second one.
+        foreach (var key in body.Select(p => p.Key).Where(k => string.Equals(k, "quantity", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            body.Remove(key);
+        }
+
         body["quantity"] = quantity;
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"customers/{Customer(customerId)}/subscriptions/{Uri.EscapeDataString(subscription.Id)}")
         {
@@ -121,12 +137,50 @@ public sealed class PartnerCenterClient
         return await SendAsync<JsonElement>(request, Token(cancellationToken));
     }
 
+    /// <summary>How often a 202 Accepted's Location is read before giving up (at its Retry-After, 1–30 s apart).</summary>
+    private const int MaxAcceptedPolls = 60;
+
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        try
+        {
+            for (var poll = 0; response.StatusCode == System.Net.HttpStatusCode.Accepted && response.Headers.Location is { } location; poll++)
+            {
+                // Accepted for later: read the Location (the operation or the resource) until it answers otherwise.
+                if (poll == MaxAcceptedPolls)
+                {
+                    throw new PartnerCenterException(202, null,
+                        $"Partner Center accepted {request.Method} {request.RequestUri} but the result at {location} was not ready after {MaxAcceptedPolls} reads.", RequestId(response));
+                }
+
+                var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                await Task.Delay(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : delay, cancellationToken);
+                // A relative Location resolves against the v1/ base address as a browser would ("/v1/..." from the host).
+                using var next = new HttpRequestMessage(HttpMethod.Get, location);
+                response.Dispose();
+                response = await _http.SendAsync(next, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+
+            return await ReadAsync<T>(request, response, cancellationToken);
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (!response.IsSuccessStatusCode)
         {
             throw await ToExceptionAsync(request, response, cancellationToken);
+        }
+
+        if (response.StatusCode == System.Net.HttpStatusCode.Accepted && typeof(T) == typeof(JsonElement) && response.Content.Headers.ContentLength is 0 or null)
+        {
+            // Accepted without a Location: nothing to read back.
+            return default!;
         }
 
         var value = await response.Content.ReadFromJsonAsync<T>(PartnerCenterWire.Options, cancellationToken);

@@ -48,4 +48,8 @@ public sealed class PartnerCenterException(int statusCode, string? code, string 
 
     /// <summary>MS-RequestId of the failed call, for Microsoft support.</summary>
     public string? RequestId { get; } = requestId;
+
+    /// <summary>True when a write was refused because the resource changed since it was read (400, code 2055,
+    /// "Etag is no longer valid"): read it again and retry.</summary>
+    public bool IsStaleEtag => StatusCode is 400 or 412 && Code == "2055";
 }

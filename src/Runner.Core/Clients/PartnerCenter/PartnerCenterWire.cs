@@ -44,26 +44,52 @@ internal static class PartnerCenterWire
         c.CompanyProfile?.CompanyName ?? "",
         c.RelationshipToPartner ?? "");
 
+    /// <summary>Maps a subscription in either property casing: Partner Center answers camelCase, but some of its
+    /// APIs (and its documentation's samples) use PascalCase.</summary>
     public static PartnerCenterSubscription ToSubscription(JsonElement e) => new()
     {
-        Id = e.GetProperty("id").GetString() ?? "",
+        Id = Text(e, "id"),
         OfferId = Text(e, "offerId"),
         OfferName = Text(e, "offerName"),
         FriendlyName = Text(e, "friendlyName"),
-        Quantity = e.TryGetProperty("quantity", out var q) && q.TryGetInt32(out var n) ? n : 0,
+        Quantity = Get(e, "quantity") is { } q && q.TryGetInt32(out var n) ? n : 0,
         UnitType = Text(e, "unitType"),
         Status = Text(e, "status"),
-        AutoRenewEnabled = e.TryGetProperty("autoRenewEnabled", out var a) && a.ValueKind == JsonValueKind.True,
+        AutoRenewEnabled = Get(e, "autoRenewEnabled") is { ValueKind: JsonValueKind.True },
         BillingCycle = Text(e, "billingCycle"),
         CreationDate = Date(e, "creationDate"),
         CommitmentEndDate = Date(e, "commitmentEndDate"),
-        Etag = e.TryGetProperty("attributes", out var attributes) && attributes.TryGetProperty("etag", out var etag) ? etag.GetString() ?? "" : "",
+        Etag = Get(e, "attributes") is { ValueKind: JsonValueKind.Object } attributes ? Text(attributes, "etag") : "",
         Raw = e.Clone(),
     };
 
+    /// <summary>A property by name, ignoring case.</summary>
+    public static JsonElement? Get(JsonElement e, string name)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (e.TryGetProperty(name, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var property in e.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+
     private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+        Get(e, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() ?? "" : "";
 
     private static DateTimeOffset? Date(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var date) ? date : null;
+        Get(e, name) is { ValueKind: JsonValueKind.String } value && value.TryGetDateTimeOffset(out var date) ? date : null;
 }

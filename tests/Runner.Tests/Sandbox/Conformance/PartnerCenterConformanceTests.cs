@@ -73,7 +73,7 @@ public sealed class PartnerCenterConformanceTests(SandboxSessionFixture fixture)
     }
 
     [Fact]
-    public async Task A_quantity_change_needs_the_current_etag_and_a_stale_one_gets_412()
+    public async Task A_quantity_change_needs_the_current_etag_and_a_stale_one_gets_400_code_2055()
     {
         var customer = fixture.Host.Context.Directory.Customers[2];
         var client = fixture.Clients.PartnerCenter(customer.Id.ToString());
@@ -85,10 +85,75 @@ public sealed class PartnerCenterConformanceTests(SandboxSessionFixture fixture)
 
         Assert.Equal(original.Quantity + 2, updated.Quantity);
         Assert.NotEqual(original.Etag, updated.Etag);
-        Assert.Equal(412, stale.StatusCode);
+        Assert.Equal(400, stale.StatusCode);
         Assert.Equal("2055", stale.Code);
+        Assert.True(stale.IsStaleEtag);
         Assert.Equal(original.Quantity + 2, reread.Quantity);
         Assert.Equal(updated.Etag, reread.Etag);
+    }
+
+    [Fact]
+    public async Task A_quantity_change_without_the_etag_in_the_body_is_refused_even_with_If_Match()
+    {
+        var customer = fixture.Host.Context.Directory.Customers[3];
+        var sub = (await fixture.Clients.PartnerCenter(customer.Id.ToString()).GetSubscriptionsAsync()).First(s => s.Status == "active");
+        using var raw = fixture.Clients.RawPartnerCenter();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"customers/{customer.Id}/subscriptions/{sub.Id}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { id = sub.Id, quantity = sub.Quantity + 1 }),
+        };
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{sub.Etag}\""));
+
+        using var response = await raw.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("attributes.etag", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Answers_in_PascalCase_are_read_and_written_back_like_camelCase_ones()
+    {
+        var customer = fixture.Host.Context.Directory.Customers[4];
+        var client = fixture.Clients.PartnerCenter(customer.Id.ToString());
+        fixture.Host.Faults.PartnerCenterPascalCase = true;
+        try
+        {
+            using var raw = fixture.Clients.RawPartnerCenter();
+            var page = JsonNode.Parse(await raw.GetStringAsync($"customers/{customer.Id}/subscriptions"))!;
+            var subscriptions = await client.GetSubscriptionsAsync();
+            var active = subscriptions.First(s => s.Status == "active");
+            var updated = await client.UpdateSubscriptionQuantityAsync(active, active.Quantity + 1);
+
+            Assert.NotNull(page["Items"]);
+            Assert.Equal(customer.Content.PartnerSubscriptions.Select(s => (s.Id.ToString(), s.Product.Name, s.Status)), subscriptions.Select(s => (s.Id, s.FriendlyName, s.Status)));
+            Assert.All(subscriptions, s => Assert.NotEmpty(s.Etag));
+            Assert.Equal(active.Quantity + 1, updated.Quantity);
+            Assert.NotEqual(active.Etag, updated.Etag);
+        }
+        finally
+        {
+            fixture.Host.Faults.PartnerCenterPascalCase = false;
+        }
+    }
+
+    [Fact]
+    public async Task A_change_accepted_for_later_is_followed_to_its_Location()
+    {
+        var customer = fixture.Host.Context.Directory.Customers[5];
+        var client = fixture.Clients.PartnerCenter(customer.Id.ToString());
+        var active = (await client.GetSubscriptionsAsync()).First(s => s.Status == "active");
+        fixture.Host.Faults.PartnerCenterAcceptedWrites = true;
+        try
+        {
+            var updated = await client.UpdateSubscriptionQuantityAsync(active, active.Quantity + 1);
+
+            Assert.Equal(active.Quantity + 1, updated.Quantity);
+            Assert.Equal(active.Id, updated.Id);
+        }
+        finally
+        {
+            fixture.Host.Faults.PartnerCenterAcceptedWrites = false;
+        }
     }
 
     [Fact]
