@@ -91,6 +91,11 @@ public sealed class SandboxHost : IAsyncDisposable
         _context.Identity.AccessTokensIssued.Where(p => string.Equals(p.Key.Audience, audience, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(p => p.Key.Tenant, p => p.Value);
 
+    /// <summary>Every seeded GDAP relationship with its status on the sandbox clock and the role definition ids it grants.</summary>
+    public IReadOnlyList<SandboxRelationship> Relationships =>
+        _context.Directory.Relationships.Select(r => new SandboxRelationship(r.Id, r.CustomerTenantId, r.StatusAt(Clock.GetUtcNow()),
+            r.ActivatedDateTime is null ? null : r.EndDateTime, r.RoleDefinitionIds, r.AutoExtendDuration)).ToList();
+
     public IReadOnlyList<SandboxCustomer> Customers
     {
         get
@@ -98,9 +103,8 @@ public sealed class SandboxHost : IAsyncDisposable
             var now = Clock.GetUtcNow();
             return _context.Directory.Customers.Select(c =>
             {
-                var r = _context.Directory.FindRelationship(c.Id);
-                var status = r is null ? "none" : (r.Status == "active" && r.EndDateTime <= now ? "expired" : r.Status);
-                return new SandboxCustomer(c.Id, c.Domain, c.DisplayName, status, r?.EndDateTime);
+                var r = _context.Directory.BestRelationship(c.Id, now);
+                return new SandboxCustomer(c.Id, c.Domain, c.DisplayName, r?.StatusAt(now) ?? "none", r?.EndDateTime);
             }).ToList();
         }
     }
@@ -145,6 +149,8 @@ public sealed class SandboxHost : IAsyncDisposable
         var app = builder.Build();
         var faults = new FaultMiddleware(context);
         app.Use((http, next) => faults.Invoke(http, next));
+        var writes = new GdapWriteAuthorization(context, new GraphApi(context));
+        app.Use((http, next) => writes.Invoke(http, () => next(http)));
         var token = new TokenEndpoint(context);
         app.MapPost("/{tenant}/oauth2/v2.0/token", (RequestDelegate)token.Handle);
         new DiscoveryEndpoints(context).Map(app);

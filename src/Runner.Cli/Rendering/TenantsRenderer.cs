@@ -21,22 +21,25 @@ internal static class TenantsRenderer
                 writer.WriteLine(new JsonArray(ordered.Select(t => (JsonNode)Describe(t, now)).ToArray()).ToJsonString(Indented));
                 return;
             case OutputFormat.Csv:
-                writer.WriteLine("tenantId,domain,companyName,gdap,gdapEnds,skipReason");
+                writer.WriteLine("tenantId,domain,companyName,gdap,gdapEnds,relationships,roles,skipReason");
                 foreach (var t in ordered)
                 {
-                    writer.WriteLine(Csv(t.Id.ToString(), t.Domain, t.CompanyName, t.Gdap.Status, Date(t.Gdap.EndDateTime), TenantSelector.SkipReason(t, now) ?? ""));
+                    writer.WriteLine(Csv(t.Id.ToString(), t.Domain, t.CompanyName, t.Gdap.Status, Date(t.Gdap.EndDateTime),
+                        t.Gdap.Relationships.Count.ToString(CultureInfo.InvariantCulture), string.Join("; ", t.Gdap.Roles), TenantSelector.SkipReason(t, now) ?? ""));
                 }
 
                 return;
         }
 
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("Company", "Domain", "Tenant id", "GDAP", "Ends");
+        table.AddColumns("Company", "Domain", "Tenant id", "GDAP", "Ends", "Roles");
         foreach (var tenant in ordered)
         {
             var skip = TenantSelector.SkipReason(tenant, now);
             var gdap = skip is null ? $"[green]{Markup.Escape(tenant.Gdap.Status)}[/]" : $"[yellow]{Markup.Escape(tenant.Gdap.Status)}[/]";
-            table.AddRow(Markup.Escape(tenant.CompanyName), Markup.Escape(tenant.Domain), tenant.Id.ToString(), gdap, Date(tenant.Gdap.EndDateTime));
+            var others = tenant.Gdap.Relationships.Count > 1 ? $" [grey](+{tenant.Gdap.Relationships.Count - 1})[/]" : "";
+            table.AddRow(Markup.Escape(tenant.CompanyName), Markup.Escape(tenant.Domain), tenant.Id.ToString(), gdap + others, Date(tenant.Gdap.EndDateTime),
+                Markup.Escape(string.Join(", ", tenant.Gdap.Roles)));
         }
 
         console.Write(table);
@@ -128,6 +131,16 @@ internal static class TenantsRenderer
         ["customerId"] = t.CustomerId,
         ["gdap"] = t.Gdap.Status,
         ["gdapEnds"] = t.Gdap.EndDateTime?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+        ["roles"] = new JsonArray(t.Gdap.Roles.Select(r => (JsonNode)r).ToArray()),
+        ["relationships"] = new JsonArray(t.Gdap.Relationships.Select(r => (JsonNode)new JsonObject
+        {
+            ["id"] = r.Id,
+            ["name"] = r.Name,
+            ["status"] = r.Status,
+            ["ends"] = r.EndDateTime?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+            ["autoExtend"] = r.AutoExtendDuration,
+            ["roles"] = new JsonArray(r.Roles.Select(x => (JsonNode)x).ToArray()),
+        }).ToArray()),
         ["skipReason"] = TenantSelector.SkipReason(t, now),
     };
 

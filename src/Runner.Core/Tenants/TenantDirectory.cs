@@ -58,7 +58,7 @@ internal sealed class TenantDirectory(
     private async Task<Dictionary<Guid, GdapAccess>?> ReadRelationshipsAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var result = new Dictionary<Guid, GdapAccess>();
+        var byTenant = new Dictionary<Guid, List<DelegatedAdminRelationship>>();
         try
         {
             var graph = clients.Graph(clients.Broker.PartnerTenant);
@@ -67,17 +67,18 @@ internal sealed class TenantDirectory(
             {
                 if (relationship.Customer?.TenantId is { } id && Guid.TryParse(id, out var tenantId))
                 {
-                    var access = ToAccess(relationship, now);
-                    if (!result.TryGetValue(tenantId, out var existing) || Better(access, existing))
+                    if (!byTenant.TryGetValue(tenantId, out var list))
                     {
-                        result[tenantId] = access;
+                        byTenant[tenantId] = list = [];
                     }
+
+                    list.Add(relationship);
                 }
 
                 return true;
             });
             await iterator.IterateAsync(cancellationToken);
-            return result;
+            return byTenant.ToDictionary(p => p.Key, p => Combine(p.Value, now));
         }
         catch (Exception e) when (e is Microsoft.Kiota.Abstractions.ApiException or Auth.TokenAcquisitionException { NeedsOperator: false })
         {
@@ -86,22 +87,35 @@ internal sealed class TenantDirectory(
         }
     }
 
-    private static GdapAccess ToAccess(DelegatedAdminRelationship relationship, DateTimeOffset now)
+    /// <summary>
+    /// One customer's access from all its relationships: access if any grants it, with the roles of every one in
+    /// force; the status shown is that of the relationship that decides (in force first, then the one most recently
+    /// in force, then the rest; among equals the later end).
+    /// </summary>
+    internal static GdapAccess Combine(IReadOnlyList<DelegatedAdminRelationship> relationships, DateTimeOffset now)
     {
-        var status = relationship.Status?.ToString() is { } s ? char.ToLowerInvariant(s[0]) + s[1..] : "unknown";
-        if (status == "active" && relationship.EndDateTime is { } end && end <= now)
+        var infos = relationships.Select(r => ToInfo(r, now)).ToList();
+        var best = infos
+            .OrderByDescending(i => GdapAccess.GrantsAccess(i.Status))
+            .ThenByDescending(i => i.EndDateTime is not null)
+            .ThenByDescending(i => i.EndDateTime ?? DateTimeOffset.MinValue)
+            .First();
+        var roles = infos.Where(i => GdapAccess.GrantsAccess(i.Status)).SelectMany(i => i.Roles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new GdapAccess(best.Status, best.EndDateTime, best.Name) { Relationships = infos, Roles = roles };
+    }
+
+    private static GdapRelationshipInfo ToInfo(DelegatedAdminRelationship relationship, DateTimeOffset now)
+    {
+        var status = relationship.Status?.ToString() is { Length: > 0 } s ? char.ToLowerInvariant(s[0]) + s[1..] : "unknown";
+        if (GdapAccess.GrantsAccess(status) && relationship.EndDateTime is { } end && end <= now)
         {
             status = "expired";
         }
 
-        return new GdapAccess(status, relationship.EndDateTime, relationship.DisplayName);
+        var extend = relationship.AutoExtendDuration is { } d && d > TimeSpan.Zero ? System.Xml.XmlConvert.ToString(d) : null;
+        var roles = relationship.AccessDetails?.UnifiedRoles?.Select(r => GdapRoles.Name(r.RoleDefinitionId ?? "")).ToList() ?? [];
+        return new GdapRelationshipInfo(relationship.Id ?? "", relationship.DisplayName ?? "", status, relationship.EndDateTime, extend, roles);
     }
-
-    /// <summary>An active relationship beats any other; among equals the later end wins.</summary>
-    private static bool Better(GdapAccess candidate, GdapAccess existing) =>
-        (candidate.Status == "active") != (existing.Status == "active")
-            ? candidate.Status == "active"
-            : (candidate.EndDateTime ?? DateTimeOffset.MinValue) > (existing.EndDateTime ?? DateTimeOffset.MinValue);
 
     private IReadOnlyList<CustomerTenant>? TryReadCache()
     {

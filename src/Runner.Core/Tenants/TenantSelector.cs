@@ -67,8 +67,12 @@ internal static class TenantSelector
     public static string? SkipReason(CustomerTenant tenant, DateTimeOffset now) => tenant.Gdap switch
     {
         { Status: "none" } => "No GDAP relationship with this customer: the partner has no admin access.",
-        { Status: "active", EndDateTime: { } end } when end <= now => $"The GDAP relationship ended on {end:yyyy-MM-dd}.",
-        { Status: "active" or "unknown" } => null,
+        { Status: "active" or "expiring", EndDateTime: { } end } when end <= now => $"The GDAP relationship ended on {end:yyyy-MM-dd}.",
+        { Status: "active" or "expiring" or "unknown" } => null,
+        { Status: var status } when status is "created" or "approvalPending" or "approved" or "activating" =>
+            $"The GDAP relationship is not in force yet ({status}): the customer must approve it, then it takes effect. No admin access until then.",
+        { Status: var status } when status is "terminationRequested" or "terminating" =>
+            $"The GDAP relationship is being terminated ({status}); Runner does not act in a tenant whose access is ending.",
         { Status: var status, EndDateTime: { } end } => $"The GDAP relationship is {status} (ended {end:yyyy-MM-dd}).",
         { Status: var status } => $"The GDAP relationship is {status}.",
     };

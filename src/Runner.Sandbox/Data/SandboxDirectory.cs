@@ -5,7 +5,7 @@ internal sealed class SandboxDirectory
 {
     private readonly Dictionary<Guid, SandboxTenant> _byId;
     private readonly Dictionary<string, SandboxTenant> _byDomain;
-    private readonly Dictionary<Guid, GdapRelationship> _gdapByCustomer;
+    private readonly ILookup<Guid, GdapRelationship> _gdapByCustomer;
     private readonly Lazy<Dictionary<string, SandboxTenant>> _subscriptionCandidates;
 
     public SandboxDirectory(
@@ -29,7 +29,7 @@ internal sealed class SandboxDirectory
             _byDomain[customer.Domain] = customer;
         }
 
-        _gdapByCustomer = relationships.ToDictionary(r => r.CustomerTenantId);
+        _gdapByCustomer = relationships.ToLookup(r => r.CustomerTenantId);
         _subscriptionCandidates = new Lazy<Dictionary<string, SandboxTenant>>(() => SubscriptionCandidates(seed));
     }
 
@@ -66,14 +66,26 @@ internal sealed class SandboxDirectory
             ? owner
             : null;
 
-    public GdapRelationship? FindRelationship(Guid customerTenantId) => _gdapByCustomer.GetValueOrDefault(customerTenantId);
+    /// <summary>Every GDAP relationship with the customer (a customer often has several).</summary>
+    public IEnumerable<GdapRelationship> RelationshipsOf(Guid customerTenantId) => _gdapByCustomer[customerTenantId];
 
-    /// <summary>Whether the partner's admin agents may act in <paramref name="tenant"/> at <paramref name="now"/>.</summary>
-    public bool HasActiveRelationship(SandboxTenant tenant, DateTimeOffset now)
-    {
-        var relationship = FindRelationship(tenant.Id);
-        return relationship is not null && relationship.Status == "active" && relationship.EndDateTime > now;
-    }
+    /// <summary>Whether the partner's admin agents may act in <paramref name="tenant"/> at <paramref name="now"/>:
+    /// when any of its relationships is in force.</summary>
+    public bool HasActiveRelationship(SandboxTenant tenant, DateTimeOffset now) =>
+        RelationshipsOf(tenant.Id).Any(r => r.GrantsAccessAt(now));
+
+    /// <summary>The relationship that says most about the partner's access: one in force if any (the latest end),
+    /// else the one most recently in force, else any.</summary>
+    public GdapRelationship? BestRelationship(Guid customerTenantId, DateTimeOffset now) =>
+        RelationshipsOf(customerTenantId)
+            .OrderByDescending(r => r.GrantsAccessAt(now))
+            .ThenByDescending(r => r.ActivatedDateTime is not null)
+            .ThenByDescending(r => r.EndDateTime)
+            .FirstOrDefault();
+
+    /// <summary>The Entra roles (role definition ids) the relationships in force grant the partner in the tenant.</summary>
+    public IReadOnlySet<string> GrantedRoles(Guid customerTenantId, DateTimeOffset now) =>
+        RelationshipsOf(customerTenantId).Where(r => r.GrantsAccessAt(now)).SelectMany(r => r.RoleDefinitionIds).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private Dictionary<string, SandboxTenant> SubscriptionCandidates(int seed)
     {

@@ -58,51 +58,7 @@ internal static class SandboxSeeder
             LastSignInDateTime = today.AddDays(-1),
         };
 
-        return new SandboxDirectory(partner, customers, application, admin, BuildRelationships(seed, customers, today), seed);
-    }
-
-    /// <summary>
-    /// Most customers have an active GDAP relationship. By position in each ten: the 4th ends within 30
-    /// days, the 8th has none at all and the 9th has expired, so sample jobs and skip logic find cases.
-    /// </summary>
-    private static List<GdapRelationship> BuildRelationships(int seed, SandboxTenant[] customers, DateTimeOffset today)
-    {
-        var roles = new[]
-        {
-            "62e90394-69f5-4237-9190-012177145e10", // Global Administrator
-            "fe930be7-5e62-47db-91af-98c3a49a38b1", // User Administrator
-            "729827e3-9c14-49f7-bb1b-9608f156bbb8", // Helpdesk Administrator
-        };
-        var list = new List<GdapRelationship>(customers.Length);
-        foreach (var customer in customers)
-        {
-            var slot = customer.Index % 10;
-            if (slot == 7)
-            {
-                continue;
-            }
-
-            var random = new Random(DeterministicGuid.RandomSeed(seed, $"gdap:{customer.Index}"));
-            var created = today.AddDays(-random.Next(200, 700));
-            var (status, end) = slot switch
-            {
-                3 => ("active", today.AddDays(random.Next(5, 28))),
-                8 => ("expired", today.AddDays(-random.Next(5, 60))),
-                _ => ("active", today.AddDays(random.Next(120, 700))),
-            };
-            list.Add(new GdapRelationship(
-                DeterministicGuid.Create(seed, $"gdap:{customer.Index}"),
-                $"Relecloud managed services - {customer.DisplayName}",
-                customer.Id,
-                customer.DisplayName,
-                status,
-                created,
-                created.AddHours(2),
-                end,
-                roles));
-        }
-
-        return list;
+        return new SandboxDirectory(partner, customers, application, admin, GdapSeeder.Build(seed, customers, today), seed);
     }
 
     private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)

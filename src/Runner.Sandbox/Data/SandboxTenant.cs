@@ -136,13 +136,26 @@ internal sealed class PartnerSubscription
     public string Etag => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Id:N}:{Version}"));
 }
 
+/// <summary>A GDAP relationship as Graph v1.0's delegatedAdminRelationship describes it. <see cref="Id"/> has the
+/// real format (two GUIDs joined by a dash); <see cref="ActivatedDateTime"/> is null until the customer approved it.</summary>
 internal sealed record GdapRelationship(
-    Guid Id,
+    string Id,
     string DisplayName,
     Guid CustomerTenantId,
     string CustomerName,
     string Status,
     DateTimeOffset CreatedDateTime,
-    DateTimeOffset ActivatedDateTime,
+    DateTimeOffset? ActivatedDateTime,
     DateTimeOffset EndDateTime,
-    string[] RoleDefinitionIds);
+    string[] RoleDefinitionIds,
+    string AutoExtendDuration)
+{
+    /// <summary>Statuses in which the partner's admin agents can act in the customer tenant: the relationship is in
+    /// force ("active", and "expiring" until its end date), per "delegatedAdminRelationship resource type".</summary>
+    public static bool GrantsAccessIn(string status) => status is "active" or "expiring";
+
+    /// <summary>The status on the sandbox clock: an active or expiring relationship past its end date is expired.</summary>
+    public string StatusAt(DateTimeOffset now) => GrantsAccessIn(Status) && EndDateTime <= now ? "expired" : Status;
+
+    public bool GrantsAccessAt(DateTimeOffset now) => GrantsAccessIn(StatusAt(now));
+}

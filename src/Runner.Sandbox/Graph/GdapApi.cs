@@ -22,7 +22,7 @@ internal sealed class GdapApi(SandboxContext context, GraphApi graph)
     private static readonly IReadOnlyDictionary<string, FilterProperty<(GdapRelationship R, string Status)>> Filterable =
         new Dictionary<string, FilterProperty<(GdapRelationship R, string Status)>>(StringComparer.OrdinalIgnoreCase)
         {
-            ["id"] = new(EdmType.String, x => x.R.Id.ToString()),
+            ["id"] = new(EdmType.String, x => x.R.Id),
             ["displayName"] = new(EdmType.String, x => x.R.DisplayName),
             ["status"] = new(EdmType.String, x => x.Status),
             ["customer/tenantId"] = new(EdmType.String, x => x.R.CustomerTenantId.ToString()),
@@ -62,7 +62,7 @@ internal sealed class GdapApi(SandboxContext context, GraphApi graph)
             }
 
             skip = UserQuery.ReadSkipToken(http.Query("$skiptoken"));
-            all = context.Directory.Relationships.Select(r => (r, Status(r, now))).Where(filter).ToList();
+            all = context.Directory.Relationships.Select(r => (r, r.StatusAt(now))).Where(filter).ToList();
         }
         catch (ODataQueryException e)
         {
@@ -89,14 +89,14 @@ internal sealed class GdapApi(SandboxContext context, GraphApi graph)
         }
 
         var id = (string)http.Request.RouteValues["id"]!;
-        var relationship = context.Directory.Relationships.FirstOrDefault(r => string.Equals(r.Id.ToString(), id, StringComparison.OrdinalIgnoreCase));
+        var relationship = context.Directory.Relationships.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
         if (relationship is null)
         {
             await graph.Error(http, 404, "NotFound", $"The delegated admin relationship '{id}' was not found.");
             return;
         }
 
-        var json = Relationship(relationship, Status(relationship, context.Clock.GetUtcNow()));
+        var json = Relationship(relationship, relationship.StatusAt(context.Clock.GetUtcNow()));
         json["@odata.context"] = context.Url("/v1.0/tenantRelationships/$metadata#delegatedAdminRelationships/$entity");
         await http.WriteJson(json);
     }
@@ -117,25 +117,24 @@ internal sealed class GdapApi(SandboxContext context, GraphApi graph)
         return caller;
     }
 
-    private static string Status(GdapRelationship r, DateTimeOffset now) => r.Status == "active" && r.EndDateTime <= now ? "expired" : r.Status;
-
     private static JsonObject Relationship(GdapRelationship r, string status) => new()
     {
         ["@odata.type"] = "#microsoft.graph.delegatedAdminRelationship",
-        ["@odata.etag"] = $"W/\"{Convert.ToBase64String(r.Id.ToByteArray())}\"",
-        ["id"] = r.Id.ToString(),
+        ["@odata.etag"] = $"W/\"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(r.Id))}\"",
+        ["id"] = r.Id,
         ["displayName"] = r.DisplayName,
-        ["duration"] = $"P{(int)(r.EndDateTime - r.ActivatedDateTime).TotalDays}D",
+        ["duration"] = $"P{(int)Math.Round((r.EndDateTime - (r.ActivatedDateTime ?? r.CreatedDateTime)).TotalDays)}D",
         ["customer"] = new JsonObject { ["tenantId"] = r.CustomerTenantId.ToString(), ["displayName"] = r.CustomerName },
         ["accessDetails"] = new JsonObject
         {
             ["unifiedRoles"] = new JsonArray(r.RoleDefinitionIds.Select(id => (JsonNode)new JsonObject { ["roleDefinitionId"] = id }).ToArray()),
         },
         ["status"] = status,
-        ["autoExtendDuration"] = "PT0S",
+        ["autoExtendDuration"] = r.AutoExtendDuration,
         ["createdDateTime"] = UserProperties.Date(r.CreatedDateTime),
-        ["lastModifiedDateTime"] = UserProperties.Date(r.ActivatedDateTime),
-        ["activatedDateTime"] = UserProperties.Date(r.ActivatedDateTime),
-        ["endDateTime"] = UserProperties.Date(r.EndDateTime),
+        ["lastModifiedDateTime"] = UserProperties.Date(r.ActivatedDateTime ?? r.CreatedDateTime),
+        ["activatedDateTime"] = r.ActivatedDateTime is { } activated ? UserProperties.Date(activated) : null,
+        // Not yet approved: the end is not fixed yet.
+        ["endDateTime"] = r.ActivatedDateTime is null ? null : UserProperties.Date(r.EndDateTime),
     };
 }

@@ -34,6 +34,63 @@ public sealed class TenantsCommandTests(RefusingSandboxFixture sandbox) : IClass
     }
 
     [Fact]
+    public async Task Tenants_shows_each_customers_relationships_and_the_roles_in_force_and_scripts_see_them_on_Tenant_Gdap()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/roles.csx", "return string.Join(\"|\", Tenant.Gdap.Roles) + \"#\" + Tenant.Gdap.Relationships.Count;");
+
+        var json = await workspace.RunAsync("tenants", "--output", "json");
+        var table = await workspace.RunAsync("tenants");
+        var run = await workspace.RunAsync("run", "jobs/roles.csx", "--tenant", "all", "--output", "json");
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var rows = JsonNode.Parse(json.Output)!.AsArray();
+        foreach (var customer in Host.Customers)
+        {
+            var row = rows.Single(r => (string)r!["tenantId"]! == customer.TenantId.ToString())!;
+            var seeded = Host.Relationships.Where(r => r.CustomerTenantId == customer.TenantId).ToList();
+            Assert.Equal(seeded.Select(r => r.Id).Order(), row["relationships"]!.AsArray().Select(r => (string)r!["id"]!).Order());
+            var inForce = seeded.Where(r => r.Status is "active" or "expiring").SelectMany(r => r.RoleDefinitionIds).Distinct().Count();
+            Assert.Equal(inForce, row["roles"]!.AsArray().Count);
+        }
+
+        Assert.Contains("Directory Readers", table.Output);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var results = JsonNode.Parse(run.Output)!["tenants"]!.AsArray().Where(t => (string)t!["status"]! == "Succeeded").ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, t => Assert.Matches(@"^[A-Za-z ]+(\|[A-Za-z ]+)*#\d+$", (string)t!["result"]!));
+    }
+
+    [Fact]
+    public async Task A_write_the_tenants_GDAP_roles_do_not_allow_fails_that_tenant_with_the_services_refusal_and_the_others_succeed()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/tag.csx", """
+            using Azure.ResourceManager.Resources;
+            var count = 0;
+            await foreach (var sub in Arm.GetSubscriptions().GetAllAsync(CancellationToken))
+            {
+                await foreach (var group in sub.GetResourceGroups().GetAllAsync(cancellationToken: CancellationToken))
+                {
+                    await group.AddTagAsync("reviewed", "2026-12", CancellationToken);
+                    count++;
+                    break;
+                }
+            }
+            return count;
+            """);
+
+        var result = await workspace.RunAsync("run", "jobs/tag.csx", "--tenant", "all", "--output", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray();
+        var failed = tenants.Where(t => (string)t!["status"]! == "Failed").ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t => Assert.Contains("AuthorizationFailed", (string)t!["error"]!));
+        Assert.Contains(tenants, t => (string)t!["status"]! == "Succeeded");
+    }
+
+    [Fact]
     public async Task Check_shows_OK_for_every_resource_of_every_reachable_tenant_and_exits_0()
     {
         using var workspace = await new Workspace().WithSandboxAsync(Host);

@@ -237,9 +237,9 @@ public sealed class GraphConformanceTests(SandboxSessionFixture fixture) : IClas
         var active = await graph.TenantRelationships.DelegatedAdminRelationships.GetAsync(r => r.QueryParameters.Filter = "status eq 'active'");
         var fromCustomer = await Assert.ThrowsAsync<ODataError>(() => Graph(Customer()).TenantRelationships.DelegatedAdminRelationships.GetAsync());
 
-        var seeded = fixture.Host.Customers.Where(c => c.GdapStatus != "none").ToList();
-        Assert.Equal(seeded.Select(c => (c.TenantId.ToString(), c.GdapStatus, c.GdapEnd)), all.Select(r => (r.Customer!.TenantId!, r.Status.ToString()!.ToLowerInvariant(), r.EndDateTime)));
-        Assert.Equal(seeded.Count(c => c.GdapStatus == "active"), active!.Value!.Count);
+        var seeded = fixture.Host.Relationships;
+        Assert.Equal(seeded.Select(r => (r.Id, r.CustomerTenantId.ToString(), r.Status.ToLowerInvariant(), r.EndDateTime)), all.Select(r => (r.Id!, r.Customer!.TenantId!, r.Status.ToString()!.ToLowerInvariant(), r.EndDateTime)));
+        Assert.Equal(seeded.Count(r => r.Status == "active"), active!.Value!.Count);
         Assert.Equal(403, fromCustomer.ResponseStatusCode);
         JsonShape.AssertMatches("Graph/delegatedadminrelationship-list.json", JsonNode.Parse(await raw.GetStringAsync("tenantRelationships/delegatedAdminRelationships")));
     }

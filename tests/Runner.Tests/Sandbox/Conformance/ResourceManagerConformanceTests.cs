@@ -161,9 +161,12 @@ public sealed class ResourceManagerConformanceTests(SandboxSessionFixture fixtur
         Assert.Equal("MissingApiVersionParameter", (string)error!["error"]!["code"]!);
     }
 
+    /// <summary>A customer the partner may write to: its GDAP relationships in force grant more than read-only roles.</summary>
     private SandboxTenant Customer(Func<SandboxTenant, bool> predicate, int skip = 0) =>
         fixture.Host.Context.Directory.Customers
             .Where(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()))
+            .Where(c => fixture.Host.Context.Directory.GrantedRoles(c.Id, fixture.Host.Clock.GetUtcNow()).Contains(Runner.Sandbox.Data.GdapSeeder.UserAdministrator)
+                        || fixture.Host.Context.Directory.GrantedRoles(c.Id, fixture.Host.Clock.GetUtcNow()).Contains(Runner.Sandbox.Data.GdapSeeder.GlobalAdministrator))
             .Where(predicate)
             .Skip(skip)
             .First();
