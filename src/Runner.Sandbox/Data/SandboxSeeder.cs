@@ -114,7 +114,7 @@ internal static class SandboxSeeder
             users.Add(CreateUser(random, tenant, i, today, []));
         }
 
-        return new TenantContent
+        var content = new TenantContent
         {
             Users = users,
             VerifiedDomains = [tenant.Domain, "relecloud.example"],
@@ -123,6 +123,8 @@ internal static class SandboxSeeder
             CreatedDateTime = today.AddYears(-6),
             CountryLetterCode = "GB",
         };
+        content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        return content;
     }
 
     private static TenantContent BuildCustomerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
@@ -138,7 +140,8 @@ internal static class SandboxSeeder
         }
 
         var custom = tenant.Domain.Replace(".onmicrosoft.com", ".example", StringComparison.Ordinal);
-        return new TenantContent
+        DirectorySeeder.KeepSomeLeaversLicences(seed, tenant, users, skuPool);
+        var content = new TenantContent
         {
             Users = users,
             VerifiedDomains = [tenant.Domain, custom],
@@ -147,6 +150,8 @@ internal static class SandboxSeeder
             CreatedDateTime = today.AddDays(-random.Next(400, 3000)),
             CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
         };
+        content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        return content;
     }
 
     private static SandboxUser CreateUser(Random random, SandboxTenant tenant, int i, DateTimeOffset today, Guid[] skuPool)
