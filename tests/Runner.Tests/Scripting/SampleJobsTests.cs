@@ -46,6 +46,32 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Mfa_report_lists_administrators_and_users_not_registered_for_MFA_with_the_enforcement()
+    {
+        var tenants = await RunAsync("mfa-report.csx");
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var directory = customer.Content.Directory;
+            var premium = Runner.Sandbox.Data.DirectorySeeder.HasPremium(customer.Content);
+            var admins = directory.Roles.SelectMany(r => r.MemberIds).ToHashSet();
+            var expected = customer.Content.Users
+                .Where(u => admins.Contains(u.Id) || (premium && directory.Registrations[u.Id].Length == 0))
+                .Select(u => (u.UserPrincipalName, admins.Contains(u.Id), premium ? directory.Registrations[u.Id].Length > 0 : (bool?)null))
+                .Order();
+            var enforcement = directory.SecurityDefaultsEnabled ? "security defaults"
+                : directory.Policies.Any(p => p.State == "enabled" && p.BuiltInControls.Contains("mfa")) ? "conditional access" : "none";
+            var rows = Rows(tenants, customer.Id);
+
+            Assert.Equal(expected, rows.Select(r => ((string)r["user"]!, (bool)r["admin"]!, (bool?)r["mfaRegistered"])).Order());
+            Assert.All(rows, r => Assert.Equal(enforcement, (string)r["enforcement"]!));
+        }
+
+        Assert.Contains(ActiveCustomers(), c => !Runner.Sandbox.Data.DirectorySeeder.HasPremium(c.Content));
+        Assert.Contains(ActiveCustomers(), c => Runner.Sandbox.Data.DirectorySeeder.HasPremium(c.Content));
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
