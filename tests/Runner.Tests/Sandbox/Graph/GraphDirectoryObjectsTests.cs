@@ -104,6 +104,20 @@ public sealed class GraphDirectoryObjectsTests(SandboxSessionFixture fixture) : 
         Assert.Equal("Authentication_RequestFromNonPremiumTenantOrB2CTenant", refused.Error!.Code);
     }
 
+    [Fact]
+    public async Task Sign_in_activity_is_refused_in_a_tenant_without_premium_and_returned_with_it()
+    {
+        var premium = Customer(premium: true);
+        var basic = Customer(premium: false);
+
+        var users = await fixture.Clients.Graph(premium.Id).Users.GetAsync(r => r.QueryParameters.Select = ["id", "signInActivity"]);
+        var refused = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(basic.Id).Users.GetAsync(r => r.QueryParameters.Select = ["id", "signInActivity"]));
+
+        Assert.Contains(users!.Value!, u => u.SignInActivity?.LastSignInDateTime is not null);
+        Assert.Equal(403, refused.ResponseStatusCode);
+        Assert.Equal("Authentication_RequestFromNonPremiumTenantOrB2CTenant", refused.Error!.Code);
+    }
+
     /// <summary>An active-GDAP customer, with or without Entra ID P1 (null: either).</summary>
     private SandboxTenant Customer(bool? premium, Func<SandboxTenant, bool>? also = null) =>
         fixture.Host.Context.Directory.Customers.First(c =>
