@@ -15,11 +15,29 @@ var cutoff = DateTimeOffset.UtcNow.AddDays(-days);
 
 // signInActivity cannot be combined with most filters, and never-signed-in accounts have no date to filter on:
 // fetch the few properties needed for every user and decide here.
-var firstPage = await Graph.Users.GetAsync(request =>
+// Graph refuses signInActivity in a tenant without Entra ID P1/P2: then only disabled accounts can be listed.
+string[] properties = ["id", "displayName", "userPrincipalName", "accountEnabled", "userType", "createdDateTime"];
+UserCollectionResponse? firstPage;
+var withSignIns = true;
+try
 {
-    request.QueryParameters.Select = ["id", "displayName", "userPrincipalName", "accountEnabled", "userType", "createdDateTime", "signInActivity"];
-    request.QueryParameters.Top = 999;
-}, CancellationToken);
+    firstPage = await Graph.Users.GetAsync(request =>
+    {
+        request.QueryParameters.Select = [.. properties, "signInActivity"];
+        request.QueryParameters.Top = 999;
+    }, CancellationToken);
+}
+catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCode == 403 && e.Error?.Code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant")
+{
+    Log.LogWarning("{Tenant}: no Entra ID P1/P2, so Graph gives no sign-in activity; listing disabled accounts only", Tenant.Domain);
+    withSignIns = false;
+    firstPage = await Graph.Users.GetAsync(request =>
+    {
+        request.QueryParameters.Select = properties;
+        request.QueryParameters.Top = 999;
+    }, CancellationToken);
+}
+
 var users = await AllPagesAsync<User, UserCollectionResponse>(firstPage);
 
 var found = 0;
@@ -33,7 +51,9 @@ foreach (var user in users)
     var lastSignIn = user.SignInActivity?.LastSignInDateTime;
     string? reason = user.AccountEnabled == false
         ? (includeDisabled ? "disabled" : null)
-        : lastSignIn is null
+        : !withSignIns
+            ? null
+            : lastSignIn is null
             ? (user.CreatedDateTime is { } created && created > cutoff ? null : "never signed in")
             : lastSignIn < cutoff ? $"no sign-in for {days}+ days" : null;
     if (reason is null)

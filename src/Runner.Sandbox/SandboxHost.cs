@@ -161,6 +161,7 @@ public sealed class SandboxHost : IAsyncDisposable
         new InteractiveEndpoints(context).Map(app);
         var vault = new VaultStore(options.DataDirectory, keys);
         new KeyVaultApi(context, vault).Map(app);
+        NotEmulatedEndpoint.Map(app, context);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

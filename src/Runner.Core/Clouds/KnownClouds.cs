@@ -42,6 +42,18 @@ internal static class KnownClouds
         KeyVaultSuffix = "vault.usgovcloudapi.net",
     };
 
+    /// <summary>
+    /// Microsoft Cloud for US Government DoD: the same login, ARM and Key Vault hosts as GCC High, but Graph "National
+    /// cloud deployments" gives DoD its own Graph host (dod-graph.microsoft.us), whose tokens carry that audience.
+    /// GCC (not High) is not a separate cloud: its tenants use the public endpoints (cloud: public).
+    /// </summary>
+    public static readonly CloudEndpoints UsGovernmentDoD = UsGovernment with
+    {
+        Name = "usgovdod",
+        Graph = new Uri("https://dod-graph.microsoft.us/"),
+        GraphScope = "https://dod-graph.microsoft.us/.default",
+    };
+
     /// <summary>Microsoft Azure and Partner Center operated by 21Vianet. login.partner.microsoftonline.cn is the
     /// documented authentication endpoint (login.chinacloudapi.cn is its older alias).</summary>
     public static readonly CloudEndpoints China = new(
@@ -63,6 +75,7 @@ internal static class KnownClouds
     {
         CloudKind.Public => Public,
         CloudKind.UsGovernment => UsGovernment,
+        CloudKind.UsGovernmentDoD => UsGovernmentDoD,
         CloudKind.China => China,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The sandbox and custom clouds take their endpoints from elsewhere."),
     };

@@ -11,7 +11,7 @@ internal static class ConfigSections
     {
         var node = root["cloud"];
         var kind = node?.Enum(("sandbox", CloudKind.Sandbox), ("public", CloudKind.Public), ("usgov", CloudKind.UsGovernment),
-            ("china", CloudKind.China), ("custom", CloudKind.Custom)) ?? CloudKind.Sandbox;
+            ("usgovdod", CloudKind.UsGovernmentDoD), ("china", CloudKind.China), ("custom", CloudKind.Custom)) ?? CloudKind.Sandbox;
         var endpointsNode = root["endpoints"];
         if (kind != CloudKind.Custom)
         {

@@ -52,6 +52,9 @@ public enum CloudKind
 
     /// <summary>Explicit endpoints, for example a standalone `runner sandbox`.</summary>
     Custom,
+
+    /// <summary>Microsoft Cloud for US Government DoD (Graph at dod-graph.microsoft.us; otherwise as GCC High).</summary>
+    UsGovernmentDoD,
 }
 
 internal sealed record CloudSettings(CloudKind Kind, CustomEndpoints? Endpoints);

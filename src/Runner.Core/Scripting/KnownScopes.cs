@@ -14,6 +14,7 @@ public sealed class KnownScopes
         (ExchangeOnline, Defender, AzureAdGraph) = cloud.Name switch
         {
             "usgov" => ("https://outlook.office365.us/.default", "https://api-gov.securitycenter.microsoft.us/.default", "https://graph.windows.net/.default"),
+            "usgovdod" => ("https://outlook-dod.office365.us/.default", "https://api-gov.securitycenter.microsoft.us/.default", "https://graph.windows.net/.default"),
             "china" => ("https://partner.outlook.cn/.default", "https://api.securitycenter.microsoft.com/.default", "https://graph.chinacloudapi.cn/.default"),
             _ => ("https://outlook.office365.com/.default", "https://api.securitycenter.microsoft.com/.default", "https://graph.windows.net/.default"),
         };

@@ -70,7 +70,7 @@ internal static class SandboxSeeder
             users.Add(CreateUser(random, tenant, i, today, []));
         }
 
-        return new TenantContent
+        var content = new TenantContent
         {
             Users = users,
             VerifiedDomains = [tenant.Domain, "relecloud.example"],
@@ -79,6 +79,8 @@ internal static class SandboxSeeder
             CreatedDateTime = today.AddYears(-6),
             CountryLetterCode = "GB",
         };
+        content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        return content;
     }
 
     private static TenantContent BuildCustomerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
@@ -94,7 +96,8 @@ internal static class SandboxSeeder
         }
 
         var custom = tenant.Domain.Replace(".onmicrosoft.com", ".example", StringComparison.Ordinal);
-        return new TenantContent
+        DirectorySeeder.KeepSomeLeaversLicences(seed, tenant, users, skuPool);
+        var content = new TenantContent
         {
             Users = users,
             VerifiedDomains = [tenant.Domain, custom],
@@ -103,6 +106,8 @@ internal static class SandboxSeeder
             CreatedDateTime = today.AddDays(-random.Next(400, 3000)),
             CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
         };
+        content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        return content;
     }
 
     private static SandboxUser CreateUser(Random random, SandboxTenant tenant, int i, DateTimeOffset today, Guid[] skuPool)

@@ -44,6 +44,9 @@ internal sealed class TenantContent
 
     public required string CountryLetterCode { get; init; }
 
+    /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
+    public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
+
     /// <summary>Guards changes (quantities, account state) made through the APIs.</summary>
     public object Sync { get; } = new();
 }
@@ -75,6 +78,9 @@ internal sealed class SandboxUser
     public List<Guid> AssignedSkuIds { get; init; } = [];
 
     public string UserType { get; init; } = "Member";
+
+    /// <summary>Two-letter country code; Graph refuses to assign licences while it is null.</summary>
+    public string? UsageLocation { get; set; }
 }
 
 internal sealed class AzureSubscription

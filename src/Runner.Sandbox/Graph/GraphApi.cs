@@ -25,6 +25,11 @@ internal sealed class GraphApi(SandboxContext context)
         routes.MapGet("/v1.0/me", (RequestDelegate)GetMe);
         new GraphDirectoryApi(context, this).Map(routes);
         new GdapApi(context, this).Map(routes);
+        new DirectoryRolesApi(this).Map(routes);
+        new GroupsApi(context, this).Map(routes);
+        new PoliciesApi(context, this).Map(routes);
+        new RegistrationDetailsApi(this).Map(routes);
+        new AssignLicenseApi(this).Map(routes);
     }
 
     /// <summary>The caller, or null after answering 401 (bad token) or 403 (none of <paramref name="anyPermission"/>).</summary>

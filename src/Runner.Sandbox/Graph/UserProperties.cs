@@ -75,7 +75,7 @@ internal static class UserProperties
             ["accountEnabled"] = u => u.AccountEnabled,
             ["userType"] = u => u.UserType,
             ["createdDateTime"] = u => Date(u.CreatedDateTime),
-            ["usageLocation"] = _ => "GB",
+            ["usageLocation"] = u => u.UsageLocation,
             ["assignedLicenses"] = u => new JsonArray(u.AssignedSkuIds.Select(s => (JsonNode)new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = s.ToString() }).ToArray()),
             ["signInActivity"] = u => new JsonObject
             {

@@ -29,6 +29,7 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         routes.MapPut("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)PutResourceGroup);
         new ArmResourcesApi(_access).Map(routes);
         new ArmTagsApi(_access).Map(routes);
+        new ArmRoleAssignmentsApi(_access).Map(routes);
     }
 
     private async Task ListSubscriptions(HttpContext http)

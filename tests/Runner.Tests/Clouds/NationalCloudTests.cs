@@ -26,6 +26,11 @@ public sealed class NationalCloudTests
             "https://management.usgovcloudapi.net/", "https://management.usgovcloudapi.net", "https://graph.microsoft.us/", "https://graph.microsoft.us/.default", "vault.usgovcloudapi.net"
         },
         {
+            // DoD: GCC High's login, ARM and Key Vault, but its own Graph host (Graph "National cloud deployments").
+            "usgovdod", "https://login.microsoftonline.us/", "https://api.partnercenter.microsoft.com/", "https://api.partnercenter.microsoft.com/user_impersonation",
+            "https://management.usgovcloudapi.net/", "https://management.usgovcloudapi.net", "https://dod-graph.microsoft.us/", "https://dod-graph.microsoft.us/.default", "vault.usgovcloudapi.net"
+        },
+        {
             "china", "https://login.partner.microsoftonline.cn/", "https://partner.partnercenterapi.microsoftonline.cn/", "https://partner.partnercenterapi.microsoftonline.cn/user_impersonation",
             "https://management.chinacloudapi.cn/", "https://management.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/", "https://microsoftgraph.chinacloudapi.cn/.default", "vault.azure.cn"
         },
@@ -60,6 +65,7 @@ public sealed class NationalCloudTests
     [Theory]
     [InlineData("public")]
     [InlineData("usgov")]
+    [InlineData("usgovdod")]
     [InlineData("china")]
     public void Resource_manager_and_the_authority_agree_with_the_azure_sdks_constants(string cloud)
     {
@@ -67,7 +73,7 @@ public sealed class NationalCloudTests
         var endpoints = CloudConnections.For(Config(folder, cloud)).Endpoints;
         var (arm, authorities) = cloud switch
         {
-            "usgov" => (ArmEnvironment.AzureGovernment, new[] { AzureAuthorityHosts.AzureGovernment }),
+            "usgov" or "usgovdod" => (ArmEnvironment.AzureGovernment, new[] { AzureAuthorityHosts.AzureGovernment }),
             // Azure.Identity still names 21Vianet's older login host; Entra's documentation gives the newer one. Both serve.
             "china" => (ArmEnvironment.AzureChina, new[] { AzureAuthorityHosts.AzureChina, new Uri("https://login.partner.microsoftonline.cn/") }),
             _ => (ArmEnvironment.AzurePublicCloud, new[] { AzureAuthorityHosts.AzurePublicCloud }),

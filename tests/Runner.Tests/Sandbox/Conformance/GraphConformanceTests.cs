@@ -100,7 +100,7 @@ public sealed class GraphConformanceTests(SandboxSessionFixture fixture) : IClas
     [Fact]
     public async Task Users_inactive_for_90_days_are_found_by_their_last_sign_in()
     {
-        var customer = Customer();
+        var customer = Customer(c => DirectorySeeder.HasPremium(c.Content));
         var cutoff = fixture.Host.Clock.GetUtcNow().AddDays(-90);
         var filter = $"signInActivity/lastSignInDateTime le {cutoff.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
         using var raw = fixture.Clients.RawGraph(customer.Id);
@@ -244,8 +244,8 @@ public sealed class GraphConformanceTests(SandboxSessionFixture fixture) : IClas
         JsonShape.AssertMatches("Graph/delegatedadminrelationship-list.json", JsonNode.Parse(await raw.GetStringAsync("tenantRelationships/delegatedAdminRelationships")));
     }
 
-    private SandboxTenant Customer() =>
-        fixture.Host.Context.Directory.Customers.First(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && c.Content.Users.Count > 12);
+    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) =>
+        fixture.Host.Context.Directory.Customers.First(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && c.Content.Users.Count > 12 && (also is null || also(c)));
 
     private GraphServiceClient Graph(SandboxTenant customer) => fixture.Clients.Graph(customer.Id);
 }

@@ -1,0 +1,45 @@
+namespace Runner.Sandbox.Data;
+
+/// <summary>
+/// A tenant's identity objects beyond users: activated directory roles, groups, Conditional Access policies, the
+/// security defaults switch and each user's MFA registration, as MSP scripts audit them.
+/// </summary>
+internal sealed class DirectoryObjects
+{
+    public static DirectoryObjects Empty => new() { Roles = [], Groups = [], Policies = [], SecurityDefaultsEnabled = true, Registrations = [] };
+
+    public required List<DirectoryRole> Roles { get; init; }
+
+    public required List<SandboxGroup> Groups { get; init; }
+
+    public required List<ConditionalAccessPolicy> Policies { get; init; }
+
+    public required bool SecurityDefaultsEnabled { get; init; }
+
+    /// <summary>Authentication methods each user has registered (empty: not MFA-registered).</summary>
+    public required Dictionary<Guid, string[]> Registrations { get; init; }
+}
+
+/// <summary>An activated directory role; the id differs per tenant, the template id is Microsoft's.</summary>
+internal sealed record DirectoryRole(Guid Id, Guid RoleTemplateId, string DisplayName, string Description, List<Guid> MemberIds);
+
+internal sealed record SandboxGroup(
+    Guid Id,
+    string DisplayName,
+    string Description,
+    string MailNickname,
+    bool IsMicrosoft365,
+    DateTimeOffset CreatedDateTime,
+    List<Guid> MemberIds);
+
+/// <summary>A Conditional Access policy: who it targets (all users or directory role templates) and the grant controls.</summary>
+internal sealed record ConditionalAccessPolicy(
+    Guid Id,
+    string DisplayName,
+    string State,
+    DateTimeOffset CreatedDateTime,
+    string[] IncludeUsers,
+    Guid[] IncludeRoles,
+    string[] ClientAppTypes,
+    string Operator,
+    string[] BuiltInControls);

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Graph;
+
+/// <summary>
+/// One page of a Graph collection other than /users: $top (1 to 999, default 100), $skiptoken in an absolute
+/// @odata.nextLink, and $select keeping the named properties (unknown names refused as Graph refuses them).
+/// </summary>
+internal static class GraphList
+{
+    private const int MaxTop = 999;
+
+    public static async Task Write(HttpContext http, GraphApi graph, string entitySet, string entity, IReadOnlyList<JsonObject> items, int defaultTop = 100)
+    {
+        int top = defaultTop, skip;
+        string[]? select = null;
+        try
+        {
+            if (http.Query("$top") is { } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
+            {
+                throw new ODataQueryException("Request_BadRequest", $"Invalid page size specified: '{topText}'. Must be between 1 and {MaxTop} inclusive.");
+            }
+
+            skip = UserQuery.ReadSkipToken(http.Query("$skiptoken"));
+            if (http.Query("$select") is { Length: > 0 } selectText)
+            {
+                select = selectText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                var known = items.Count > 0 ? items[0].Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+                if (known is not null && select.FirstOrDefault(s => !known.Contains(s)) is { } unknown)
+                {
+                    throw new ODataQueryException("BadRequest", $"Parsing OData Select and Expand failed: Could not find a property named '{unknown}' on type '{entity}'.");
+                }
+            }
+        }
+        catch (ODataQueryException e)
+        {
+            await graph.Error(http, e.Status, e.Code, e.Message);
+            return;
+        }
+
+        var page = items.Skip(skip).Take(top).Select(item => (JsonNode)Project(item, select)).ToArray();
+        var body = new JsonObject { ["@odata.context"] = graph.Context(http, entitySet) };
+        if (skip + page.Length < items.Count)
+        {
+            body["@odata.nextLink"] = graph.NextLink(http, skip + page.Length);
+        }
+
+        body["value"] = new JsonArray(page);
+        await http.WriteJson(body);
+    }
+
+    private static JsonObject Project(JsonObject item, string[]? select)
+    {
+        if (select is null)
+        {
+            return (JsonObject)item.DeepClone();
+        }
+
+        var json = new JsonObject();
+        foreach (var (key, value) in item)
+        {
+            // Graph returns the id (and the type of a derived entity) whether selected or not.
+            if (key is "id" or "@odata.type" || select.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                json[key] = value?.DeepClone();
+            }
+        }
+
+        return json;
+    }
+}
