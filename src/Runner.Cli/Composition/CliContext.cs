@@ -68,10 +68,15 @@ internal sealed class CliContext : IAsyncDisposable
         CloudConnection connection;
         if (config.Cloud.Kind == CloudKind.Sandbox)
         {
-            (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
-            var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
-            var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
-            await SandboxBootstrap.SeedAsync(_sandbox, store, connection, cache, Services.Time, cancellationToken);
+            // Processes started together in a fresh folder: the first creates the sandbox's keys, CA and credential,
+            // the others wait and use the same ones (each making its own left all but one with tokens nobody accepts).
+            using (await Runner.State.FileLock.AcquireAsync(state.SandboxLock, TimeSpan.FromSeconds(120), cancellationToken))
+            {
+                (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
+                var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
+                var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
+                await SandboxBootstrap.SeedAsync(_sandbox, store, connection, cache, Services.Time, cancellationToken);
+            }
         }
         else
         {

@@ -25,6 +25,10 @@ internal sealed class StateDirectory(string root)
 
     public string SandboxData => Path.Combine(Root, "sandbox");
 
+    /// <summary>Held while the built-in sandbox's keys, CA and credential are created or read, so processes started
+    /// together in a fresh folder all use the first one's.</summary>
+    public string SandboxLock => Path.Combine(Root, "sandbox.lock");
+
     public string Logs => Path.Combine(Root, "logs");
 
     /// <summary>How old a temporary file of an atomic write must be to count as left by a killed process.</summary>

@@ -26,4 +26,28 @@ public sealed class BuiltInSandboxTests
 
         Assert.True(File.Exists(workspace.Path(".runner/tokens.bin")));
     }
+
+    [Fact]
+    public async Task Four_first_runs_started_at_once_in_a_fresh_folder_all_succeed_and_so_does_the_next()
+    {
+        using var workspace = new Workspace().WithBuiltInSandbox();
+        workspace.CopyJob("hello.csx");
+
+        var processes = Enumerable.Range(0, 4).Select(_ => RunnerProcess.StartDll(workspace, "run", "jobs/hello.csx", "--tenant", "all", "--output", "json")).ToList();
+        try
+        {
+            var results = await Task.WhenAll(processes.Select(p => p.ResultAsync(TimeSpan.FromMinutes(3))));
+            var next = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all", "--output", "json");
+
+            foreach (var result in results.Append(next))
+            {
+                Assert.True(result.ExitCode == 0, result.ToString());
+                Assert.Equal(8, JsonNode.Parse(result.Output)!["tenants"]!.AsArray().Count(t => (string)t!["status"]! == "Succeeded"));
+            }
+        }
+        finally
+        {
+            processes.ForEach(p => p.Dispose());
+        }
+    }
 }
