@@ -40,7 +40,7 @@ internal sealed class CliContext : IAsyncDisposable
 
     public ILoggerFactory Logging { get; }
 
-    public SessionServices Services { get; }
+    public SessionServices Services { get; private set; }
 
     public RunnerSession? Session => _session;
 
@@ -73,9 +73,16 @@ internal sealed class CliContext : IAsyncDisposable
             using (await Runner.State.FileLock.AcquireAsync(state.SandboxLock, TimeSpan.FromSeconds(120), cancellationToken))
             {
                 (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
+                if (ReferenceEquals(Services.Time, TimeProvider.System))
+                {
+                    // Runner reckons token lifetimes and the credential's 90 days on the sandbox's clock, so advancing
+                    // it (sandbox.faults.advanceClock) behaves as the same days passing in the cloud would.
+                    Services = Services with { Time = _sandbox.Clock };
+                }
+
                 var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
                 var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
-                await SandboxBootstrap.SeedAsync(_sandbox, store, connection, cache, Services.Time, cancellationToken);
+                await SandboxBootstrap.SeedAsync(_sandbox, state.SandboxData, store, connection, cache, Services.Time, cancellationToken);
             }
         }
         else
