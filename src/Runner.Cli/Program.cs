@@ -115,6 +115,8 @@ internal static class CliApp
             }
             else
             {
+                _console.Error.WriteLine("Exiting now: recording the unfinished tenants as Cancelled.");
+                Runner.Execution.ImmediateExit.RunAll(TimeSpan.FromSeconds(5));
                 Environment.Exit(ExitCodes.Interrupted);
             }
         }

@@ -58,6 +58,21 @@ internal sealed class JobRunner(RunnerSession session)
         }
 
         var recorder = new HistoryObserver(history, runId);
+        using var exitAtOnce = ImmediateExit.Register(async limit =>
+        {
+            // A second Ctrl+C: every tenant not yet recorded is Cancelled (the running ones with what they were
+            // doing), and the run is closed Interrupted, before the process exits.
+            var now = time.GetUtcNow();
+            foreach (var tenant in run.Where(t => !recorder.Finished.ContainsKey(t.Id)))
+            {
+                var error = recorder.Running.ContainsKey(tenant.Id)
+                    ? "Stopped while running: Runner was told to exit at once (a second Ctrl+C or SIGTERM)."
+                    : "Not started: Runner was told to exit at once (a second Ctrl+C or SIGTERM).";
+                history.RecordTenant(runId, new TenantOutcome(tenant, TenantStatus.Cancelled, now, TimeSpan.Zero, null, error, []));
+            }
+
+            await history.FinishRunAsync(runId, RunStatus.Interrupted, now, "Stopped at once by a second Ctrl+C (or SIGTERM).", limit);
+        });
         var observers = new CompositeObserver(recorder, observer);
         var outcomes = new List<TenantOutcome>(run.Count + skipped.Count);
         var status = RunStatus.Error;
@@ -133,14 +148,20 @@ internal sealed class JobRunner(RunnerSession session)
 
     private sealed class HistoryObserver(IRunHistory history, string runId) : IRunObserver
     {
+        public System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Running { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Finished { get; } = new();
+
         public void RunStarted(string id, string job, int tenantCount)
         {
         }
 
-        public void TenantStarted(CustomerTenant tenant)
-        {
-        }
+        public void TenantStarted(CustomerTenant tenant) => Running[tenant.Id] = true;
 
-        public void TenantFinished(TenantOutcome outcome) => history.RecordTenant(runId, outcome);
+        public void TenantFinished(TenantOutcome outcome)
+        {
+            Finished[outcome.Tenant.Id] = true;
+            history.RecordTenant(runId, outcome);
+        }
     }
 }

@@ -57,6 +57,12 @@ public sealed class InterruptTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         Assert.True(exit == 130, runner.ToString());
         Assert.Equal("", runner.Output.Trim());
+        await using var history = Runner.History.SqliteRunHistory.Open(workspace.Path(".runner/history.db"));
+        var run = Assert.Single(await history.ListRunsAsync(null, 10, CancellationToken.None));
+        Assert.Equal(Runner.Execution.RunStatus.Interrupted, run.Status);
+        var detail = await history.GetRunAsync(run.Id, CancellationToken.None);
+        Assert.Equal(Host.Customers.Count, detail!.Tenants.Count);
+        Assert.Contains(detail.Tenants, t => t.Error == "Stopped while running: Runner was told to exit at once (a second Ctrl+C or SIGTERM).");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, RunnerProcess runner)
