@@ -40,11 +40,12 @@ internal static class Failures
             // The layers explain the files they own; anything else the file system refuses still gets one line, not "unexpected".
             IOException or UnauthorizedAccessException => (ExitCodes.Usage,
                 $"error: {exception.Message.TrimEnd('.')} (a file could not be read or written: check its permissions and the free disk space)."),
-            _ => (ExitCodes.TenantsFailed, $"error: unexpected {exception.GetType().Name}: {exception.Message}"),
+            // Not an outcome any layer explains: a bug, never "some tenants failed" (exit 1).
+            _ => (ExitCodes.InternalError, $"error: this is a bug in Runner (unexpected {exception.GetType().Name}: {exception.Message}). Please report it with the stack trace below."),
         };
 
         console.Error.WriteLine(redactor.Redact(message));
-        if (verbose && code != ExitCodes.Interrupted)
+        if ((verbose && code != ExitCodes.Interrupted) || code == ExitCodes.InternalError)
         {
             console.Error.WriteLine(redactor.Redact(exception.ToString()));
         }

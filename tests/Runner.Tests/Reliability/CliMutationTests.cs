@@ -166,7 +166,7 @@ public sealed partial class CliMutationTests : IDisposable
         var verbose = args.Any(a => a is "--verbose" or "-v" or "-vv");
         var all = result.Output + result.Error;
         if ((!verbose && StackFrame().IsMatch(all)) || all.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase) ||
-            result.Error.Contains("error: unexpected", StringComparison.Ordinal))
+            result.Error.Contains("this is a bug in Runner", StringComparison.Ordinal))
         {
             return $"an unhandled exception: {result}";
         }
