@@ -2,6 +2,7 @@ using Runner.Auth;
 using Runner.Cli.Composition;
 using Runner.Clients.PartnerCenter;
 using Runner.Configuration;
+using Runner.Execution;
 using Runner.History;
 using Runner.Redaction;
 using Runner.Scripting;
@@ -37,6 +38,7 @@ internal static class Failures
             PartnerCenterException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
             UsageException e => (ExitCodes.Usage, $"error: {e.Message}"),
+            JobRequestException e => (ExitCodes.Usage, $"error: {e.Message}"),
             // The layers explain the files they own; anything else the file system refuses still gets one line, not "unexpected".
             IOException or UnauthorizedAccessException => (ExitCodes.Usage,
                 $"error: {exception.Message.TrimEnd('.')} (a file could not be read or written: check its permissions and the free disk space)."),
