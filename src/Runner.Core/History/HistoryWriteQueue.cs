@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Runner.Execution;
 
 namespace Runner.History;
@@ -6,7 +8,9 @@ namespace Runner.History;
 /// <summary>
 /// Tenant outcomes waiting to be written: one background writer drains them in batches (one transaction each), so
 /// thousands of tenants finishing at once cost a few commits. A flush waits until everything queued before it is
-/// written, which is how a run's row is closed only after its tenants are in.
+/// written, which is how a run's row is closed only after its tenants are in. A batch that cannot be written is tried
+/// again; if it still fails, it is logged and the next flush (or the dispose) throws it, so no tenant's outcome is lost
+/// without the caller knowing.
 /// </summary>
 internal sealed class HistoryWriteQueue : IAsyncDisposable
 {
@@ -14,12 +18,20 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TenantItem>, Task> _write;
     private readonly Task _writer;
+    private readonly IReadOnlyList<TimeSpan> _retryDelays;
+    private readonly TimeProvider _time;
+    private readonly List<Exception> _unreported = [];
 
-    public HistoryWriteQueue(Func<IReadOnlyList<TenantItem>, Task> write)
+    public HistoryWriteQueue(Func<IReadOnlyList<TenantItem>, Task> write, IReadOnlyList<TimeSpan>? retryDelays = null, TimeProvider? time = null)
     {
         _write = write;
+        _retryDelays = retryDelays ?? [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+        _time = time ?? TimeProvider.System;
         _writer = Task.Run(WriteLoopAsync);
     }
+
+    /// <summary>Where a write that failed for good is logged (set once the history knows its logger).</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     public void Enqueue(string runId, TenantOutcome outcome) => _queue.Writer.TryWrite(new TenantItem(runId, outcome));
 
@@ -38,6 +50,10 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer;
+        if (TakeUnreported() is { } failure)
+        {
+            throw failure;
+        }
     }
 
     private async Task WriteLoopAsync()
@@ -51,22 +67,24 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
                 batch.Add(item);
             }
 
-            Exception? failure = null;
             var tenants = batch.OfType<TenantItem>().ToList();
-            if (tenants.Count > 0)
+            if (tenants.Count > 0 && await WriteWithRetriesAsync(tenants) is { } failed)
             {
-                try
+                // The queue keeps going so one bad write does not stop history; the next flush or the dispose throws it.
+                lock (_unreported)
                 {
-                    await _write(tenants);
-                }
-                catch (Exception e)
-                {
-                    // The caller learns of it at the next flush; the queue keeps going so one bad write does not stop history.
-                    failure = e;
+                    _unreported.Add(failed);
                 }
             }
 
-            foreach (var flush in batch.OfType<TaskCompletionSource>())
+            var flushes = batch.OfType<TaskCompletionSource>().ToList();
+            if (flushes.Count == 0)
+            {
+                continue;
+            }
+
+            var failure = TakeUnreported();
+            foreach (var flush in flushes)
             {
                 if (failure is null)
                 {
@@ -77,6 +95,46 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
                     flush.TrySetException(failure);
                 }
             }
+        }
+    }
+
+    private async Task<Exception?> WriteWithRetriesAsync(List<TenantItem> tenants)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _write(tenants);
+                return null;
+            }
+            catch (Exception e) when (attempt < _retryDelays.Count)
+            {
+                Logger.LogWarning("Writing {Count} tenant outcome(s) to the history failed ({Reason}); trying again.", tenants.Count, e.Message);
+                await Task.Delay(_retryDelays[attempt], _time);
+            }
+            catch (Exception e)
+            {
+                var runs = string.Join(", ", tenants.Select(t => t.RunId).Distinct());
+                var tenantNames = string.Join(", ", tenants.Take(5).Select(t => t.Outcome.Tenant.Domain)) + (tenants.Count > 5 ? ", ..." : "");
+                var message = $"{tenants.Count} tenant outcome(s) of run {runs} ({tenantNames}) could not be written to the history after {attempt + 1} attempts: {e.Message}";
+                Logger.LogError("{Message}", message);
+                return new HistoryException(message, e);
+            }
+        }
+    }
+
+    private Exception? TakeUnreported()
+    {
+        lock (_unreported)
+        {
+            if (_unreported.Count == 0)
+            {
+                return null;
+            }
+
+            var failure = _unreported.Count == 1 ? _unreported[0] : new HistoryException(string.Join(Environment.NewLine, _unreported.Select(e => e.Message)), new AggregateException(_unreported));
+            _unreported.Clear();
+            return failure;
         }
     }
 

@@ -20,6 +20,12 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         _queue = new HistoryWriteQueue(WriteTenantsAsync);
     }
 
+    /// <summary>Where a tenant outcome that could not be written is logged (it is also thrown at the next flush).</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger
+    {
+        set => _queue.Logger = value;
+    }
+
     protected string Runs { get; }
 
     protected string Results { get; }

@@ -52,7 +52,7 @@ internal sealed class RunnerSession : IAsyncDisposable
         Clients = clients;
         Tenants = tenants;
         Scripts = scripts;
-        _history = new Lazy<IRunHistory>(() => RunHistories.Open(config, state, new SecretResolver(secrets, services.Environment)));
+        _history = new Lazy<IRunHistory>(() => RunHistories.Open(config, state, new SecretResolver(secrets, services.Environment), services.Logging.CreateLogger("Runner.History")));
     }
 
     public RunnerConfig Config { get; }
