@@ -42,11 +42,13 @@ internal static class Failures
             // The layers explain the files they own; anything else the file system refuses still gets one line, not "unexpected".
             IOException or UnauthorizedAccessException => (ExitCodes.Usage,
                 $"error: {exception.Message.TrimEnd('.')} (a file could not be read or written: check its permissions and the free disk space)."),
-            _ => (ExitCodes.TenantsFailed, $"error: unexpected {exception.GetType().Name}: {exception.Message}"),
+            // Exit 1 means "some tenants failed"; an error nobody anticipated is Runner's own, and says so.
+            _ => (ExitCodes.Internal, $"error: unexpected {exception.GetType().Name}: {exception.Message}{Environment.NewLine}" +
+                "This is a bug in Runner; please report it with the stack trace below."),
         };
 
         console.Error.WriteLine(redactor.Redact(message));
-        if (verbose && code != ExitCodes.Interrupted)
+        if ((verbose && code != ExitCodes.Interrupted) || code == ExitCodes.Internal)
         {
             console.Error.WriteLine(redactor.Redact(exception.ToString()));
         }
