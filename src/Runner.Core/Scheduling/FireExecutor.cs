@@ -72,7 +72,30 @@ internal sealed class FireExecutor(
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
 
         var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters);
-        using var worker = await StartWorkerAsync(config, order, cancellationToken);
+        WorkerHandle started;
+        try
+        {
+            started = await StartWorkerAsync(config, order, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // No worker will ever close this run: close it now with the reason, not at the job's hard limit.
+            var stopping = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            var status = stopping ? RunStatus.Interrupted : RunStatus.Failed;
+            var reason = stopping
+                ? "The host stopped before the run's worker started."
+                : $"The worker process could not be started ({options.Worker.FileName}): {options.Redactor.Redact(e.Message)}";
+            await history.CloseRunAsync(runId, status, _time.GetUtcNow(), reason, CancellationToken.None);
+            log.LogError("Run {RunId}: {Job} {Status}: {Reason}", runId, fire.Job, status, reason);
+            if (stopping)
+            {
+                throw;
+            }
+
+            return new FireResult(runId, status, false);
+        }
+
+        using var worker = started;
         var result = await WorkerProcess.RunAsync(
             worker,
             JobLimits.Initial(job),
