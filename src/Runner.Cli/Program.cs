@@ -9,6 +9,13 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (!OperatingSystem.IsWindows())
+        {
+            // Everything Runner writes — state, history, results (--out), what workers and scripts write — is for this
+            // user only: tenant data and credentials are never world-readable.
+            OwnerOnly.umask(0x3F);
+        }
+
         var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
         LoadedAssemblyReport.WriteIfAsked();
         return code;
@@ -127,4 +134,11 @@ internal static class CliApp
             _source.Dispose();
         }
     }
+}
+
+/// <summary>The process's file creation mask (POSIX umask).</summary>
+internal static class OwnerOnly
+{
+    [DllImport("libc", EntryPoint = "umask")]
+    internal static extern uint umask(uint mask);
 }

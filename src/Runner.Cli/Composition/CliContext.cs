@@ -40,7 +40,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 
     public ILoggerFactory Logging { get; }
 
-    public SessionServices Services { get; }
+    public SessionServices Services { get; private set; }
 
     public RunnerSession? Session => _session;
 
@@ -74,10 +74,22 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
         CloudConnection connection;
         if (config.Cloud.Kind == CloudKind.Sandbox)
         {
-            (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
-            var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
-            var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
-            await SandboxBootstrap.SeedAsync(_sandbox, store, connection, cache, Services.Time, cancellationToken);
+            // Processes started together in a fresh folder: the first creates the sandbox's keys, CA and credential,
+            // the others wait and use the same ones (each making its own left all but one with tokens nobody accepts).
+            using (await Runner.State.FileLock.AcquireAsync(state.SandboxLock, TimeSpan.FromSeconds(120), cancellationToken))
+            {
+                (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
+                if (ReferenceEquals(Services.Time, TimeProvider.System))
+                {
+                    // Runner reckons token lifetimes and the credential's 90 days on the sandbox's clock, so advancing
+                    // it (sandbox.faults.advanceClock) behaves as the same days passing in the cloud would.
+                    Services = Services with { Time = _sandbox.Clock };
+                }
+
+                var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
+                var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
+                await SandboxBootstrap.SeedAsync(_sandbox, state.SandboxData, store, connection, cache, Services.Time, cancellationToken);
+            }
         }
         else
         {

@@ -37,12 +37,20 @@ internal static class SandboxBootstrap
             endpoints,
             host.CaCertificatePath,
             new PartnerDefaults(host.PartnerTenantId.ToString(), host.ClientId.ToString(), secretReference),
-            $"sandbox:{settings.Seed}:{settings.Customers}:{host.PartnerTenantId}");
+            Fingerprint(settings, host));
         return (host, connection);
     }
 
-    /// <summary>Stores the sandbox app's secret and, when no credential exists yet, a fresh partner admin refresh token.</summary>
-    public static async Task SeedAsync(SandboxHost host, ISecretStore store, CloudConnection connection, TokenCacheFile cache, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Which sandbox a stored credential belongs to: another seed or customer count is another directory.</summary>
+    private static string Fingerprint(SandboxSettings settings, SandboxHost host) => $"sandbox:{settings.Seed}:{settings.Customers}:{host.PartnerTenantId}";
+
+    /// <summary>
+    /// Stores the sandbox app's secret and, when no credential exists yet — or the stored one was seeded for another
+    /// sandbox (its seed or customer count changed, so its admin no longer exists and nothing could renew it) — a
+    /// fresh partner admin refresh token, as if the admin had consented again. A credential from `runner consent`
+    /// against this sandbox is left alone.
+    /// </summary>
+    public static async Task SeedAsync(SandboxHost host, string dataDirectory, ISecretStore store, CloudConnection connection, TokenCacheFile cache, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!store.CanWrite)
         {
@@ -60,7 +68,23 @@ internal static class SandboxBootstrap
             }
         }
 
-        if (!cache.Exists && await store.GetAsync(CredentialStore.RefreshTokenSecret, cancellationToken) is null)
+        // Which sandbox the stored credential was made for is kept beside the sandbox's data (the secret's own tags are
+        // rewritten at every rotation). Another seed or customer count is another directory: its admin is gone.
+        var marker = Path.Combine(dataDirectory, "credential-for");
+        var fingerprint = connection.Fingerprint;
+        var stored = await store.GetAsync(CredentialStore.RefreshTokenSecret, cancellationToken);
+        var madeFor = File.Exists(marker) ? (await File.ReadAllTextAsync(marker, cancellationToken)).Trim() : null;
+        var seededForAnother = stored is not null && madeFor is not null && madeFor != fingerprint;
+        if (seededForAnother)
+        {
+            // The local token cache holds the old sandbox's tokens: start again from the new credential.
+            using (await cache.LockAsync(cancellationToken))
+            {
+                File.Delete(cache.Path);
+            }
+        }
+
+        if (seededForAnother || (!cache.Exists && stored is null))
         {
             var now = time.GetUtcNow();
             var tags = new Dictionary<string, string>
@@ -71,6 +95,12 @@ internal static class SandboxBootstrap
                 ["source"] = "sandbox",
             };
             await store.SetAsync(CredentialStore.RefreshTokenSecret, host.IssueRefreshToken(), tags, null, cancellationToken);
+        }
+
+        if (madeFor != fingerprint)
+        {
+            Directory.CreateDirectory(dataDirectory);
+            await File.WriteAllTextAsync(marker, fingerprint, cancellationToken);
         }
     }
 

@@ -41,13 +41,15 @@ internal sealed class TenantClientFactory : IDisposable
 
         HttpMessageHandler pipeline = new NonDisposingHandler(http.Handler);
         pipeline = new BearerTokenHandler(async ct => (await broker.GetTokenAsync(broker.PartnerTenant, cloud.PartnerCenterScope, ct)).Value) { InnerHandler = pipeline };
+        pipeline = new PartnerCenterTries.Count { InnerHandler = pipeline };
         pipeline = new ResilienceHandler(RetryPolicies.PartnerCenter(limits, time)) { InnerHandler = pipeline };
+        pipeline = new PartnerCenterTries.Verdict { InnerHandler = pipeline };
         pipeline = new ConcurrencyLimitHandler(pcLimit) { InnerHandler = pipeline };
         pipeline = new PartnerCenterHeadersHandler { InnerHandler = pipeline };
         _partnerCenter = new HttpClient(pipeline) { BaseAddress = new Uri(cloud.PartnerCenter, "v1/"), Timeout = TimeSpan.FromMinutes(10) };
         _arm = new HttpClient(new NonDisposingHandler(http.Handler)) { Timeout = Timeout.InfiniteTimeSpan };
         _armTransport = new HttpClientTransport(_arm);
-        _graph = CreateGraphHttp(http.Handler, _graphLimit, limits);
+        _graph = CreateGraphHttp(http.Handler, _graphLimit, limits, time);
     }
 
     public CloudEndpoints Cloud => _cloud;
@@ -65,14 +67,14 @@ internal sealed class TenantClientFactory : IDisposable
         return new GraphServiceClient(_graph, new BaseBearerTokenAuthenticationProvider(provider), new Uri(_cloud.Graph, "v1.0").AbsoluteUri);
     }
 
-    private static HttpClient CreateGraphHttp(HttpMessageHandler transport, SemaphoreSlim limit, ApiLimits limits)
+    private static HttpClient CreateGraphHttp(HttpMessageHandler transport, SemaphoreSlim limit, ApiLimits limits, TimeProvider time)
     {
         var handlers = GraphClientFactory.CreateDefaultHandlers();
         for (var i = 0; i < handlers.Count; i++)
         {
             if (handlers[i] is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
             {
-                handlers[i] = new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler(RetryPolicies.Graph(limits));
+                handlers[i] = new GraphRetryHandler(Math.Min(limits.Retries, 10), limits.RetryDelay, time);
             }
         }
 
@@ -90,7 +92,7 @@ internal sealed class TenantClientFactory : IDisposable
             Environment = new ArmEnvironment(_cloud.ResourceManager, _cloud.ResourceManagerAudience),
             Transport = _armTransport,
         };
-        RetryPolicies.Configure(options.Retry, _limits);
+        ArmRetry.Configure(options, _limits);
         options.AddPolicy(new ConcurrencyLimitPolicy(_armLimit), Azure.Core.HttpPipelinePosition.PerCall);
         return new ArmClient(new BrokerTokenCredential(_broker, tenant), defaultSubscriptionId: null, options);
     }

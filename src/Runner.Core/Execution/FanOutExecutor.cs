@@ -106,6 +106,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
     {
         var started = time.GetUtcNow();
         var clock = time.GetTimestamp();
+        var retries = Clients.Http.RetryLedger.Begin();
         using var timeout = new CancellationTokenSource(options.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
         var key = tenant.Id.ToString();
@@ -189,7 +190,8 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             return Outcome(TenantStatus.Failed, null, Describe(parameter, options)) with { IsUsageError = true };
         }
 
-        return Outcome(TenantStatus.Failed, null, Describe(error, options));
+        // A call that failed after its retries ran out says which API gave up, after how many tries, on what answer.
+        return Outcome(TenantStatus.Failed, null, retries.LastExhausted is { } gaveUp ? $"{gaveUp}: {Describe(error, options)}" : Describe(error, options));
     }
 
     /// <summary>Waits for the script or the token, whichever comes first; never throws. True when the script ended.</summary>

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Runner.Execution;
 
 namespace Runner.History;
@@ -9,32 +8,44 @@ namespace Runner.History;
 /// Tenant outcomes waiting to be written: one background writer drains them in batches (one transaction each), so
 /// thousands of tenants finishing at once cost a few commits. A flush waits until everything queued before it is
 /// written, which is how a run's row is closed only after its tenants are in. A batch that cannot be written is tried
-/// again; if it still fails, it is logged and the next flush (or the dispose) throws it, so no tenant's outcome is lost
-/// without the caller knowing.
+/// again (<see cref="RetryDelays"/>); if it still fails its outcomes are kept and written with the next batch, the
+/// failure is logged, and every flush (and the dispose) until they are written fails with a
+/// <see cref="HistoryException"/> saying how many outcomes are not in history — never silently lost.
 /// </summary>
 internal sealed class HistoryWriteQueue : IAsyncDisposable
 {
+    /// <summary>Waits between the tries of one batch: a locked or busy database usually frees within these.</summary>
+    public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+
     private const int BatchSize = 500;
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TenantItem>, Task> _write;
-    private readonly Task _writer;
-    private readonly IReadOnlyList<TimeSpan> _retryDelays;
+    private ILogger? _log;
     private readonly TimeProvider _time;
-    private readonly List<Exception> _unreported = [];
+    private readonly Task _writer;
 
-    public HistoryWriteQueue(Func<IReadOnlyList<TenantItem>, Task> write, IReadOnlyList<TimeSpan>? retryDelays = null, TimeProvider? time = null)
+    // Touched by the writer loop only (and by DisposeAsync after the loop ended).
+    private List<TenantItem> _unwritten = [];
+    private Exception? _failure;
+
+    public HistoryWriteQueue(Func<IReadOnlyList<TenantItem>, Task> write, ILogger? log = null, TimeProvider? time = null)
     {
         _write = write;
-        _retryDelays = retryDelays ?? [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+        _log = log;
         _time = time ?? TimeProvider.System;
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Where a write that failed for good is logged (set once the history knows its logger).</summary>
-    public ILogger Logger { get; set; } = NullLogger.Instance;
+    /// <summary>Where failed writes are logged, for a history that learns its logger after it was built.</summary>
+    public ILogger? Logger
+    {
+        set => _log = value;
+    }
 
     public void Enqueue(string runId, TenantOutcome outcome) => _queue.Writer.TryWrite(new TenantItem(runId, outcome));
 
+    /// <summary>Waits until everything queued before it is written; throws <see cref="HistoryException"/> when some
+    /// outcomes (of this batch or an earlier one) could not be written.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,13 +57,19 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
         await flushed.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Writes what is left; throws <see cref="HistoryException"/> when outcomes still cannot be written.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writer;
-        if (TakeUnreported() is { } failure)
+        if (_unwritten.Count > 0)
         {
-            throw failure;
+            await TryWriteAsync([]);
+        }
+
+        if (_failure is not null)
+        {
+            throw Unwritten();
         }
     }
 
@@ -68,75 +85,56 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
             }
 
             var tenants = batch.OfType<TenantItem>().ToList();
-            if (tenants.Count > 0 && await WriteWithRetriesAsync(tenants) is { } failed)
+            if (tenants.Count > 0 || _unwritten.Count > 0)
             {
-                // The queue keeps going so one bad write does not stop history; the next flush or the dispose throws it.
-                lock (_unreported)
-                {
-                    _unreported.Add(failed);
-                }
+                await TryWriteAsync(tenants);
             }
 
-            var flushes = batch.OfType<TaskCompletionSource>().ToList();
-            if (flushes.Count == 0)
+            foreach (var flush in batch.OfType<TaskCompletionSource>())
             {
-                continue;
-            }
-
-            var failure = TakeUnreported();
-            foreach (var flush in flushes)
-            {
-                if (failure is null)
+                if (_failure is null)
                 {
                     flush.TrySetResult();
                 }
                 else
                 {
-                    flush.TrySetException(failure);
+                    flush.TrySetException(Unwritten());
                 }
             }
         }
     }
 
-    private async Task<Exception?> WriteWithRetriesAsync(List<TenantItem> tenants)
+    private async Task TryWriteAsync(List<TenantItem> tenants)
     {
+        var all = _unwritten.Count == 0 ? tenants : [.. _unwritten, .. tenants];
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await _write(tenants);
-                return null;
+                await _write(all);
+                _unwritten = [];
+                _failure = null;
+                return;
             }
-            catch (Exception e) when (attempt < _retryDelays.Count)
+            catch (Exception e) when (attempt < RetryDelays.Length)
             {
-                Logger.LogWarning("Writing {Count} tenant outcome(s) to the history failed ({Reason}); trying again.", tenants.Count, e.Message);
-                await Task.Delay(_retryDelays[attempt], _time);
+                _log?.LogDebug("Writing {Count} tenant outcomes to the run history failed ({Reason}); trying again", all.Count, e.Message);
+                await Task.Delay(RetryDelays[attempt], _time);
             }
             catch (Exception e)
             {
-                var runs = string.Join(", ", tenants.Select(t => t.RunId).Distinct());
-                var tenantNames = string.Join(", ", tenants.Take(5).Select(t => t.Outcome.Tenant.Domain)) + (tenants.Count > 5 ? ", ..." : "");
-                var message = $"{tenants.Count} tenant outcome(s) of run {runs} ({tenantNames}) could not be written to the history after {attempt + 1} attempts: {e.Message}";
-                Logger.LogError("{Message}", message);
-                return new HistoryException(message, e);
+                _unwritten = all;
+                _failure = e;
+                _log?.LogError("{Count} tenant outcomes could not be written to the run history after {Tries} tries ({Reason}); they are kept and written with the next batch",
+                    all.Count, RetryDelays.Length + 1, e.Message);
+                return;
             }
         }
     }
 
-    private Exception? TakeUnreported()
-    {
-        lock (_unreported)
-        {
-            if (_unreported.Count == 0)
-            {
-                return null;
-            }
-
-            var failure = _unreported.Count == 1 ? _unreported[0] : new HistoryException(string.Join(Environment.NewLine, _unreported.Select(e => e.Message)), new AggregateException(_unreported));
-            _unreported.Clear();
-            return failure;
-        }
-    }
+    private HistoryException Unwritten() => new(
+        $"{_unwritten.Count} tenant outcome(s) of run {string.Join(", ", _unwritten.Select(t => t.RunId).Distinct())} could not be written to the run history ({_failure!.Message}).",
+        _failure);
 
     internal sealed record TenantItem(string RunId, TenantOutcome Outcome);
 }

@@ -45,6 +45,7 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            StateDirectory.CreateOwnerOnly(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -72,30 +72,26 @@ internal sealed class FireExecutor(
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
 
         var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters);
-        WorkerHandle started;
+        WorkerHandle worker;
         try
         {
-            started = await StartWorkerAsync(config, order, cancellationToken);
+            worker = await StartWorkerAsync(config, order, cancellationToken);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // No worker will ever close this run: close it now with the reason, not at the job's hard limit.
-            var stopping = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
-            var status = stopping ? RunStatus.Interrupted : RunStatus.Failed;
-            var reason = stopping
-                ? "The host stopped before the run's worker started."
-                : $"The worker process could not be started ({options.Worker.FileName}): {options.Redactor.Redact(e.Message)}";
-            await history.CloseRunAsync(runId, status, _time.GetUtcNow(), reason, CancellationToken.None);
-            log.LogError("Run {RunId}: {Job} {Status}: {Reason}", runId, fire.Job, status, reason);
-            if (stopping)
-            {
-                throw;
-            }
-
-            return new FireResult(runId, status, false);
+            // Nothing will ever report on this run: close it now with the reason instead of leaving it Running.
+            var reason = $"The worker process could not be started ({e.GetType().Name}: {e.Message}); nothing ran. Check that `{options.Worker.FileName}` exists and can be run by this user.";
+            await history.CloseRunAsync(runId, RunStatus.Failed, _time.GetUtcNow(), reason, CancellationToken.None);
+            log.LogError("Run {RunId}: {Job} Failed: {Reason}", runId, fire.Job, reason);
+            return new FireResult(runId, RunStatus.Failed, true);
+        }
+        catch (OperationCanceledException)
+        {
+            await history.CloseRunAsync(runId, RunStatus.Interrupted, _time.GetUtcNow(), "The host stopped before the run's worker started.", CancellationToken.None);
+            throw;
         }
 
-        using var worker = started;
+        using var started = worker;
         var result = await WorkerProcess.RunAsync(
             worker,
             JobLimits.Initial(job),

@@ -40,6 +40,7 @@ internal static class SchedulerStore
 
         state.Ensure();
         var path = state.SchedulerDatabase;
+        StateDirectory.CreateOwnerOnly(path);
         var sqlite = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
         EnableWriteAheadLog(sqlite, path);
         return new SchedulerStoreSettings(scheduler.Store, sqlite, path, scheduler.CheckinInterval, scheduler.MisfireThreshold, scheduler.MaxConcurrentJobs);

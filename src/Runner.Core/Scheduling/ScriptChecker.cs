@@ -123,7 +123,18 @@ internal sealed class ScriptChecker(HostConfiguration configuration, SchedulerHo
             start.Environment[(string)variable.Key] = variable.Value as string;
         }
 
-        using var process = Process.Start(start)!;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // The check is an early warning: a host that cannot start it still schedules, and each fire compiles its script.
+            return (-1, [$"could not start `{options.Worker.FileName} check` ({e.Message}); scripts are compiled when their jobs fire"]);
+        }
+
+        using var started = process;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -53,8 +53,10 @@ internal static class StoreKey
             throw new StateException($"The store key {keyFile} is missing, so the encrypted store cannot be read. Restore the file, set {EnvironmentVariable}, or delete the encrypted files in the state folder and run `runner consent` again.");
         }
 
+        // Two processes starting in a fresh folder must end with one key, or one of them encrypts with a key that is lost.
         var key = RandomNumberGenerator.GetBytes(32);
-        AtomicFile.WriteText(keyFile, Convert.ToBase64String(key), ownerOnly: true);
-        return key;
+        return AtomicFile.CreateOnce(keyFile, System.Text.Encoding.UTF8.GetBytes(Convert.ToBase64String(key)), ownerOnly: true)
+            ? key
+            : Load(keyFile, environment, createIfMissing: false);
     }
 }

@@ -33,6 +33,45 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Creates the file with <paramref name="content"/> unless it exists, atomically: of processes racing to create it,
+    /// exactly one wins and the others keep what it wrote. False when the file already existed.
+    /// </summary>
+    public static bool CreateOnce(string path, ReadOnlySpan<byte> content, bool ownerOnly = false)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // Without overwrite, the move is a link-then-unlink on Unix: it fails if another process created the file first.
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            TryDelete(temp);
+            return false;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     public static void WriteText(string path, string content, bool ownerOnly = false) =>
         Write(path, System.Text.Encoding.UTF8.GetBytes(content), ownerOnly);
 

@@ -25,6 +25,10 @@ internal sealed class StateDirectory(string root)
 
     public string SandboxData => Path.Combine(Root, "sandbox");
 
+    /// <summary>Held while the built-in sandbox's keys, CA and credential are created or read, so processes started
+    /// together in a fresh folder all use the first one's.</summary>
+    public string SandboxLock => Path.Combine(Root, "sandbox.lock");
+
     public string Logs => Path.Combine(Root, "logs");
 
     /// <summary>How old a temporary file of an atomic write must be to count as left by a killed process.</summary>
@@ -47,6 +51,11 @@ internal sealed class StateDirectory(string root)
                 }
             }
 
+            else
+            {
+                Tighten();
+            }
+
             var probe = Path.Combine(Root, $".probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, [1]);
             File.Delete(probe);
@@ -55,6 +64,49 @@ internal sealed class StateDirectory(string root)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new StateException($"The state folder {Root} cannot be written ({IoReason.Of(e)}). Make it writable by this user, free some disk space, or point 'state:' in runner.yaml elsewhere.", e);
+        }
+    }
+
+    /// <summary>Creates an SQLite database file for this user only before SQLite opens it: SQLite gives its -wal and
+    /// -shm files the database's mode, so the history stays owner-only whatever the process's umask.</summary>
+    public static void CreateOwnerOnly(string databasePath)
+    {
+        if (!File.Exists(databasePath))
+        {
+            AtomicFile.CreateOnce(databasePath, [], ownerOnly: true);
+        }
+    }
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// The state folder holds the encrypted credential, its key, run history and results: a folder that others can
+    /// read (made by hand, copied, or by an older Runner) is tightened to 0700 with every file 0600, or refused with
+    /// the command that fixes it when this user cannot change it.
+    /// </summary>
+    private void Tighten()
+    {
+        if (OperatingSystem.IsWindows() || (File.GetUnixFileMode(Root) & GroupOrOther) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            foreach (var entry in new DirectoryInfo(Root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+            {
+                if (entry.LinkTarget is null && (entry.UnixFileMode & GroupOrOther) != 0)
+                {
+                    entry.UnixFileMode &= ~GroupOrOther;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StateException(
+                $"The state folder {Root} can be read by other users and Runner could not tighten it ({IoReason.Of(e)}). It holds the encrypted credential, its key and the run history: run `chmod -R go-rwx {Root}` as its owner, then run again.", e);
         }
     }
 

@@ -101,15 +101,10 @@ internal sealed class SandboxCertificates : IDisposable
 
     private static void SaveAuthority(X509Certificate2 authority, string directory)
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "ca.pem"), authority.ExportCertificatePem());
-        var keyPath = Path.Combine(directory, "ca.key");
+        // The key first: a reader that finds ca.pem must find its key too.
         using var key = authority.GetECDsaPrivateKey()!;
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        Hosting.DataFiles.Write(Path.Combine(directory, "ca.key"), key.ExportPkcs8PrivateKeyPem(), ownerOnly: true);
+        Hosting.DataFiles.Write(Path.Combine(directory, "ca.pem"), authority.ExportCertificatePem(), ownerOnly: false);
     }
 
     public void Dispose()

@@ -59,14 +59,7 @@ internal sealed class SigningKeys : IDisposable
         return created;
     }
 
-    private static void WritePrivate(string path, string content)
-    {
-        File.WriteAllText(path, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    private static void WritePrivate(string path, string content) => Hosting.DataFiles.Write(path, content, ownerOnly: true);
 
     public void Dispose() => Rsa.Dispose();
 }

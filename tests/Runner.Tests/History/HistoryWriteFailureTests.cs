@@ -13,10 +13,10 @@ public sealed class HistoryWriteFailureTests : IDisposable
     private readonly TempFolder _folder = new("runner-history-failure");
 
     [Fact]
-    public async Task A_run_whose_tenant_outcome_cannot_be_written_is_still_closed_as_failed_naming_the_tenant()
+    public async Task A_run_whose_tenant_outcome_cannot_be_written_is_still_closed_as_failed_saying_how_many_are_missing()
     {
         var path = _folder.Combine("history.db");
-        await using var history = SqliteRunHistory.Open(path);
+        var history = SqliteRunHistory.Open(path);
         await history.StartRunAsync(new RunRecord("r1", "job", "/jobs/job.csx", TriggerKinds.Cron, "node-1", 42, T0, null, RunStatus.Running,
             1, 0, 0, 0, 0, 0, null, 1, null), CancellationToken.None);
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
@@ -35,8 +35,11 @@ public sealed class HistoryWriteFailureTests : IDisposable
         var run = (await history.GetRunAsync("r1", CancellationToken.None))!.Run;
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Equal(T0.AddSeconds(5), run.FinishedAt);
-        Assert.Contains("contoso.example", run.Error);
-        Assert.Contains("could not be written to the history", run.Error);
+        Assert.Contains("1 tenant outcome(s) of run r1", run.Error);
+        Assert.Contains("could not be written to the run history", run.Error);
+
+        // Still unwritten at the end: the dispose says so too.
+        await Assert.ThrowsAsync<HistoryException>(async () => await history.DisposeAsync());
     }
 
     public void Dispose() => _folder.Dispose();

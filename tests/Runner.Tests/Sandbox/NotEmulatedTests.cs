@@ -1,3 +1,4 @@
+using Runner.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Graph.Models.ODataErrors;
@@ -29,7 +30,7 @@ public sealed class NotEmulatedTests(SandboxSessionFixture fixture) : IClassFixt
     [Fact]
     public async Task Resource_manager_answers_an_unknown_operation_in_ARMs_error_envelope()
     {
-        var customer = fixture.Host.Context.Directory.Customers.First(c => c.Content.AzureSubscriptions.Count > 0 && fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()));
+        var customer = fixture.Host.Context.Directory.Customers.First(c => c.Content.AzureSubscriptions.Count > 0 && fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && fixture.Host.IsWritable(c));
         var subscription = customer.Content.AzureSubscriptions[0].SubscriptionId;
         using var raw = fixture.Clients.RawArm(customer.Id);
 

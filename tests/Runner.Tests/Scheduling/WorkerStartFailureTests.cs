@@ -1,49 +1,45 @@
-using Microsoft.Extensions.Hosting.Internal;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Configuration;
 using Runner.Execution;
 using Runner.History;
-using Runner.Redaction;
-using Runner.Scheduling;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Scheduling;
 
-public sealed class WorkerStartFailureTests : IDisposable
+/// <summary>A fire whose worker process cannot even start is closed Failed at once with the reason, not left Running.</summary>
+public sealed class WorkerStartFailureTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    private readonly Workspace _workspace = new();
-
     [Fact]
-    public async Task A_run_whose_worker_cannot_start_is_closed_at_once_as_failed_with_the_reason()
+    public async Task A_run_whose_worker_cannot_start_is_closed_Failed_at_once_with_the_reason()
     {
-        _workspace.WithBuiltInSandbox("""
-            scheduler: { warmWorkers: 0 }
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host, """
+            scheduler: { warmWorkers: 0, shutdownGrace: 2s }
             jobs:
-              nightly: { script: jobs/nightly.csx }
+              probe: { script: jobs/probe.csx, jobTimeout: 1h }
             """);
-        _workspace.Write("jobs/nightly.csx", "return 1;\n");
-        var config = ConfigLoader.Load(_workspace.Path("runner.yaml"), _workspace.Environment);
-        var missing = _workspace.Path("no-such-runner");
-        var options = new SchedulerHostOptions(config, _workspace.Environment, new WorkerExecutable(missing, []),
-            NullLoggerProvider.Instance, LogLevel.None, new SecretRedactor(), TimeProvider.System);
-        var configuration = HostConfiguration.Load(config, _workspace.Environment, NullLogger.Instance);
-        var pool = new WorkerPool(configuration, options, new ScriptChecker(configuration, options, NullLogger<ScriptChecker>.Instance), NullLogger<WorkerPool>.Instance);
-        await using var history = SqliteRunHistory.Open(_workspace.Path("history.db"));
-        var executor = new FireExecutor(configuration, history, options, new HostShutdown(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance)),
-            pool, NullLogger<FireExecutor>.Instance);
+        workspace.Write("jobs/probe.csx", "// runner: partner-level\nreturn 1;\n");
+        // Workers get the host's environment: one larger than the kernel takes for a new process (E2BIG) means no
+        // worker can start, as when the runner executable is gone or not executable.
+        workspace.Environment["RUNNER_TEST_HUGE"] = new string('x', 4 * 1024 * 1024);
+        using var stop = new CancellationTokenSource();
+        var host = Task.Run(() => workspace.RunAsync(stop.Token, "host"));
+        try
+        {
+            var trigger = await workspace.RunAsync("trigger", "probe");
+            Assert.True(trigger.ExitCode == 0, trigger.ToString());
 
-        var result = await executor.ExecuteAsync(new FireRequest("nightly", TriggerKinds.Manual, DateTimeOffset.UtcNow, null, new Dictionary<string, string>()),
-            _ => Task.FromResult(false), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            var run = await Eventually.GetAsync(async () =>
+            {
+                Assert.False(host.IsCompleted, host.IsCompleted ? "the host stopped: " + host.Result : "");
+                await using var history = SqliteRunHistory.Open(workspace.Path(".runner/history.db"));
+                return (await history.ListRunsAsync("probe", 10, CancellationToken.None)).FirstOrDefault(r => r.Status != RunStatus.Running);
+            }, TimeSpan.FromSeconds(60), "the probe run closed");
 
-        Assert.Equal(RunStatus.Failed, result.Status);
-        Assert.False(result.Retry);
-        var run = (await history.GetRunAsync(result.RunId, CancellationToken.None))!.Run;
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.NotNull(run.FinishedAt);
-        Assert.Contains("could not be started", run.Error);
-        Assert.Contains(missing, run.Error);
+            Assert.Equal(RunStatus.Failed, run.Status);
+            Assert.Contains("The worker process could not be started", run.Error);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await host.WaitAsync(TimeSpan.FromSeconds(60));
+        }
     }
-
-    public void Dispose() => _workspace.Dispose();
 }

@@ -6,8 +6,8 @@ using Runner.Configuration;
 namespace Runner.Clients.Http;
 
 /// <summary>
-/// Retry settings for every API in one place: Partner Center (our own client, Polly), Graph (its SDK's retry
-/// handler) and ARM (Azure.Core's retry policy). All honour Retry-After on 429 and back off exponentially on 5xx;
+/// Retry settings: Partner Center here (our own client, Polly), Graph in <see cref="GraphRetryHandler"/> and ARM in
+/// <see cref="ArmRetry"/>. All wait exactly the Retry-After a service sends and back off exponentially otherwise;
 /// the number of retries and the first delay come from runner.yaml (<c>limits: { retries, retryDelay }</c>).
 /// </summary>
 internal static class RetryPolicies
@@ -34,22 +34,5 @@ internal static class RetryPolicies
         }
 
         return builder.Build();
-    }
-
-    /// <summary>Graph (Kiota's retry handler): 429, 503 and 504, honouring Retry-After. Kiota counts its delay in
-    /// whole seconds, so a configured delay under a second means retrying at once when no Retry-After is sent.</summary>
-    public static RetryHandlerOption Graph(ApiLimits limits) => new()
-    {
-        MaxRetry = Math.Min(limits.Retries, 10),
-        Delay = (int)Math.Min(limits.RetryDelay.TotalSeconds, 180),
-    };
-
-    /// <summary>ARM (Azure.Core): 408, 429, 500, 502, 503, 504 and connection failures, honouring Retry-After.</summary>
-    public static void Configure(Azure.Core.RetryOptions retry, ApiLimits limits)
-    {
-        retry.MaxRetries = limits.Retries;
-        retry.Mode = Azure.Core.RetryMode.Exponential;
-        retry.Delay = limits.RetryDelay;
-        retry.MaxDelay = MaxDelay;
     }
 }

@@ -1,3 +1,4 @@
+using Runner.Tests.Infrastructure;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
@@ -121,7 +122,7 @@ public sealed class GraphDirectoryObjectsTests(SandboxSessionFixture fixture) : 
     /// <summary>An active-GDAP customer, with or without Entra ID P1 (null: either).</summary>
     private SandboxTenant Customer(bool? premium, Func<SandboxTenant, bool>? also = null) =>
         fixture.Host.Context.Directory.Customers.First(c =>
-            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) &&
+            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && fixture.Host.IsWritable(c) &&
             (premium is null || DirectorySeeder.HasPremium(c.Content) == premium) &&
             (also is null || also(c)));
 }

@@ -1,3 +1,4 @@
+using Runner.Tests.Infrastructure;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Graph.Users.Item.AssignLicense;
@@ -108,5 +109,5 @@ public sealed class GraphLicenceAssignmentTests(SandboxSessionFixture fixture) :
     }
 
     private IEnumerable<SandboxTenant> Active() =>
-        fixture.Host.Context.Directory.Customers.Where(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()));
+        fixture.Host.Context.Directory.Customers.Where(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && fixture.Host.IsWritable(c));
 }

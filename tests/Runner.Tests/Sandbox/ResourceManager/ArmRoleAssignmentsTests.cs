@@ -1,3 +1,4 @@
+using Runner.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -66,7 +67,7 @@ public sealed class ArmRoleAssignmentsTests(SandboxSessionFixture fixture) : ICl
     private (SandboxTenant, AzureSubscription, ResourceGroup) Estate()
     {
         var customer = fixture.Host.Context.Directory.Customers.First(c =>
-            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && c.Content.AzureSubscriptions.Any(s => s.ResourceGroups.Count > 0));
+            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && fixture.Host.IsWritable(c) && c.Content.AzureSubscriptions.Any(s => s.ResourceGroups.Count > 0));
         var subscription = customer.Content.AzureSubscriptions.First(s => s.ResourceGroups.Count > 0);
         return (customer, subscription, subscription.ResourceGroups[0]);
     }
