@@ -15,8 +15,8 @@ internal static class ExitCodes
     /// <summary>The partner credential needs an operator: consent again, MFA, app secret.</summary>
     public const int NeedsOperator = 3;
 
-    /// <summary>An internal error: a bug in Runner (the message says so, with the stack trace on standard error).</summary>
-    public const int InternalError = 70;
+    /// <summary>An internal error: a bug in Runner, not in the script, the tenants or the configuration.</summary>
+    public const int Internal = 70;
 
     /// <summary>Interrupted (Ctrl+C or SIGTERM).</summary>
     public const int Interrupted = 130;

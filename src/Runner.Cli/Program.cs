@@ -73,7 +73,15 @@ internal static class CliApp
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = null,
         };
-        return await parse.InvokeAsync(invocation, linked.Token);
+        try
+        {
+            return await parse.InvokeAsync(invocation, linked.Token);
+        }
+        catch (Exception e)
+        {
+            // A command that let an exception escape: reported like any other failure (70 and the stack when nobody anticipated it).
+            return Rendering.Failures.Report(e, console, new Runner.Redaction.SecretRedactor(), parse.GetValue(GlobalOptions.Verbose));
+        }
     }
 
     /// <summary>The first Ctrl+C or SIGTERM asks the run to stop gracefully; a second one exits at once with 130.</summary>

@@ -12,7 +12,7 @@ namespace Runner.Cli.Composition;
 
 /// <summary>One command invocation's composition: configuration, the cloud (starting the sandbox if asked),
 /// and a session, disposed together.</summary>
-internal sealed class CliContext : IAsyncDisposable
+internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 {
     private SandboxHost? _sandbox;
     private RunnerSession? _session;
@@ -59,6 +59,12 @@ internal sealed class CliContext : IAsyncDisposable
 
         return ConfigLoader.Load(path, Console.Environment);
     }
+
+    /// <summary>The snapshot the host validated when it names one (a worker), else runner.yaml itself.</summary>
+    public RunnerConfig LoadConfig(string? snapshot) =>
+        snapshot is not null
+            ? ConfigLoader.Parse(File.ReadAllText(snapshot), ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment) ?? snapshot, Console.Environment)
+            : LoadConfig();
 
     /// <summary>Opens a session on the configured cloud; for cloud: sandbox, starts and seeds the local cloud first.</summary>
     public async Task<RunnerSession> OpenSessionAsync(RunnerConfig config, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Runner.Auth;
 using Runner.Cli.Composition;
 using Runner.Clients.PartnerCenter;
 using Runner.Configuration;
+using Runner.Execution;
 using Runner.History;
 using Runner.Redaction;
 using Runner.Scripting;
@@ -37,15 +38,17 @@ internal static class Failures
             PartnerCenterException e => (ExitCodes.TenantsFailed, $"error: {e.Message}"),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
             UsageException e => (ExitCodes.Usage, $"error: {e.Message}"),
+            JobRequestException e => (ExitCodes.Usage, $"error: {e.Message}"),
             // The layers explain the files they own; anything else the file system refuses still gets one line, not "unexpected".
             IOException or UnauthorizedAccessException => (ExitCodes.Usage,
                 $"error: {exception.Message.TrimEnd('.')} (a file could not be read or written: check its permissions and the free disk space)."),
-            // Not an outcome any layer explains: a bug, never "some tenants failed" (exit 1).
-            _ => (ExitCodes.InternalError, $"error: this is a bug in Runner (unexpected {exception.GetType().Name}: {exception.Message}). Please report it with the stack trace below."),
+            // Exit 1 means "some tenants failed"; an error nobody anticipated is Runner's own, and says so.
+            _ => (ExitCodes.Internal, $"error: unexpected {exception.GetType().Name}: {exception.Message}{Environment.NewLine}" +
+                "This is a bug in Runner; please report it with the stack trace below."),
         };
 
         console.Error.WriteLine(redactor.Redact(message));
-        if ((verbose && code != ExitCodes.Interrupted) || code == ExitCodes.InternalError)
+        if ((verbose && code != ExitCodes.Interrupted) || code == ExitCodes.Internal)
         {
             console.Error.WriteLine(redactor.Redact(exception.ToString()));
         }

@@ -113,29 +113,41 @@ internal sealed class LoopbackListener : IDisposable
 
     private static async Task AcceptAsync(TcpListener listener, TaskCompletionSource<LoopbackRequest> answer, CancellationToken cancellationToken)
     {
-        while (!answer.Task.IsCompleted)
+        // Every connection served is awaited before the listener returns, so none outlives it and none fails unseen.
+        var serving = new List<Task>();
+        try
         {
-            TcpClient client;
-            try
+            while (!answer.Task.IsCompleted)
             {
-                client = await listener.AcceptTcpClientAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
 
-            _ = ServeAsync(client, answer, cancellationToken);
+                serving.RemoveAll(t => t.IsCompletedSuccessfully);
+                serving.Add(ServeAsync(client, answer, cancellationToken));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(serving);
         }
     }
 
     private static async Task ServeAsync(TcpClient client, TaskCompletionSource<LoopbackRequest> answer, CancellationToken cancellationToken)
     {
+        var handedOver = false;
         try
         {
             var request = await LoopbackRequest.ReadAsync(client, cancellationToken);
             if (request is { Path: "/" } && (request.Query.ContainsKey("code") || request.Query.ContainsKey("error")) && answer.TrySetResult(request))
             {
+                handedOver = true; // the answer owns the connection now: it responds on it
                 return;
             }
 
@@ -148,8 +160,13 @@ internal sealed class LoopbackListener : IDisposable
         {
             // A connection that goes wrong is not the answer; keep waiting for the one that is.
         }
-
-        client.Dispose();
+        finally
+        {
+            if (!handedOver)
+            {
+                client.Dispose();
+            }
+        }
     }
 
     public void Dispose()

@@ -46,6 +46,11 @@ internal sealed class TokenBroker : IAsyncDisposable
     private string? _reimportedVersion;
     private long _exchanges;
 
+    // Guards the fields a token acquisition reads and others write concurrently: the client and its cache (swapped by
+    // an import), the account, the credential metadata and the last redemption time (a DateTimeOffset, which a
+    // reader could otherwise see half-written). Held only for the reads and writes themselves, never across an await.
+    private readonly Lock _state = new();
+
     public TokenBroker(
         PartnerApplication application,
         CloudEndpoints cloud,
@@ -95,9 +100,18 @@ internal sealed class TokenBroker : IAsyncDisposable
     public PartnerApplication Application => _application;
 
     /// <summary>The partner tenant's id once known (after the first token), else as configured.</summary>
-    public string PartnerTenant => _metadata?.PartnerTenantId ?? _application.Tenant;
+    public string PartnerTenant => Metadata?.PartnerTenantId ?? _application.Tenant;
 
-    public CredentialMetadata? Metadata => _metadata;
+    public CredentialMetadata? Metadata
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _metadata;
+            }
+        }
+    }
 
     /// <summary>Whether the persisted cache holds a usable token for the tenant and scope (no request is made).</summary>
     public bool HasPersistedToken(string tenant, string scope) => _persisted.Value.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is not null;
@@ -170,17 +184,28 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// <summary>Saves the token cache and writes the refresh token back as policy says, or always with <paramref name="forceWriteBack"/>.</summary>
     public async Task FlushAsync(bool forceWriteBack, CancellationToken cancellationToken)
     {
-        if (_account is null || (!_cache.IsDirty && !forceWriteBack))
+        var (app, cache, account) = Client();
+        if (account is null || (!cache.IsDirty && !forceWriteBack))
         {
             return;
         }
 
-        _cache.RequestSnapshot();
-        await _app.GetAccountAsync(_account.HomeAccountId.Identifier);
-        _log.LogDebug("Saving the token cache ({Bytes} bytes)", _cache.Snapshot?.Length);
-        if (_cache.Snapshot is { } snapshot && _metadata is not null)
+        cache.RequestSnapshot();
+        await app.GetAccountAsync(account.HomeAccountId.Identifier);
+        _log.LogDebug("Saving the token cache ({Bytes} bytes)", cache.Snapshot?.Length);
+        CredentialMetadata? metadata;
+        lock (_state)
         {
-            _metadata = await _credentials.SaveAsync(_metadata with { LastRedeemedAt = _ownRedeemedAt }, snapshot, forceWriteBack, cancellationToken);
+            metadata = _metadata is null ? null : _metadata with { LastRedeemedAt = _ownRedeemedAt };
+        }
+
+        if (cache.Snapshot is { } snapshot && metadata is not null)
+        {
+            var saved = await _credentials.SaveAsync(metadata, snapshot, forceWriteBack, cancellationToken);
+            lock (_state)
+            {
+                _metadata = saved;
+            }
         }
     }
 
@@ -241,20 +266,21 @@ internal sealed class TokenBroker : IAsyncDisposable
     private async Task<BrokeredToken> SilentAsync(string tenant, string scope, bool forceRefresh, bool isPartner)
     {
         await _exchangeLimit.WaitAsync(_lifetime.Token);
+        var (app, cache, account) = Client();
         try
         {
             AuthenticationResult result;
             try
             {
-                result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+                result = await app.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             }
             catch (MsalClientException e) when (e.ErrorCode == MsalError.MultipleTokensMatchedError)
             {
                 // Overlapping access tokens, left by an older Runner or merged from another process: MSAL would refuse
                 // this lookup until the cache is cleared, so drop the older ones (as MSAL does on saving) and ask again.
                 _log.LogInformation("The token cache held overlapping access tokens for {Tenant}; keeping the newest", tenant);
-                _cache.RequestRepair(MsalCacheRepair.RemoveOverlappingAccessTokens);
-                result = await _app.AcquireTokenSilent([scope], _account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+                cache.RequestRepair(MsalCacheRepair.RemoveOverlappingAccessTokens);
+                result = await app.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             }
 
             Track(result);
@@ -287,14 +313,21 @@ internal sealed class TokenBroker : IAsyncDisposable
         await _initLock.WaitAsync(_lifetime.Token);
         try
         {
-            if (_metadata is null)
+            CredentialMetadata? metadata;
+            DateTimeOffset ownRedeemedAt;
+            lock (_state)
+            {
+                (metadata, ownRedeemedAt) = (_metadata, _ownRedeemedAt);
+            }
+
+            if (metadata is null)
             {
                 return false;
             }
 
             var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token);
             if (stored is null || stored.Version == _reimportedVersion ||
-                !(CredentialStore.IssuedAt(stored) > _ownRedeemedAt || CredentialStore.ConsentedAt(stored) > _metadata.ConsentedAt))
+                !(CredentialStore.IssuedAt(stored) > ownRedeemedAt || CredentialStore.ConsentedAt(stored) > metadata.ConsentedAt))
             {
                 return false;
             }
@@ -331,12 +364,16 @@ internal sealed class TokenBroker : IAsyncDisposable
                 return;
             }
 
-            if (_metadata is not null)
+            if (Metadata is { } metadata)
             {
-                _account = await _app.GetAccountAsync(_metadata.HomeAccountId);
+                var account = await Client().App.GetAccountAsync(metadata.HomeAccountId);
+                lock (_state)
+                {
+                    _account = account;
+                }
             }
 
-            if (_account is null)
+            if (Client().Account is null)
             {
                 var stored = await _credentials.ReadRefreshTokenAsync(_lifetime.Token)
                     ?? throw new TokenAcquisitionException(AuthProblem.CredentialMissing, _application.Tenant,
@@ -359,17 +396,20 @@ internal sealed class TokenBroker : IAsyncDisposable
             // The stored token was obtained by the other kind of client (e.g. a device code consent on another
             // machine): what the local cache holds belongs to the old one, so start from an empty cache.
             _log.LogDebug("The stored refresh token belongs to a {Kind} client", publicClient ? "public" : "confidential");
-            _publicClient = publicClient;
-            (_app, _cache) = Build(publicClient, null);
+            var (app, cache) = Build(publicClient, null);
+            lock (_state)
+            {
+                _publicClient = publicClient;
+                (_app, _cache) = (app, cache);
+            }
         }
 
         try
         {
-            var result = await ((IByRefreshToken)_app).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
+            var result = await ((IByRefreshToken)Client().App).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
             Track(result);
-            _account = result.Account;
             var now = _time.GetUtcNow();
-            _metadata = new CredentialMetadata(
+            var metadata = new CredentialMetadata(
                 result.Account.HomeAccountId.Identifier,
                 result.Account.Username,
                 result.Account.HomeAccountId.TenantId,
@@ -378,7 +418,13 @@ internal sealed class TokenBroker : IAsyncDisposable
                 stored.UpdatedOn == DateTimeOffset.MinValue ? null : stored.UpdatedOn,
                 CredentialStore.IssuedAt(stored),
                 PublicClient: publicClient);
-            _ownRedeemedAt = now;
+            lock (_state)
+            {
+                _account = result.Account;
+                _metadata = metadata;
+                _ownRedeemedAt = now;
+            }
+
             _log.LogInformation("Imported the stored refresh token for {User}", result.Account.Username);
         }
         catch (MsalException e)
@@ -394,11 +440,22 @@ internal sealed class TokenBroker : IAsyncDisposable
         {
             Interlocked.Increment(ref _exchanges);
             var now = _time.GetUtcNow();
-            _ownRedeemedAt = now;
-            if (_metadata is not null)
+            lock (_state)
             {
-                _metadata = _metadata with { LastRedeemedAt = now };
+                _ownRedeemedAt = now;
+                if (_metadata is not null)
+                {
+                    _metadata = _metadata with { LastRedeemedAt = now };
+                }
             }
+        }
+    }
+
+    private (IClientApplicationBase App, MsalCacheBinding Cache, IAccount? Account) Client()
+    {
+        lock (_state)
+        {
+            return (_app, _cache, _account);
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
     private const int BatchSize = 500;
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TenantItem>, Task> _write;
-    private readonly ILogger? _log;
+    private ILogger? _log;
     private readonly TimeProvider _time;
     private readonly Task _writer;
 
@@ -34,6 +34,12 @@ internal sealed class HistoryWriteQueue : IAsyncDisposable
         _log = log;
         _time = time ?? TimeProvider.System;
         _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Where failed writes are logged, for a history that learns its logger after it was built.</summary>
+    public ILogger? Logger
+    {
+        set => _log = value;
     }
 
     public void Enqueue(string runId, TenantOutcome outcome) => _queue.Writer.TryWrite(new TenantItem(runId, outcome));

@@ -20,6 +20,12 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         _queue = new HistoryWriteQueue(WriteTenantsAsync);
     }
 
+    /// <summary>Where a tenant outcome that could not be written is logged (it is also thrown at the next flush).</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger
+    {
+        set => _queue.Logger = value;
+    }
+
     protected string Runs { get; }
 
     protected string Results { get; }
@@ -49,17 +55,34 @@ internal abstract partial class RelationalRunHistory : IRunHistory
 
     public async Task FinishRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken)
     {
-        await _queue.FlushAsync(cancellationToken);
+        (status, error) = await FlushIntoAsync(status, error, cancellationToken);
         await UseAsync(false, (c, t) => ExecuteAsync(c, t, CloseSql(onlyIfRunning: false),
             ("id", runId), ("finished", ToDb(finishedAt)), ("status", status.ToString()), ("error", error)), cancellationToken);
     }
 
     public async Task<bool> CloseRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken)
     {
-        await _queue.FlushAsync(cancellationToken);
+        (status, var reason) = await FlushIntoAsync(status, error, cancellationToken);
         var changed = await UseAsync(false, (c, t) => ExecuteAsync(c, t, CloseSql(onlyIfRunning: true),
-            ("id", runId), ("finished", ToDb(finishedAt)), ("status", status.ToString()), ("error", error)), cancellationToken);
+            ("id", runId), ("finished", ToDb(finishedAt)), ("status", status.ToString()), ("error", reason)), cancellationToken);
         return changed > 0;
+    }
+
+    /// <summary>
+    /// Waits for the queued outcomes; any that could not be written (already logged) still close the run, as a failed
+    /// run whose error says so, rather than leaving it Running or reporting a success the history cannot show.
+    /// </summary>
+    private async Task<(RunStatus Status, string? Error)> FlushIntoAsync(RunStatus status, string? error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.FlushAsync(cancellationToken);
+            return (status, error);
+        }
+        catch (HistoryException lost)
+        {
+            return (status == RunStatus.Succeeded ? RunStatus.Failed : status, error is null ? lost.Message : $"{error}{Environment.NewLine}{lost.Message}");
+        }
     }
 
     public async Task<IReadOnlyList<RunRecord>> MarkInterruptedAsync(string node, Func<int, bool> isProcessAlive, DateTimeOffset now, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ internal sealed class RunnerSession : IAsyncDisposable
         Clients = clients;
         Tenants = tenants;
         Scripts = scripts;
-        _history = new Lazy<IRunHistory>(() => RunHistories.Open(config, state, new SecretResolver(secrets, services.Environment)));
+        _history = new Lazy<IRunHistory>(() => RunHistories.Open(config, state, new SecretResolver(secrets, services.Environment), services.Logging.CreateLogger("Runner.History")));
     }
 
     public RunnerConfig Config { get; }
@@ -112,13 +112,31 @@ internal sealed class RunnerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Broker.DisposeAsync();
-        Clients.Dispose();
+        // Each part is released even when one before it throws (a history with unwritten outcomes throws at dispose).
+        var failures = new List<Exception>();
+        await ReleaseAsync(async () => await Broker.DisposeAsync());
+        await ReleaseAsync(() => { Clients.Dispose(); return Task.CompletedTask; });
         if (_history.IsValueCreated)
         {
-            await _history.Value.DisposeAsync();
+            await ReleaseAsync(async () => await _history.Value.DisposeAsync());
         }
 
-        Http.Dispose();
+        await ReleaseAsync(() => { Http.Dispose(); return Task.CompletedTask; });
+        if (failures.Count > 0)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
+        }
+
+        async Task ReleaseAsync(Func<Task> release)
+        {
+            try
+            {
+                await release();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
     }
 }

@@ -163,20 +163,33 @@ internal sealed partial class DotnetNuGetRestore(string root, ILogger log) : NuG
             process.ErrorDataReceived += (_, e) => Append(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
+            // Roslyn resolves references synchronously, so this waits; it waits on the process itself, not on a task
+            // whose completion would need a thread-pool thread that a busy fan-out may not have to give.
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(RestoreLimit);
-            try
+            var stopped = 0;
+            using (limit.Token.Register(() =>
+                   {
+                       Interlocked.Exchange(ref stopped, 1);
+                       try
+                       {
+                           process.Kill(entireProcessTree: true);
+                       }
+                       catch (InvalidOperationException)
+                       {
+                           // It had already exited.
+                       }
+                   }))
             {
-                process.WaitForExitAsync(limit.Token).GetAwaiter().GetResult();
+                process.WaitForExit();
             }
-            catch (OperationCanceledException)
+
+            if (Volatile.Read(ref stopped) == 1)
             {
-                process.Kill(entireProcessTree: true);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new TimeoutException($"dotnet restore did not finish within {RestoreLimit.TotalMinutes} minutes.");
             }
 
-            process.WaitForExit();
             lock (lockObject)
             {
                 return (process.ExitCode, output.ToString());

@@ -1,35 +1,34 @@
-using System.Collections;
-using Runner.Cli;
 using Runner.Cli.Composition;
 using Runner.Cli.Rendering;
 using Runner.Redaction;
 
 namespace Runner.Tests.Cli;
 
-/// <summary>How a command's failure becomes one message and an exit code.</summary>
 public sealed class FailuresTests
 {
     [Fact]
-    public void An_unexpected_internal_error_exits_70_says_it_is_a_bug_and_shows_the_stack_without_verbose()
+    public void An_unexpected_error_exits_70_saying_it_is_a_bug_with_the_stack_on_stderr_even_without_verbose()
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole(output, error, new Hashtable(), Path.GetTempPath(), interactive: false);
-        Exception thrown;
+        var console = new CliConsole(output, error, new Dictionary<string, string>(), Path.GetTempPath(), interactive: false);
+        Exception bug;
         try
         {
-            throw new InvalidOperationException("Sequence contains no elements");
+            throw new InvalidOperationException("the queue was in a state it cannot be in");
         }
-        catch (Exception e)
+        catch (InvalidOperationException e)
         {
-            thrown = e;
+            bug = e;
         }
 
-        var code = Failures.Report(thrown, console, new SecretRedactor(), verbose: false);
+        var code = Failures.Report(bug, console, new SecretRedactor(), verbose: false);
 
         Assert.Equal(70, code);
-        Assert.Equal(ExitCodes.InternalError, code);
-        Assert.StartsWith("error: this is a bug in Runner (unexpected InvalidOperationException: Sequence contains no elements)", error.ToString());
-        Assert.Contains("   at Runner.Tests.Cli.FailuresTests", error.ToString());
+        var text = error.ToString();
+        Assert.Contains("the queue was in a state it cannot be in", text);
+        Assert.Contains("This is a bug in Runner", text);
+        Assert.Contains(nameof(An_unexpected_error_exits_70_saying_it_is_a_bug_with_the_stack_on_stderr_even_without_verbose), text); // the stack frame
+        Assert.Equal("", output.ToString());
     }
 }
