@@ -73,7 +73,7 @@ public sealed class MsalCacheRepairTests(SandboxFixture sandbox) : IClassFixture
         Assert.Equal(["key-b"], merged["AccessToken"]!.AsObject().Select(p => p.Key));
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task A_run_over_a_cache_with_overlapping_expired_tokens_succeeds_and_leaves_one()
     {
         using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host, "");

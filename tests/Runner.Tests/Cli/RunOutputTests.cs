@@ -69,6 +69,7 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.Equal(Host.Customers.Count, lines.Count - 1);
         var row = lines.Single(l => l.StartsWith(Active(1).TenantId.ToString(), StringComparison.Ordinal));
         Assert.EndsWith($",Succeeded,{row.Split(',')[4]},,{Active(1).Domain},3,\"a, \"\"quoted\"\" note\"", row);
+        Assert.Contains(lines, l => l.Contains(",Skipped,", StringComparison.Ordinal));
         Assert.Equal(Host.Customers.Count(c => c.GdapStatus != "active"), lines.Count(l => l.Contains(",Skipped,", StringComparison.Ordinal)));
     }
 
@@ -185,10 +186,8 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Host.Requests.Clear();
 
         var run = workspace.RunAsync(interrupt.Token, "run", "jobs/wait.csx", "--output", "json", "--parallel", "2");
-        while (!Host.Requests.Snapshot().Any(r => r.Api == "graph" && r.Tenant == first) && !run.IsCompleted)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => Task.FromResult(Host.Requests.Snapshot().Any(r => r.Api == "graph" && r.Tenant == first) || run.IsCompleted),
+            TimeSpan.FromSeconds(60), "the first tenant's Graph call");
 
         interrupt.Cancel();
         var result = await run;

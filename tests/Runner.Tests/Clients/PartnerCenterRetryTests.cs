@@ -71,10 +71,7 @@ public sealed class PartnerCenterRetryTests(PartnerCenterFaultFixture sandbox) :
         Host.Faults.For("partnerCenter").ThrottleRate = 1;
 
         var call = session.Clients.PartnerCenter(customer.Id, CancellationToken.None).GetSubscriptionsAsync();
-        while (!PartnerCenterRequests().Any(r => r.StatusCode == 429))
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => Task.FromResult(PartnerCenterRequests().Any(r => r.StatusCode == 429)), TimeSpan.FromSeconds(30), "a throttled Partner Center request");
 
         Host.Faults.Clear();
         await call;

@@ -18,11 +18,20 @@ public sealed class PostgresRunHistoryTests(PostgresServer postgres) : RunHistor
         var connection = await postgres.CreateDatabaseAsync();
         var histories = Enumerable.Range(0, 4).Select(_ => new PostgresRunHistory(_ => ValueTask.FromResult(connection))).ToList();
 
-        await Task.WhenAll(histories.Select(h => h.ListRunningAsync(CancellationToken.None)));
-
-        foreach (var history in histories)
+        try
         {
-            await history.DisposeAsync();
+            // Each node's first use creates the tables; all at once they must neither fail nor make two sets.
+            await Task.WhenAll(histories.Select((h, i) => h.StartRunAsync(Run($"node-{i}"), CancellationToken.None)));
+            var seen = await Task.WhenAll(histories.Select(h => h.ListRunsAsync(null, 10, CancellationToken.None)));
+
+            Assert.All(seen, runs => Assert.Equal(["node-0", "node-1", "node-2", "node-3"], runs.Select(r => r.Id).Order()));
+        }
+        finally
+        {
+            foreach (var history in histories)
+            {
+                await history.DisposeAsync();
+            }
         }
     }
 }

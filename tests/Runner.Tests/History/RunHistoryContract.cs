@@ -132,7 +132,7 @@ public abstract class RunHistoryContract
         Assert.Empty(await history.ListRunsAsync("another-job", 10, CancellationToken.None));
     }
 
-    private static RunRecord Run(string id, string trigger = TriggerKinds.Cron, int attempt = 1, int? pid = 42, int total = 0, string node = "node-1", DateTimeOffset? started = null) =>
+    private protected static RunRecord Run(string id, string trigger = TriggerKinds.Cron, int attempt = 1, int? pid = 42, int total = 0, string node = "node-1", DateTimeOffset? started = null) =>
         new(id, "job", "/jobs/job.csx", trigger, node, pid, started ?? T0, null, RunStatus.Running, total, 0, 0, 0, 0, 0, null, attempt, null);
 
     private static TenantOutcome Outcome(string name, TenantStatus status, JsonNode? result, string? log, string? error = null) =>

@@ -26,7 +26,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         Foreign,
     }
 
-    [Theory(Timeout = 120_000)]
+    [Theory]
     [InlineData(Damage.Garbage)]
     [InlineData(Damage.Truncated)]
     [InlineData(Damage.Empty)]
@@ -53,7 +53,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         Assert.True(again.ExitCode == 0, again.ToString());
     }
 
-    [Fact(Timeout = 180_000)]
+    [Fact]
     public async Task With_a_damaged_token_cache_the_host_keeps_serving_and_the_fire_records_the_fix()
     {
         using var workspace = await FilledAsync();
@@ -74,7 +74,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(30)), host.Log);
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task A_replaced_store_key_stops_commands_that_need_secrets_with_the_fix()
     {
         using var workspace = await FilledAsync();
@@ -90,7 +90,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         Assert.Equal(0, (await workspace.RunAsync("history")).ExitCode);
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task A_damaged_store_key_file_says_to_restore_it()
     {
         using var workspace = await FilledAsync();
@@ -102,7 +102,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         AssertOneClearLine(result, 2, key, RestoreKey(), "damaged store key");
     }
 
-    [Theory(Timeout = 120_000)]
+    [Theory]
     [InlineData(Damage.Garbage)]
     [InlineData(Damage.Truncated)]
     public async Task A_damaged_history_stops_every_command_that_reads_it_with_the_fix(Damage damage)
@@ -129,7 +129,7 @@ public sealed partial class CorruptStateTests(SandboxFixture sandbox) : IClassFi
         Assert.True(again.ExitCode == 0, again.ToString());
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task A_damaged_scheduler_store_stops_jobs_trigger_and_host_with_the_fix()
     {
         using var workspace = await FilledAsync();

@@ -17,7 +17,7 @@ public sealed class KilledRunTests(SandboxFixture sandbox) : IClassFixture<Sandb
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
-    [Fact(Timeout = 240_000)]
+    [Fact]
     public async Task SIGKILL_in_the_middle_of_a_fan_out_leaves_the_state_readable_and_the_next_run_succeeds()
     {
         using var workspace = await PreparedAsync();
@@ -52,7 +52,7 @@ public sealed class KilledRunTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.NotNull(after.FinishedAt);
     }
 
-    [Fact(Timeout = 240_000)]
+    [Fact]
     public async Task SIGKILL_at_any_moment_of_a_run_leaves_the_state_readable()
     {
         using var workspace = await PreparedAsync();

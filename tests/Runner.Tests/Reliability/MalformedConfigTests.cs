@@ -28,7 +28,7 @@ public sealed partial class MalformedConfigTests
         Assert.True(Files().Count >= 10, $"only {Files().Count} files in {Folder}");
     }
 
-    [Theory(Timeout = 30_000)]
+    [Theory]
     [MemberData(nameof(Files))]
     public async Task A_malformed_file_gives_one_line_with_file_line_and_column(string file)
     {
@@ -50,7 +50,7 @@ public sealed partial class MalformedConfigTests
         Assert.Contains(expect.Groups["message"].Value.Trim(), lines[0][where.Length..], StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30_000)]
+    [Theory]
     [InlineData("RUNNER__DEFAULTS__PARALLEL", "lots", "'defaults.parallel': expected a whole number, found 'lots'")]
     [InlineData("RUNNER__DEFAULTS__PARALEL", "4", "'defaults.paralel': unknown key; did you mean 'parallel'?")]
     [InlineData("RUNNER__CLOUD__NAME", "public", "'cloud': expected a text value, found a mapping")]

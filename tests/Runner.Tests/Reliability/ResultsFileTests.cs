@@ -10,7 +10,7 @@ namespace Runner.Tests.Reliability;
 /// </summary>
 public sealed class ResultsFileTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [InlineData("missing/results.json", "does not exist")]
     [InlineData("jobs", "is a folder")]
     public async Task An_unusable_out_path_is_refused_before_the_run(string outFile, string problem)
@@ -27,7 +27,7 @@ public sealed class ResultsFileTests(SandboxFixture sandbox) : IClassFixture<San
         Assert.False(File.Exists(workspace.Path(".runner/history.db")), "nothing ran");
     }
 
-    [SkippableFact(Timeout = 60_000)]
+    [SkippableFact]
     public async Task A_results_file_on_a_full_device_gives_one_line_and_the_run_stays_in_history()
     {
         Skip.IfNot(File.Exists("/dev/full"), "/dev/full (a device that is always full) exists on Linux only.");

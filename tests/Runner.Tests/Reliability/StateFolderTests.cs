@@ -12,7 +12,7 @@ public sealed partial class StateFolderTests(SandboxFixture sandbox) : IClassFix
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    [Theory(Timeout = 180_000)]
+    [Theory]
     [InlineData("run", "jobs/probe.csx")]
     [InlineData("history")]
     [InlineData("auth", "status")]
@@ -31,7 +31,7 @@ public sealed partial class StateFolderTests(SandboxFixture sandbox) : IClassFix
         AssertClearStateError(workspace, result, StateConfinement.Describe(readOnly: true));
     }
 
-    [SkippableTheory(Timeout = 180_000)]
+    [SkippableTheory]
     [InlineData(0, "run", "jobs/probe.csx")]
     [InlineData(0, "history")]
     [InlineData(48, "run", "jobs/other.csx")]

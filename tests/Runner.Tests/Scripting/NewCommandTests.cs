@@ -56,6 +56,7 @@ public sealed class NewCommandTests(SandboxFixture sandbox) : IClassFixture<Sand
         Assert.True(run.ExitCode == 0, run.ToString());
         var row = Assert.Single(JsonNode.Parse(run.Output)!["tenants"]!.AsArray())!;
         Assert.Equal("Succeeded", (string)row["status"]!);
+        Assert.NotEmpty(row["result"]!.AsArray());
         Assert.Equal(sandbox.Host.Customers.Count(c => c.GdapStatus == "active"), row["result"]!.AsArray().Count);
     }
 

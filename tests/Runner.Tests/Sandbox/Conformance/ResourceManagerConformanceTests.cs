@@ -60,7 +60,9 @@ public sealed class ResourceManagerConformanceTests(SandboxSessionFixture fixtur
     [Fact]
     public async Task Resources_are_filtered_by_type_and_tag_and_expanded_with_their_created_time()
     {
-        var customer = Customer(c => c.Content.AzureSubscriptions.Count > 0);
+        // A subscription with prod-tagged resources, so the tag filter has something to find.
+        var customer = Customer(c => c.Content.AzureSubscriptions.Count > 0 &&
+            c.Content.AzureSubscriptions[0].ResourceGroups.SelectMany(g => g.Resources).Any(r => r.Tags.GetValueOrDefault("environment") == "prod"));
         var seeded = customer.Content.AzureSubscriptions[0];
         var all = seeded.ResourceGroups.SelectMany(g => g.Resources).ToList();
         var type = all[0].Type;
@@ -73,6 +75,7 @@ public sealed class ResourceManagerConformanceTests(SandboxSessionFixture fixtur
         Assert.Equal(all.Count(r => r.Type == type), ofType.Count);
         Assert.All(ofType, r => Assert.Equal(type, r.Data.ResourceType.ToString()));
         Assert.All(ofType, r => Assert.NotNull(r.Data.CreatedOn));
+        Assert.NotEmpty(tagged);
         Assert.Equal(all.Count(r => r.Tags.GetValueOrDefault("environment") == "prod"), tagged.Count);
         Assert.Equal((400, "InvalidFilterInQueryString"), (error.Status, error.ErrorCode));
     }
