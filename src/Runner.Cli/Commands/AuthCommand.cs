@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using Runner.Auth;

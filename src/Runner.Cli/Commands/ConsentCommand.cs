@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using Runner.Auth;
@@ -22,7 +23,7 @@ internal static class ConsentCommand
             {
                 var config = context.LoadConfig();
                 var session = await context.OpenSessionAsync(config, cancellation);
-                var flow = ConsentFlow.For(session);
+                var flow = session.ConsentFlow();
                 ConsentResult result;
                 if (parse.GetValue(deviceCode))
                 {

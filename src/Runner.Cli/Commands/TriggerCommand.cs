@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using System.CommandLine;
 using Runner.Cli.Composition;
 using Runner.Cli.Rendering;

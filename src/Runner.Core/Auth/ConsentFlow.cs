@@ -5,7 +5,6 @@ using Runner.Clouds;
 using Runner.Configuration;
 using Runner.Http;
 using Runner.Redaction;
-using Runner.Runtime;
 
 namespace Runner.Auth;
 
@@ -31,16 +30,6 @@ internal sealed partial class ConsentFlow(
     TimeProvider time,
     ILogger log)
 {
-    public static ConsentFlow For(RunnerSession session) => new(
-        session.Broker.Application,
-        session.Cloud.Endpoints,
-        session.Http,
-        session.Credentials,
-        session.Config.Auth,
-        session.Services.Redactor,
-        session.Services.Time,
-        session.Services.Logging.CreateLogger("Runner.Auth"));
-
     private string[] Scopes => [cloud.PartnerCenterScope];
 
     /// <summary>

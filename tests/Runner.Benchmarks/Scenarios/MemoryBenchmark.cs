@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Runner.Benchmarks.Harness;

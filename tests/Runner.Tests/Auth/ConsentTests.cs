@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using System.Net;
 using System.Net.Sockets;
 using Runner.Auth;
@@ -52,7 +53,7 @@ public sealed class ConsentTests(SandboxFixture sandbox) : IClassFixture<Sandbox
         await using (var session = await Sessions.OpenAsync(workspace))
         {
             string? shown = null;
-            var result = await ConsentFlow.For(session).RunWithDeviceCodeAsync(async prompt =>
+            var result = await session.ConsentFlow().RunWithDeviceCodeAsync(async prompt =>
             {
                 shown = prompt.Message;
                 await browser.ApproveDeviceCodeAsync(new Uri(prompt.VerificationUrl), prompt.UserCode);

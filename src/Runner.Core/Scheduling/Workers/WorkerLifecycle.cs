@@ -1,3 +1,4 @@
+using Runner.Runtime;
 using Microsoft.Extensions.Logging;
 using Runner.Configuration;
 using Runner.Execution;

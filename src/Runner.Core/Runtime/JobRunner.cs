@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Runner.History;
-using Runner.Runtime;
+using Runner.Execution;
 using Runner.Scripting;
 using Runner.Tenants;
 
-namespace Runner.Execution;
+namespace Runner.Runtime;
 
 /// <summary>
 /// One run along the data path: compiled script (cache) → partner credential check → tenant directory → selector

@@ -1,8 +1,8 @@
-using Runner.Runtime;
+using Runner.Auth;
 using Runner.Secrets;
 using Runner.State;
 
-namespace Runner.Auth;
+namespace Runner.Runtime;
 
 /// <summary>
 /// Keeps the partner credential alive and reports on it. The scheduler calls <see cref="RefreshAsync"/> daily
