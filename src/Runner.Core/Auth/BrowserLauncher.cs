@@ -5,7 +5,7 @@ using System.Diagnostics;
 namespace Runner.Auth;
 
 /// <summary>Opens a URL for the person at the keyboard. Tests play the browser with their own implementation.</summary>
-public interface IBrowserLauncher
+internal interface IBrowserLauncher
 {
     /// <summary>Returns false when there is no browser to open (a server, an SSH session); the caller then prints the URL.</summary>
     Task<bool> OpenAsync(Uri url, CancellationToken cancellationToken);

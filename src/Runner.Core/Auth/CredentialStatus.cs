@@ -4,7 +4,7 @@ using Runner.Secrets;
 namespace Runner.Auth;
 
 /// <summary>How healthy the partner credential is.</summary>
-public enum CredentialHealth
+internal enum CredentialHealth
 {
     /// <summary>More than auth.warnDays left before the 90-day limit.</summary>
     Healthy,

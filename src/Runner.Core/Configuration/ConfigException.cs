@@ -1,7 +1,7 @@
 namespace Runner.Configuration;
 
 /// <summary>A configuration error that names where it is: file, line, column and key.</summary>
-public sealed class ConfigException : Exception
+internal sealed class ConfigException : Exception
 {
     public ConfigException(string source, int line, int column, string key, string problem)
         : base(Format(source, line, column, key, problem))

@@ -36,7 +36,7 @@ internal sealed record RunnerConfig
     public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
 }
 
-public enum CloudKind
+internal enum CloudKind
 {
     /// <summary>The built-in local cloud, started inside the process.</summary>
     Sandbox,
@@ -64,7 +64,7 @@ internal sealed record CustomEndpoints(Uri Login, Uri PartnerCenter, Uri Resourc
 
 internal sealed record PartnerSettings(string? Tenant, string? ClientId, string? ClientSecret, string? Certificate, string? CertificatePassword);
 
-public enum SecretStoreKind
+internal enum SecretStoreKind
 {
     /// <summary>An AES-GCM encrypted file in the state folder.</summary>
     Local,
@@ -83,7 +83,7 @@ internal sealed record SecretSettings(SecretStoreKind Store, Uri? Vault, string?
 /// <param name="CacheFor">How long the customer list from Partner Center is reused. Default 1 hour.</param>
 internal sealed record TenantSettings(IReadOnlyList<string> Exclude, IReadOnlyDictionary<string, IReadOnlyList<string>> Groups, TimeSpan CacheFor);
 
-public enum OutputFormat
+internal enum OutputFormat
 {
     Table,
     Json,
@@ -158,7 +158,7 @@ internal sealed record JobSettings
     public bool Enabled { get; init; } = true;
 }
 
-public enum SchedulerStoreKind
+internal enum SchedulerStoreKind
 {
     Sqlite,
     Postgres,

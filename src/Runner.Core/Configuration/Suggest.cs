@@ -1,7 +1,7 @@
 namespace Runner.Configuration;
 
 /// <summary>Finds the nearest known names to a mistyped one (edit distance), for "did you mean" messages.</summary>
-public static class Suggest
+internal static class Suggest
 {
     public static string? Nearest(string input, IEnumerable<string> candidates) =>
         Ranked(input, candidates, 1).FirstOrDefault();

@@ -1,7 +1,7 @@
 namespace Runner.Execution;
 
 /// <summary>How one tenant's part of a run ended.</summary>
-public enum TenantStatus
+internal enum TenantStatus
 {
     Succeeded,
     Failed,
@@ -11,7 +11,7 @@ public enum TenantStatus
 }
 
 /// <summary>How a whole run ended.</summary>
-public enum RunStatus
+internal enum RunStatus
 {
     Running,
 

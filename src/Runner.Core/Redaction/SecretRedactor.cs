@@ -10,7 +10,7 @@ namespace Runner.Redaction;
 /// this process (client secret, refresh tokens, opaque access tokens). The shapes matter: a script can come by a
 /// token Runner never saw (read from a file, or rotated inside MSAL's cache during the run).
 /// </summary>
-public sealed partial class SecretRedactor
+internal sealed partial class SecretRedactor
 {
     public const string Mask = "[REDACTED]";
     private const int MinimumLength = 8;

@@ -6,7 +6,7 @@ using Runner.Clouds;
 namespace Runner.Tenants;
 
 /// <summary>Whether a token for one resource in one tenant can be had, in the categories an operator acts on.</summary>
-public enum AccessState
+internal enum AccessState
 {
     Ok,
 

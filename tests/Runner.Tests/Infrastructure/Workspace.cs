@@ -112,7 +112,7 @@ public sealed class Workspace : IDisposable
     public string? Input { get; set; }
 
     /// <summary>What `runner consent` opens the sign-in page with (a test playing the browser); null: none.</summary>
-    public Runner.Auth.IBrowserLauncher? Browser { get; set; } = Runner.Auth.NoBrowser.Instance;
+    internal Runner.Auth.IBrowserLauncher? Browser { get; set; } = Runner.Auth.NoBrowser.Instance;
 
     /// <summary>Runner's clock: set it to a sandbox's clock to move both forward together.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
