@@ -40,8 +40,8 @@ internal static class RunCommand
             try
             {
                 var config = context.LoadConfig();
-                var request = BuildRequest(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
-                    parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console);
+                var request = JobRequests.Build(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
+                    parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console.CurrentDirectory);
                 var format = parse.GetValue(output) ?? config.Defaults.Output;
                 var resultsFile = parse.GetValue(outFile) is { } given ? OutPath(given, console) : null;
                 var session = await context.OpenSessionAsync(config, cancellation);
@@ -57,19 +57,6 @@ internal static class RunCommand
         });
         return command;
     }
-
-    internal static JobRequest BuildRequest(
-        RunnerConfig config,
-        string target,
-        IReadOnlyList<string> tenants,
-        IReadOnlyList<string> exclude,
-        IReadOnlyList<string> parameters,
-        int? parallel,
-        string? timeout,
-        bool refresh,
-        bool partnerLevel,
-        CliConsole console) =>
-        JobRequests.Build(config, target, tenants, exclude, parameters, parallel, timeout, refresh, partnerLevel, console.CurrentDirectory);
 
     private static async Task<RunOutcome> RunWithProgressAsync(JobRunner runner, JobRequest request, CliConsole console, OutputFormat format, bool toStdout, CancellationToken cancellation)
     {

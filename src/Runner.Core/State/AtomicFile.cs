@@ -7,23 +7,9 @@ internal static class AtomicFile
 
     public static void Write(string path, ReadOnlySpan<byte> content, bool ownerOnly = false)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = WriteTemp(path, content, ownerOnly);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (ownerOnly && !OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
             File.Move(temp, path, overwrite: true);
         }
         catch
@@ -39,6 +25,28 @@ internal static class AtomicFile
     /// </summary>
     public static bool CreateOnce(string path, ReadOnlySpan<byte> content, bool ownerOnly = false)
     {
+        var temp = WriteTemp(path, content, ownerOnly);
+        try
+        {
+            // Without overwrite, the move is a link-then-unlink on Unix: it fails if another process created the file first.
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            TryDelete(temp);
+            return false;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The content in a flushed temp file beside <paramref name="path"/>, ready to be renamed into place.</summary>
+    private static string WriteTemp(string path, ReadOnlySpan<byte> content, bool ownerOnly)
+    {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -50,20 +58,10 @@ internal static class AtomicFile
                 options.UnixCreateMode = OwnerOnly;
             }
 
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            // Without overwrite, the move is a link-then-unlink on Unix: it fails if another process created the file first.
-            File.Move(temp, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            TryDelete(temp);
-            return false;
+            using var stream = new FileStream(temp, options);
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+            return temp;
         }
         catch
         {
