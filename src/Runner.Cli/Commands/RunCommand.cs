@@ -62,7 +62,7 @@ internal static class RunCommand
     {
         if (!console.Interactive)
         {
-            return await runner.RunAsync(request, NullObserver.Instance, cancellation);
+            return await runner.RunAsync(request, new ScriptOutputWriter(console.Error), cancellation);
         }
 
         RunOutcome? outcome = null;
@@ -73,7 +73,7 @@ internal static class RunCommand
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask(Markup.Escape(request.Job), maxValue: 1);
-                outcome = await runner.RunAsync(request, new ProgressObserver(task), cancellation);
+                outcome = await runner.RunAsync(request, new CompositeObserver(new ProgressObserver(task), new ScriptOutputEcho(console.Err)), cancellation);
                 task.StopTask();
             });
         return outcome!;
@@ -131,22 +131,4 @@ internal static class RunCommand
         _ when outcome.Tenants.Any(t => t.Status is TenantStatus.Failed or TenantStatus.TimedOut) => ExitCodes.TenantsFailed,
         _ => ExitCodes.Success,
     };
-}
-
-/// <summary>An observer that ignores everything (redirected output, tests).</summary>
-internal sealed class NullObserver : IRunObserver
-{
-    public static readonly NullObserver Instance = new();
-
-    public void RunStarted(string runId, string job, int tenantCount)
-    {
-    }
-
-    public void TenantStarted(Runner.Tenants.CustomerTenant tenant)
-    {
-    }
-
-    public void TenantFinished(TenantOutcome outcome)
-    {
-    }
 }

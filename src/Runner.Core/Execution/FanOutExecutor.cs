@@ -59,8 +59,8 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
                 }
                 else
                 {
-                    Notify(o => o.TenantStarted(tenant));
-                    results[index] = await RunOneAsync(script, tenant, options, serializer, cancellation);
+                    Notify(observer, o => o.TenantStarted(tenant));
+                    results[index] = await RunOneAsync(script, tenant, options, serializer, observer, cancellation);
                 }
             }
             catch (OperationCanceledException) when (!acquired)
@@ -77,32 +77,32 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             finally
             {
                 // Reported before the slot is freed, so observers never see more tenants running than --parallel.
-                Notify(o => o.TenantFinished(results[index]));
+                Notify(observer, o => o.TenantFinished(results[index]));
                 if (acquired)
                 {
                     gate.Release();
                 }
             }
         }
+    }
 
-        void Notify(Action<IRunObserver> action)
+    private void Notify(IRunObserver observer, Action<IRunObserver> action)
+    {
+        try
         {
-            try
-            {
-                action(observer);
-            }
-            catch (Exception e)
-            {
-                // A progress display or history writer that throws must not take a tenant's outcome with it.
-                log.LogWarning("A run observer failed: {Error}", redactor.Redact(e.Message));
-            }
+            action(observer);
+        }
+        catch (Exception e)
+        {
+            // A progress display or history writer that throws must not take a tenant's outcome with it.
+            log.LogWarning("A run observer failed: {Error}", redactor.Redact(e.Message));
         }
     }
 
     private TenantOutcome NotStarted(CustomerTenant tenant) =>
         new(tenant, TenantStatus.Cancelled, time.GetUtcNow(), TimeSpan.Zero, null, "Not started: the run was cancelled.", []);
 
-    private async Task<TenantOutcome> RunOneAsync(CompiledScript script, CustomerTenant tenant, ExecutionOptions options, ResultSerializer serializer, CancellationToken cancellation)
+    private async Task<TenantOutcome> RunOneAsync(CompiledScript script, CustomerTenant tenant, ExecutionOptions options, ResultSerializer serializer, IRunObserver observer, CancellationToken cancellation)
     {
         var started = time.GetUtcNow();
         var clock = time.GetTimestamp();
@@ -110,7 +110,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         using var timeout = new CancellationTokenSource(options.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
         var key = tenant.Id.ToString();
-        var tenantLog = new TenantLog(options.Job, tenant.Domain, log, redactor, time);
+        var tenantLog = new TenantLog(options.Job, tenant.Domain, log, redactor, time, line => Notify(observer, o => o.TenantWrote(tenant, line)));
         var globals = new ScriptGlobals(
             tenant,
             clients.PartnerCenter(tenant.IsPartner ? null : (tenant.CustomerId.Length > 0 ? tenant.CustomerId : key), linked.Token),
@@ -121,8 +121,14 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             new TenantTokens(clients, key, linked.Token),
             linked.Token);
 
-        TenantOutcome Outcome(TenantStatus status, JsonNode? result, string? error) =>
-            new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines);
+        // Set before Task.Run so the script's flow (and every task it starts) writes its console into this tenant's log.
+        using var console = ScriptConsole.Capture(tenantLog);
+
+        TenantOutcome Outcome(TenantStatus status, JsonNode? result, string? error)
+        {
+            console.Dispose();
+            return new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines);
+        }
 
         // Task.Run: a script that blocks its thread before its first await still lets the timeout take the tenant back.
         var run = Task.Run(() => script.InvokeAsync(globals), CancellationToken.None);

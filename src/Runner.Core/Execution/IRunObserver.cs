@@ -10,6 +10,11 @@ internal interface IRunObserver
     void TenantStarted(CustomerTenant tenant);
 
     void TenantFinished(TenantOutcome outcome);
+
+    /// <summary>The script wrote a line to its console (already redacted and kept in the tenant's log).</summary>
+    void TenantWrote(CustomerTenant tenant, LogLine line)
+    {
+    }
 }
 
 /// <summary>Passes every event to several observers.</summary>
@@ -36,6 +41,14 @@ internal sealed class CompositeObserver(params IRunObserver[] observers) : IRunO
         foreach (var o in observers)
         {
             o.TenantFinished(outcome);
+        }
+    }
+
+    public void TenantWrote(CustomerTenant tenant, LogLine line)
+    {
+        foreach (var o in observers)
+        {
+            o.TenantWrote(tenant, line);
         }
     }
 }

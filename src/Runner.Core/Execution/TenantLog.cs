@@ -5,9 +5,10 @@ namespace Runner.Execution;
 
 /// <summary>
 /// The <c>Log</c> global: keeps a tenant's lines (redacted, at most <see cref="MaxLines"/>) for the run's history,
-/// and passes them on to the console logger with the job and tenant as scope.
+/// and passes them on to the console logger with the job and tenant as scope. What the script writes to the console
+/// is kept the same way and handed to <paramref name="echo"/> (the run's observers) instead of the logger.
 /// </summary>
-internal sealed class TenantLog(string job, string tenant, ILogger forward, SecretRedactor redactor, TimeProvider time) : ILogger
+internal sealed class TenantLog(string job, string tenant, ILogger forward, SecretRedactor redactor, TimeProvider time, Action<LogLine>? echo = null) : ILogger
 {
     public const int MaxLines = 5000;
     private readonly List<LogLine> _lines = [];
@@ -46,12 +47,28 @@ internal sealed class TenantLog(string job, string tenant, ILogger forward, Secr
             message = $"{message} {exception.GetType().Name}: {exception.Message}";
         }
 
-        message = redactor.Redact(message);
+        message = Keep(logLevel, message).Message;
+        if (forward.IsEnabled(logLevel))
+        {
+            forward.Log(logLevel, eventId, "[{Job} {Tenant}] {Message}", job, tenant, message);
+        }
+    }
+
+    /// <summary>A line the script wrote to standard output (Information) or standard error (Error).</summary>
+    public void Console(LogLevel level, string text)
+    {
+        var line = Keep(level, text);
+        echo?.Invoke(line);
+    }
+
+    private LogLine Keep(LogLevel level, string message)
+    {
+        var line = new LogLine(time.GetUtcNow(), level, redactor.Redact(message));
         lock (_lines)
         {
             if (_lines.Count < MaxLines)
             {
-                _lines.Add(new LogLine(time.GetUtcNow(), logLevel, message));
+                _lines.Add(line);
             }
             else
             {
@@ -59,9 +76,6 @@ internal sealed class TenantLog(string job, string tenant, ILogger forward, Secr
             }
         }
 
-        if (forward.IsEnabled(logLevel))
-        {
-            forward.Log(logLevel, eventId, "[{Job} {Tenant}] {Message}", job, tenant, message);
-        }
+        return line;
     }
 }

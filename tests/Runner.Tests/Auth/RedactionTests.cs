@@ -17,6 +17,8 @@ public sealed class RedactionTests : IAsyncLifetime
         var partnerToken = await Tokens.GetPartnerAccessTokenAsync("https://api.partnercenter.microsoft.com/user_impersonation");
         Log.LogInformation("access {Access} partner {Partner} secret {Secret} refresh {Refresh}", accessToken, partnerToken, lines[0], lines[1]);
         Log.LogWarning($"inline {accessToken} {lines[1]} {lines[0]}");
+        Console.WriteLine($"console {accessToken} {lines[1]}");
+        Console.Error.Write($"stderr {partnerToken} {lines[0]}");
         if (Tenant.Domain == Params.Get<string>("thrower"))
         {
             throw new InvalidOperationException($"boom {accessToken} {lines[0]} {lines[1]}");
@@ -63,6 +65,8 @@ public sealed class RedactionTests : IAsyncLifetime
         Assert.Contains("[REDACTED]", outputs[1].Output);
         Assert.Contains("boom", outputs[1].Output);
         Assert.Contains("inline", outputs[2].Error);
+        Assert.Contains("] console [REDACTED]", outputs[1].Error);
+        Assert.Contains("] (stderr) stderr [REDACTED]", outputs[2].Error);
         var secrets = _sandbox.IssuedTokens.Append(_sandbox.ClientSecret).Append(refreshToken).Distinct().ToList();
         Assert.True(secrets.Count > 10, $"only {secrets.Count} tokens were issued");
         var places = outputs.SelectMany((o, i) => new[] { ($"command {i} stdout", o.Output), ($"command {i} stderr", o.Error) })

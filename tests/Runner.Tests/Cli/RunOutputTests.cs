@@ -222,4 +222,65 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.Contains("slow:", error.ToString());
         Assert.Equal(Host.Customers.Count, JsonNode.Parse(output.ToString())!["tenants"]!.AsArray().Count);
     }
+
+    private const string Printing = """
+        Console.WriteLine($"hello from {Tenant.Domain}");
+        await Task.Yield();
+        Console.Error.WriteLine($"warning from {Tenant.Domain}");
+        await Task.Run(() => Console.Out.Write($"{Tenant.Domain} wrote no newline"));
+        return new { domain = Tenant.Domain };
+        """;
+
+    [Fact]
+    public async Task What_a_script_prints_is_kept_in_its_own_tenants_log_and_shown_on_standard_error_never_in_the_json()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/prints.csx", Printing);
+        var active = Enumerable.Range(0, 3).Select(Active).ToList();
+
+        var result = await workspace.RunAsync(["run", "jobs/prints.csx", .. active.SelectMany(c => new[] { "--tenant", c.Domain }), "--output", "json", "--parallel", "3"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var document = JsonNode.Parse(result.Output)!;
+        Assert.DoesNotContain("hello from", result.Output);
+        foreach (var customer in active)
+        {
+            Assert.Contains($"[{customer.Domain}] hello from {customer.Domain}", result.Error);
+            Assert.Contains($"[{customer.Domain}] (stderr) warning from {customer.Domain}", result.Error);
+            Assert.Contains($"[{customer.Domain}] {customer.Domain} wrote no newline", result.Error);
+        }
+
+        var show = await workspace.RunAsync("show", (string)document["runId"]!, "--output", "json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        var tenants = JsonNode.Parse(show.Output)!["tenants"]!.AsArray();
+        Assert.Equal(3, tenants.Count);
+        foreach (var tenant in tenants)
+        {
+            // Each tenant's log holds its own lines only, though all three printed to one process console at once.
+            var domain = (string)tenant!["domain"]!;
+            var log = tenant["log"]!.AsArray().Select(l => ((string)l!["level"]!, (string)l["message"]!)).OrderBy(l => l.Item2, StringComparer.Ordinal).ToList();
+            Assert.Equal(
+                new[] { ("Information", $"{domain} wrote no newline"), ("Information", $"hello from {domain}"), ("Error", $"warning from {domain}") }.OrderBy(l => l.Item2, StringComparer.Ordinal),
+                log);
+        }
+    }
+
+    [Fact]
+    public async Task A_printing_script_leaves_csv_on_standard_output_intact_in_a_real_process()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/prints.csx", Printing);
+
+        using var process = RunnerProcess.Start(workspace, "run", "jobs/prints.csx", "--output", "csv");
+        var result = await process.ResultAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Output.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal("tenantId,domain,companyName,status,durationMs,error,domain", lines[0]);
+        Assert.Equal(Host.Customers.Count, lines.Count - 1);
+        Assert.All(lines.Skip(1), l => Assert.Matches("^[0-9a-f-]{36},", l));
+        var printed = Host.Customers.Count(c => c.GdapStatus == "active");
+        Assert.True(printed > 0);
+        Assert.Equal(printed, result.Error.Split('\n').Count(l => l.Contains("] hello from ", StringComparison.Ordinal)));
+    }
 }

@@ -36,6 +36,7 @@ public sealed class HostFixture : IAsyncLifetime
               hangs: { script: jobs/hangs.csx, timeout: 1h, jobTimeout: 4s }
               flaky: { script: jobs/flaky.csx, retries: 2, retryBackoff: 1s }
               slow: { script: jobs/slow.csx }
+              prints: { script: jobs/prints.csx }
             """);
         Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
         Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
@@ -52,6 +53,7 @@ public sealed class HostFixture : IAsyncLifetime
 
             return "second attempt";
             """);
+        Workspace.Write("jobs/prints.csx", "Console.WriteLine($\"hello from {Tenant.Domain}\");\nConsole.Error.WriteLine(\"and a complaint\");\nreturn 1;\n");
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
         _host = Task.Run(() => Workspace.RunAsync(_stop.Token, "host"));
         await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),

@@ -37,6 +37,22 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task What_a_scheduled_script_prints_is_kept_in_each_tenants_log_in_the_run_history()
+    {
+        var (cli, run) = await host.TriggerAndWaitAsync("prints");
+
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        var show = await host.Workspace.RunAsync("show", (string)run["runId"]!, "--output", "json");
+        var tenants = System.Text.Json.Nodes.JsonNode.Parse(show.Output)!["tenants"]!.AsArray().Where(t => (string)t!["status"]! == "Succeeded").ToList();
+        Assert.NotEmpty(tenants);
+        foreach (var tenant in tenants)
+        {
+            var log = tenant!["log"]!.AsArray().Select(l => $"{(string)l!["level"]!} {(string)l["message"]!}").ToList();
+            Assert.Equal([$"Information hello from {(string)tenant["domain"]!}", "Error and a complaint"], log);
+        }
+    }
+
+    [Fact]
     public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
     {
         var (cli, run) = await host.TriggerAndWaitAsync("hangs");

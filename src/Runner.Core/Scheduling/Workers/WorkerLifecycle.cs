@@ -76,7 +76,7 @@ internal sealed class WorkerLifecycle
             var session = context.Session ?? await context.OpenSessionAsync(config, hostGone.Token);
             var outcome = order.Job == SchedulerKeys.KeepAlive
                 ? await KeepAliveRun.RunAsync(session, request, writer, hostGone.Token)
-                : await new JobRunner(session).RunAsync(request, writer, hostGone.Token);
+                : await new JobRunner(session).RunAsync(request, new CompositeObserver(writer, new ScriptOutputWriter(Error)), hostGone.Token);
             var status = outcome.Status;
             if (hostGone.IsCancellationRequested)
             {
