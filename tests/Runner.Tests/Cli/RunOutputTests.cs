@@ -283,4 +283,20 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.True(printed > 0);
         Assert.Equal(printed, result.Error.Split('\n').Count(l => l.Contains("] hello from ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task On_a_German_machine_scripts_see_the_German_culture_and_results_keep_invariant_numbers()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/numbers.csx", "return new { culture = System.Globalization.CultureInfo.CurrentCulture.Name, shown = 1.5.ToString(), ratio = 1.5, big = 1234567.25m };");
+        // Flows into the in-process run as LANG=de_DE.UTF-8 would set it for a real one.
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+
+        var result = await workspace.RunAsync("run", "jobs/numbers.csx", "--tenant", Active(0).Domain, "--output", "csv");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Output.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.EndsWith(",culture,shown,ratio,big", lines[0]);
+        Assert.EndsWith(",de-DE,\"1,5\",1.5,1234567.25", lines[1]);
+    }
 }

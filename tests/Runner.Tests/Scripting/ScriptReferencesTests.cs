@@ -44,6 +44,59 @@ public sealed class ScriptReferencesTests(SandboxFixture sandbox) : IClassFixtur
     }
 
     [Fact]
+    public async Task R_to_a_dll_path_loads_the_dlls_own_dependencies_from_its_folder()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        // LibA calls LibB; the script names only LibA, as it would a vendor DLL shipped with its dependencies.
+        var libB = TestLibraries.Compile(workspace.Path("lib/vendor/LibB.dll"), "LibB", "namespace B { public static class Words { public static string Word => \"from LibB\"; } }");
+        TestLibraries.Compile(workspace.Path("lib/vendor/LibA.dll"), "LibA", "namespace A { public static class Api { public static string Call() => \"LibA and \" + B.Words.Word; } }", libB);
+        workspace.Write("jobs/vendor.csx", "#r \"../lib/vendor/LibA.dll\"\nreturn A.Api.Call();\n");
+        var customer = sandbox.Host.Customers.First(c => c.GdapStatus == "active");
+
+        var first = await workspace.RunAsync("run", "jobs/vendor.csx", "--tenant", customer.Domain, "--output", "json");
+        var cached = await RunnerProcess.RunAsync(workspace, null, "run", "jobs/vendor.csx", "--tenant", customer.Domain, "--output", "json");
+
+        foreach (var result in new[] { first, cached })
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("LibA and from LibB", (string)JsonNode.Parse(result.Output)!["tenants"]![0]!["result"]!);
+        }
+    }
+
+    [Fact]
+    public async Task Scripts_run_culture_aware_and_the_documented_Humanizer_package_works()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        // The package as docs/scripting.md shows it, restored from the machine's own NuGet sources.
+        workspace.Write("jobs/culture.csx", """
+            #r "nuget: Humanizer.Core, 2.14.1"
+            using System.Globalization;
+            using Humanizer;
+
+            var german = new CultureInfo("de-DE");
+            return new
+            {
+                amount = 1234.5m.ToString("N2", german),
+                day = new DateTime(2026, 12, 5).ToString("D", german),
+                sorted = string.Join(",", new[] { "Zebra", "Äpfel", "apfel" }.OrderBy(w => w, StringComparer.Create(german, ignoreCase: false))),
+                took = TimeSpan.FromMinutes(90).Humanize(2),
+                plural = "subscription".ToQuantity(3),
+            };
+            """);
+        var customer = sandbox.Host.Customers.First(c => c.GdapStatus == "active");
+
+        var result = await workspace.RunAsync("run", "jobs/culture.csx", "--tenant", customer.Domain, "--output", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var value = JsonNode.Parse(result.Output)!["tenants"]![0]!["result"]!;
+        Assert.Equal("1.234,50", (string)value["amount"]!);
+        Assert.Equal("Samstag, 5. Dezember 2026", (string)value["day"]!);
+        Assert.Equal("apfel,Äpfel,Zebra", (string)value["sorted"]!);
+        Assert.Equal("1 hour, 30 minutes", (string)value["took"]!);
+        Assert.Equal("3 subscriptions", (string)value["plural"]!);
+    }
+
+    [Fact]
     public async Task R_nuget_restores_the_exact_package_and_its_dependencies_once_then_works_without_the_feed()
     {
         await using var session = await ScriptSession.OpenAsync(sandbox.Host);
