@@ -95,7 +95,9 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
                 }
             }
 
-            Assert.True(runs.Where(r => Ticks.Contains(r.Job)).Select(r => r.Node).Distinct().Count() > 1, $"fires were spread over the nodes.\n{Describe(runs, hosts.Values)}");
+            // No check that ticks were spread over the nodes: Quartz's clustering promises each fire once, not balance, and
+            // a node that polls first can take every fire for minutes (it did, under load). That more than one node
+            // schedules is shown above: the killed run is recovered by another node.
             Assert.True(runs.All(r => r.Status != RunStatus.Running), $"a run stayed Running.\n{Describe(runs, hosts.Values)}");
             Assert.Equal(["qrtz_triggers", "runner_runs"], await TablesAsync(database, "qrtz_triggers", "runner_runs"));
         }
