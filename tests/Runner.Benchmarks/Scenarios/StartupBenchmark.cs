@@ -54,6 +54,11 @@ internal static class StartupBenchmark
             }
         }
 
+        // What culture-aware scripts (ICU, issue 13) cost at start-up: the same warm run with .NET's invariant mode forced.
+        var invariant = tiny.Start(builds.ReadyToRun, ["run", "jobs/tiny.csx", "--tenant", OneTenant]);
+        invariant.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        variants.Add(new Variant("warm run, tiny.csx, 1 tenant, ReadyToRun, invariant globalization", "warm-invariant", "ReadyToRun", "tiny.csx, 1 tenant", invariant, null));
+
         var report = new Report("startup", "Start-up: one `runner run`, warm and cold, as whole processes",
             $"dotnet run -c Release --project tests/Runner.Benchmarks -- startup --runs {runs}");
         report.Parameters["runs"] = runs;
@@ -107,7 +112,12 @@ internal static class StartupBenchmark
             side.Add($"compile cost (cold − warm), {script}", compileR2r, compileJit, compileJit / compileR2r);
         }
 
+        var icu = Median("warm", "ReadyToRun", "tiny.csx, 1 tenant");
+        var withoutIcu = Median("warm-invariant", "ReadyToRun", "tiny.csx, 1 tenant");
         report.Tables.Add(side);
+        var globalization = new Table("Culture-aware runtime (medians, ms)", "", "ICU (default)", "invariant mode", "ICU ÷ invariant");
+        globalization.Add("warm run, tiny.csx, 1 tenant, ReadyToRun", icu, withoutIcu, icu / withoutIcu);
+        report.Tables.Add(globalization);
         var warm = Median("warm", "ReadyToRun", "tiny.csx, 1 tenant");
         var cold = Median("cold", "ReadyToRun", "tiny.csx, 1 tenant");
         report.Targets.Add(new Target("warm one-tenant run (ReadyToRun)", "≤ 250 ms", $"{warm:0} ms", warm <= 250));
