@@ -55,16 +55,16 @@ internal static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            foreach (var line in Rendering.UsageErrors.Describe(parse, root))
             {
-                await console.Error.WriteLineAsync($"error: {error.Message}");
+                await console.Error.WriteLineAsync($"error: {line}");
             }
 
             await console.Error.WriteLineAsync($"Run 'runner {string.Join(' ', parse.CommandResult.Command.Name == root.Name ? [] : new[] { parse.CommandResult.Command.Name })} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
             return ExitCodes.Usage;
         }
 
-        using var signals = handleSignals ? new SignalCancellation(console) : null;
+        using var signals = handleSignals ? new SignalCancellation(console, parse) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals?.Token ?? CancellationToken.None);
         var invocation = new InvocationConfiguration
         {
@@ -89,12 +89,14 @@ internal static class CliApp
     {
         private readonly CancellationTokenSource _source = new();
         private readonly CliConsole _console;
+        private readonly ParseResult _parse;
         private readonly PosixSignalRegistration? _terminate;
         private int _signals;
 
-        public SignalCancellation(CliConsole console)
+        public SignalCancellation(CliConsole console, ParseResult parse)
         {
             _console = console;
+            _parse = parse;
             Console.CancelKeyPress += OnCancelKeyPress;
             if (!OperatingSystem.IsWindows())
             {
@@ -118,12 +120,16 @@ internal static class CliApp
         {
             if (Interlocked.Increment(ref _signals) == 1)
             {
-                _console.Error.WriteLine("Stopping: letting running tenants finish their current step. Press Ctrl+C again to exit at once.");
+                if (Rendering.InterruptMessages.First(_parse) is { Length: > 0 } message)
+                {
+                    _console.Error.WriteLine(message);
+                }
+
                 _source.Cancel();
             }
             else
             {
-                _console.Error.WriteLine("Exiting now: recording the unfinished tenants as Cancelled.");
+                _console.Error.WriteLine(Rendering.InterruptMessages.Second(_parse));
                 Runner.Execution.ImmediateExit.RunAll(TimeSpan.FromSeconds(5));
                 Environment.Exit(ExitCodes.Interrupted);
             }

@@ -28,7 +28,28 @@ internal static class HistoryCommand
 
                 var config = context.LoadConfig();
                 await using var history = new StoreAccess(context, config).OpenHistory();
-                var runs = await history.ListRunsAsync(parse.GetValue(job), count, cancellation);
+                var name = parse.GetValue(job);
+                var runs = await history.ListRunsAsync(name, count, cancellation);
+                if (name is not null && runs.Count == 0)
+                {
+                    // No runs: a job that has not run yet, or a typo (which must not look like an empty history).
+                    var known = config.Jobs.Keys.Concat((await history.ListRunsAsync(null, 10000, cancellation)).Select(r => r.Job))
+                        .Distinct(StringComparer.Ordinal).ToList();
+                    if (!known.Contains(name, StringComparer.Ordinal))
+                    {
+                        var nearest = Suggest.Ranked(name, known, 3);
+                        throw new UsageException($"'{name}' is not a job in runner.yaml and has no runs in history." + (nearest.Count > 0
+                            ? $" Did you mean {string.Join(", ", nearest)}?"
+                            : known.Count > 0 ? $" Known: {string.Join(", ", known.Order(StringComparer.Ordinal).Take(10))}." : " Nothing has run yet."));
+                    }
+
+                    if (parse.GetValue(output) != OutputFormat.Json)
+                    {
+                        await console.Error.WriteLineAsync($"{name} has not run yet.");
+                        return ExitCodes.Success;
+                    }
+                }
+
                 if (parse.GetValue(output) == OutputFormat.Json)
                 {
                     HistoryRenderer.WriteListJson(runs, console.Output);

@@ -20,10 +20,27 @@ internal static class ShowCommand
             try
             {
                 var config = context.LoadConfig();
-                await using var history = new StoreAccess(context, config).OpenHistory();
+                var access = new StoreAccess(context, config);
+                await using var history = access.OpenHistory();
                 var id = parse.GetValue(run)!;
-                var details = await history.GetRunAsync(id, cancellation)
-                    ?? throw new UsageException($"No run matches '{id}'. `runner history` lists recent runs.");
+                var details = await history.GetRunAsync(id, cancellation);
+                if (details is null)
+                {
+                    await using var scheduler = await access.OpenSchedulerAsync(cancellation);
+                    if (await scheduler.FindQueuedAsync(id, cancellation) is { } queued)
+                    {
+                        var hosted = await access.HostRunningAsync(scheduler, cancellation);
+                        HistoryRenderer.WriteQueued(queued.RunId, queued.Job, hosted, parse.GetValue(output) == OutputFormat.Json, console.Output);
+                        return ExitCodes.Success;
+                    }
+
+                    var recent = await history.ListRunsAsync(null, 500, cancellation);
+                    var nearest = Suggest.Ranked(id, recent.Select(r => r.Id), 3);
+                    throw new UsageException($"No run matches '{id}'." + (nearest.Count > 0
+                        ? $" Nearest: {string.Join(", ", nearest)}."
+                        : recent.Count > 0 ? $" The latest is {recent[0].Id}; `runner history` lists recent runs." : " No run has been recorded yet."));
+                }
+
                 if (parse.GetValue(output) == OutputFormat.Json)
                 {
                     HistoryRenderer.WriteRunJson(details, console.Output);

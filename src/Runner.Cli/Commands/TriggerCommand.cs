@@ -40,10 +40,12 @@ internal static class TriggerCommand
                 await using (var client = await access.OpenSchedulerAsync(cancellation))
                 {
                     await client.TriggerAsync(scheduled, runId, given, cancellation);
-                    await console.Error.WriteLineAsync($"Triggered {scheduled.Name}: run {runId}. Follow it with `runner show {runId}`.");
-                    if (!await access.HostRunningAsync(client, cancellation))
+                    await console.Error.WriteLineAsync(await access.HostRunningAsync(client, cancellation)
+                        ? $"Triggered {scheduled.Name}: run {runId}. Follow it with `runner show {runId}`."
+                        : $"Queued {scheduled.Name} as run {runId}: no `runner host` is running for this store, so it starts when one does (`runner host`). `runner show {runId}` follows it.");
+                    if (parse.GetValue(wait))
                     {
-                        await console.Error.WriteLineAsync("warning: no `runner host` is running for this store; the run starts when one does.");
+                        await console.Error.WriteLineAsync("Waiting for the run to finish. Ctrl+C stops waiting; the run goes on.");
                     }
                 }
 

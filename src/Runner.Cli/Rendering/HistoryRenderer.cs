@@ -98,6 +98,20 @@ internal static class HistoryRenderer
         }
     }
 
+    /// <summary>A triggered run no host has started yet: it is not in history, but it is not lost either.</summary>
+    public static void WriteQueued(string runId, string job, bool hostRunning, bool json, TextWriter writer)
+    {
+        if (json)
+        {
+            writer.WriteLine(new JsonObject { ["runId"] = runId, ["job"] = job, ["status"] = "Queued" }.ToJsonString(Indented));
+            return;
+        }
+
+        writer.WriteLine(hostRunning
+            ? $"Run {runId} of {job} is queued: a host will start it in a moment."
+            : $"Run {runId} of {job} is queued: no `runner host` is running for this store, so it starts when one does.");
+    }
+
     public static void WriteRunJson(RunDetails details, TextWriter writer)
     {
         var json = RunJson(details.Run);

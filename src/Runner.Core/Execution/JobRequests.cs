@@ -29,9 +29,11 @@ internal static class JobRequests
         TimeSpan? limit = null;
         if (timeout is not null)
         {
-            limit = DurationParser.TryParse(timeout, out var parsed) && parsed > TimeSpan.Zero
-                ? parsed
-                : throw new JobRequestException($"--timeout expects a duration such as 00:05:00, 90s or 10m, found '{timeout}'.");
+            limit = !DurationParser.TryParse(timeout, out var parsed)
+                ? throw new JobRequestException($"--timeout expects a duration such as 00:05:00, 90s or 10m, found '{timeout}'.")
+                : parsed <= TimeSpan.Zero
+                    ? throw new JobRequestException($"--timeout {timeout} would give each tenant no time at all; it is the time limit per tenant, so give it a length such as 90s or 10m.")
+                    : parsed;
         }
 
         var given = JobParameters.ParsePairs(parameters);
@@ -60,10 +62,17 @@ internal static class JobRequests
         if (!PathSyntax.TryResolve(target, currentDirectory, out var path) || !File.Exists(path))
         {
             var jobs = config.Jobs.Keys.ToList();
-            var nearest = Suggest.Ranked(target, jobs, 3);
+            var scripts = ScriptFiles.Near(currentDirectory);
+            var nearest = Suggest.Ranked(target, scripts, 3).Concat(Suggest.Ranked(target, jobs, 3).Select(j => $"{j} (job)")).Take(4).ToList();
+            var hint = nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : "";
             throw new JobRequestException(target.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)
-                ? $"The script {PathSyntax.Printable(target)} does not exist."
-                : $"'{PathSyntax.Printable(target)}' is neither a .csx file nor a job in {config.FilePath}." + (nearest.Count > 0 ? $" Did you mean {string.Join(", ", nearest)}?" : jobs.Count > 0 ? $" Jobs: {string.Join(", ", jobs)}." : ""));
+                ? $"The script {PathSyntax.Printable(target)} does not exist.{hint}"
+                : $"'{PathSyntax.Printable(target)}' is neither a .csx file nor a job in {config.FilePath}.{hint}");
+        }
+
+        if (!path.EndsWith(".csx", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new JobRequestException($"{PathSyntax.Printable(target)} is not a C# script: runner runs .csx files and the jobs in {config.FilePath}.");
         }
 
         return new JobRequest

@@ -74,6 +74,17 @@ internal sealed class SchedulerClient : IAsyncDisposable
         await Scheduler.ScheduleJob(job.BuildManualTrigger(runId, parameters), cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// A `runner trigger` no host has picked up yet (its run is not in history until a host starts it): the run id and
+    /// job of the queued trigger whose run id is, or starts with, <paramref name="idOrPrefix"/>.
+    /// </summary>
+    public async Task<(string RunId, string Job)?> FindQueuedAsync(string idOrPrefix, CancellationToken cancellationToken)
+    {
+        var queued = await Scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(SchedulerKeys.ManualTriggerGroup), Take = PagedQuery.All }, cancellationToken);
+        var match = queued.Items.Where(t => t.Key.Name.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).OrderByDescending(t => t.Key.Name, StringComparer.Ordinal).FirstOrDefault();
+        return match is null ? null : (match.Key.Name, match.JobKey.Name);
+    }
+
     public async Task<IReadOnlyList<ClusterNode>> NodesAsync(CancellationToken cancellationToken) => await Scheduler.QueryClusterNodes(cancellationToken);
 
     public async ValueTask DisposeAsync()

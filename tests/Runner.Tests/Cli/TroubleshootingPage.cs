@@ -93,10 +93,11 @@ internal static partial class TroubleshootingPage
     private static List<string> Cells(string line) =>
         [.. CellSplit().Split(line.Trim().Trim('|')).Select(c => c.Trim().Replace("\\|", "|", StringComparison.Ordinal))];
 
+    /// <summary>`text`, or ``text`` (with a space inside) when the text itself holds a backtick.</summary>
     private static string Unquote(string cell, int number) =>
-        cell.Length >= 2 && cell[0] == '`' && cell[^1] == '`'
-            ? cell[1..^1]
-            : throw new FormatException($"docs/troubleshooting.md line {number}: '{cell}' should be in backticks.");
+        cell.StartsWith("`` ", StringComparison.Ordinal) && cell.EndsWith(" ``", StringComparison.Ordinal) ? cell[3..^3]
+        : cell.Length >= 2 && cell[0] == '`' && cell[^1] == '`' ? cell[1..^1]
+        : throw new FormatException($"docs/troubleshooting.md line {number}: '{cell}' should be in backticks.");
 
     [GeneratedRegex(@"(?<!\\)\|")]
     private static partial Regex CellSplit();
