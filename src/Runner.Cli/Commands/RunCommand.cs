@@ -42,8 +42,9 @@ internal static class RunCommand
                 var config = context.LoadConfig();
                 var request = JobRequests.Build(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
                     parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console.CurrentDirectory);
-                var format = parse.GetValue(output) ?? config.Defaults.Output;
                 var resultsFile = parse.GetValue(outFile) is { } given ? OutPath(given, console) : null;
+                // --out results.csv means CSV (and .json JSON) unless --output says otherwise.
+                var format = parse.GetValue(output) ?? OutputFormats.FromExtension(resultsFile) ?? config.Defaults.Output;
                 var session = await context.OpenSessionAsync(config, cancellation);
                 await session.History.MarkInterruptedAsync(request.Node, Processes.IsAlive, session.Services.Time.GetUtcNow(), cancellation);
                 var outcome = await RunWithProgressAsync(new JobRunner(session), request, console, format, parse.GetValue(outFile) is null, cancellation);
@@ -120,7 +121,7 @@ internal static class RunCommand
             throw new UsageException($"The results of run {outcome.RunId} could not be written to {path} ({Runner.State.IoReason.Of(e)}). They are kept in the run history: `runner show {outcome.RunId}`.");
         }
 
-        console.Error.WriteLine($"Run {outcome.RunId}: {outcome.Status}, {outcome.Tenants.Count} tenants; results written to {path}");
+        console.Error.WriteLine($"Run {outcome.RunId}: {outcome.Status}, {outcome.Tenants.Count} tenant{(outcome.Tenants.Count == 1 ? "" : "s")}; results written to {path}");
     }
 
     internal static int ExitCode(RunOutcome outcome) => outcome switch

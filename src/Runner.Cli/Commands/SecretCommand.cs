@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Runner.Cli.Composition;
 using Runner.Cli.Rendering;
+using Runner.Secrets;
 
 namespace Runner.Cli.Commands;
 
@@ -10,24 +11,34 @@ internal static class SecretCommand
 {
     public static Command Create(CliConsole console)
     {
-        var name = new Argument<string>("name") { Description = "The secret's name, as runner.yaml refers to it (secret:NAME)." };
-        var set = new Command("set", "Store a secret read from standard input (one line, or everything piped in).") { name };
+        var name = new Argument<string>("name") { Description = "The secret's name, as runner.yaml refers to it (secret:NAME): letters, digits and dashes." };
+        var set = new Command("set", "Store a secret: typed at a terminal (not shown), or read from standard input when piped.") { name };
         set.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
             await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
             try
             {
+                var secretName = parse.GetValue(name)!;
+                if (!SecretNames.IsValid(secretName))
+                {
+                    throw new UsageException($"'{secretName}' is not a valid secret name: use letters, digits and dashes only, 1 to 127 characters (Key Vault's rule), for example app-secret.");
+                }
+
                 var config = context.LoadConfig();
                 var store = context.OpenSecretStore(config);
-                var value = (await console.Input.ReadToEndAsync(cancellation)).TrimEnd('\r', '\n');
+                var atTerminal = ReferenceEquals(console.Input, Console.In) && !Console.IsInputRedirected;
+                var value = atTerminal
+                    ? await SecretPrompt.ReadAsync($"Value for {secretName} (not shown; Enter to finish): ", console.Error, cancellation)
+                    : (await console.Input.ReadToEndAsync(cancellation)).TrimEnd('\r', '\n');
                 if (value.Length == 0)
                 {
-                    throw new UsageException("No value on standard input. Pipe it in, for example: runner secret set app-secret < secret.txt");
+                    throw new UsageException(atTerminal
+                        ? "No value was typed; nothing was stored."
+                        : $"No value on standard input. Type it at a terminal, or pipe it in, for example: runner secret set {secretName} < secret.txt");
                 }
 
                 context.Redactor.Add(value);
-                var secretName = parse.GetValue(name)!;
                 await store.SetAsync(secretName, value, new Dictionary<string, string> { ["source"] = "runner secret set" }, null, cancellation);
                 await console.Output.WriteLineAsync($"Stored '{secretName}' in the {store.Kind} secret store ({store.Location}).");
                 return ExitCodes.Success;

@@ -175,7 +175,7 @@ internal static class RunRenderer
             }
             else
             {
-                writer.WriteLine(string.Join(',', prefix.Append(t.Result?.ToJsonString() ?? "").Select(Csv)));
+                writer.WriteLine(string.Join(',', prefix.Append(ResultShape.Cell(t.Result)).Select(Csv)));
             }
         }
     }

@@ -63,10 +63,15 @@ internal static class TenantsRenderer
                 }).ToArray()).ToJsonString(Indented));
                 return;
             case OutputFormat.Csv:
-                writer.WriteLine("tenantId,domain,companyName,gdap,partnerCenter,graph,resourceManager");
+                // One row per tenant and resource, with the same state, aadsts and message as the JSON.
+                writer.WriteLine("tenantId,domain,companyName,gdap,resource,state,aadsts,message");
                 foreach (var r in ordered)
                 {
-                    writer.WriteLine(Csv(r.Tenant.Id.ToString(), r.Tenant.Domain, r.Tenant.CompanyName, r.Tenant.Gdap.Status, Label(r.PartnerCenter), Label(r.Graph), Label(r.ResourceManager)));
+                    foreach (var (resource, result) in new[] { ("partnerCenter", r.PartnerCenter), ("graph", r.Graph), ("resourceManager", r.ResourceManager) })
+                    {
+                        writer.WriteLine(Csv(r.Tenant.Id.ToString(), r.Tenant.Domain, r.Tenant.CompanyName, r.Tenant.Gdap.Status, resource, Label(result),
+                            result.Aadsts ?? "", result.Message ?? ""));
+                    }
                 }
 
                 return;

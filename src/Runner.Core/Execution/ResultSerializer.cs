@@ -52,9 +52,11 @@ internal sealed class ResultSerializer(SecretRedactor redactor)
                 $"The script's result ({Describe(value)}) cannot be turned into JSON: {e.Message} Return plain values, records, anonymous objects, or lists and dictionaries of them.", e);
         }
 
-        if (json.Length > MaxResultBytes)
+        // A UTF-16 character is at most 3 bytes of UTF-8, so small results skip the count.
+        if (json.Length * 3L > MaxResultBytes && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxResultBytes)
         {
-            throw new ResultException($"The script's result is {json.Length / 1024 / 1024} MB of JSON; the limit is {MaxResultBytes / 1024 / 1024} MB per tenant. Return a summary, or write large data to a file.");
+            throw new ResultException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The script's result is {bytes / 1048576.0:0.0} MB of JSON ({bytes:N0} bytes); the limit is {MaxResultBytes / 1048576.0:0.#} MB per tenant. Return a summary, or write large data to a file."));
         }
 
         return JsonNode.Parse(redactor.Redact(json));

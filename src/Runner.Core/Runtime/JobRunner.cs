@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Runner.History;
 using Runner.Execution;
@@ -18,6 +19,12 @@ internal sealed class JobRunner(RunnerSession session)
         var time = session.Services.Time;
         using var script = session.Scripts.Load(request.ScriptPath, cancellation, request.UseLastGoodScript);
         var parameters = new JobParameters(request.Parameters);
+        if (script.RequiredParameters.FirstOrDefault(p => !parameters.Has(p.Name)) is { } missing)
+        {
+            // Once, before any tenant (or the run's record): every tenant would fail the same way.
+            throw new JobRequestException($"{Path.GetRelativePath(session.Config.BaseDirectory, missing.Path)}({missing.Line}): the job parameter '{missing.Name}' is required. Pass it with --param {missing.Name}=<value> or set it under params: in runner.yaml.");
+        }
+
         var partnerLevel = request.PartnerLevel || script.PartnerLevel;
 
         // The partner credential is checked before anything runs: if it needs an operator, no tenant is tried.
@@ -27,6 +34,14 @@ internal sealed class JobRunner(RunnerSession session)
         IReadOnlyList<(CustomerTenant Tenant, string Reason)> skipped;
         if (partnerLevel)
         {
+            if (request.Include.Count > 0 || request.Exclude.Count > 0)
+            {
+                var given = string.Join(" ", request.Include.Select(t => $"--tenant {t}").Concat(request.Exclude.Select(t => $"--exclude {t}")));
+                session.Services.Logging.CreateLogger("Runner.Jobs").LogWarning(
+                    "{Script} is partner-level: it runs once, in the partner's own tenant, so {Selection} is ignored.",
+                    Path.GetRelativePath(session.Config.BaseDirectory, request.ScriptPath), given);
+            }
+
             run = [await PartnerTenantAsync(cancellation)];
             skipped = [];
         }

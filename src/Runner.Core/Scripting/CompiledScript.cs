@@ -34,6 +34,15 @@ internal sealed class CompiledScript : IDisposable
     /// <summary>Set when this is the last version that compiled, run in place of a broken edit.</summary>
     public string? FallbackReason { get; set; }
 
+    /// <summary>Parameters the script reads without a default: a run without one is refused before any tenant.</summary>
+    public IReadOnlyList<RequiredParameter> RequiredParameters { get; private set; } = [];
+
+    internal CompiledScript Requiring(IReadOnlyList<RequiredParameter> parameters)
+    {
+        RequiredParameters = parameters;
+        return this;
+    }
+
     /// <summary>A weak handle on the load context, for tests that check it is collected after unloading.</summary>
     public WeakReference ContextReference => new(_context);
 

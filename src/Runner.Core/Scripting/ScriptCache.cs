@@ -56,7 +56,10 @@ internal sealed class ScriptCache(string root)
         {
             File.WriteAllBytes(Path.Combine(temp, "script.dll"), artifact.Pe);
             File.WriteAllBytes(Path.Combine(temp, "script.pdb"), artifact.Pdb);
-            var manifest = new Manifest(Manifest.CurrentVersion, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, artifact.Diagnostics.Where(d => !d.IsError).ToList(), DateTimeOffset.UtcNow);
+            var manifest = new Manifest(Manifest.CurrentVersion, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, artifact.Diagnostics.Where(d => !d.IsError).ToList(), DateTimeOffset.UtcNow)
+            {
+                RequiredParameters = artifact.RequiredParameters,
+            };
             File.WriteAllBytes(Path.Combine(temp, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(manifest, ScriptCacheJson.Default.Manifest));
             Directory.Move(temp, folder);
         }
@@ -130,7 +133,10 @@ internal sealed class ScriptCache(string root)
     /// <param name="References">Assemblies the script loads privately at run time (#r DLLs, NuGet runtime assets).</param>
     internal sealed record Manifest(int Version, string TypeName, string MethodName, IReadOnlyList<string> References, IReadOnlyList<ScriptDiagnostic> Warnings, DateTimeOffset CompiledAt)
     {
-        public const int CurrentVersion = 2;
+        /// <summary>3: the required parameters are recorded.</summary>
+        public const int CurrentVersion = 3;
+
+        public IReadOnlyList<RequiredParameter> RequiredParameters { get; init; } = [];
     }
 
     internal sealed record CachedScript(byte[] Pe, byte[] Pdb, Manifest Manifest);

@@ -121,7 +121,10 @@ internal static class ScriptCompiler
 
         var entry = compilation.GetEntryPoint(cancellationToken)
             ?? throw new InvalidOperationException("Roslyn produced no script entry point.");
-        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, runtimeAssemblies);
+        return new CompiledArtifact(true, diagnostics, pe.ToArray(), pdb.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, runtimeAssemblies)
+        {
+            RequiredParameters = RequiredParameters.Find(compilation.SyntaxTrees, source.Path),
+        };
     }
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string scriptPath)
@@ -182,5 +185,8 @@ internal sealed record CompiledArtifact(
     string MethodName,
     IReadOnlyList<string> ExtraReferences)
 {
+    /// <summary>Parameters the script reads without a default (<see cref="Scripting.RequiredParameters"/>).</summary>
+    public IReadOnlyList<RequiredParameter> RequiredParameters { get; init; } = [];
+
     public static CompiledArtifact Failed(IReadOnlyList<ScriptDiagnostic> diagnostics) => new(false, diagnostics, [], [], "", "", []);
 }

@@ -29,7 +29,8 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
                 cache.RememberLastGood(source.Path, source.CacheKey);
             }
 
-            return CompiledScript.Load(source, cached.Pe, cached.Pdb, cached.Manifest.TypeName, cached.Manifest.MethodName, cached.Manifest.References, fromCache: true, cached.Manifest.Warnings);
+            return CompiledScript.Load(source, cached.Pe, cached.Pdb, cached.Manifest.TypeName, cached.Manifest.MethodName, cached.Manifest.References, fromCache: true, cached.Manifest.Warnings)
+                .Requiring(cached.Manifest.RequiredParameters);
         }
 
         var artifact = CompileWithRoslyn(source, cancellationToken);
@@ -40,7 +41,8 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
             {
                 var first = artifact.Diagnostics.First(d => d.IsError);
                 log.LogWarning("{Script} does not compile ({Diagnostic}); running the last version that did, compiled {CompiledAt:u}", path, first, good.Manifest.CompiledAt);
-                var script = CompiledScript.Load(source with { CacheKey = key }, good.Pe, good.Pdb, good.Manifest.TypeName, good.Manifest.MethodName, good.Manifest.References, fromCache: true, good.Manifest.Warnings);
+                var script = CompiledScript.Load(source with { CacheKey = key }, good.Pe, good.Pdb, good.Manifest.TypeName, good.Manifest.MethodName, good.Manifest.References, fromCache: true, good.Manifest.Warnings)
+                    .Requiring(good.Manifest.RequiredParameters);
                 script.FallbackReason = $"The script does not compile ({first}); ran the last version that did, compiled {good.Manifest.CompiledAt:u}.";
                 return script;
             }
@@ -57,7 +59,8 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
             log.LogWarning("{Diagnostic}", warning.ToString());
         }
 
-        return CompiledScript.Load(source, artifact.Pe, artifact.Pdb, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, fromCache: false, artifact.Diagnostics);
+        return CompiledScript.Load(source, artifact.Pe, artifact.Pdb, artifact.TypeName, artifact.MethodName, artifact.ExtraReferences, fromCache: false, artifact.Diagnostics)
+            .Requiring(artifact.RequiredParameters);
     }
 
     /// <summary>The script from the compile cache, or null when it is not there (never compiles).</summary>
@@ -66,6 +69,7 @@ internal sealed class ScriptEngine(ScriptCache cache, NuGetReferences? nuget, IL
         var source = ScriptSource.Read(path);
         return cache.TryGet(source.CacheKey) is { } cached
             ? CompiledScript.Load(source, cached.Pe, cached.Pdb, cached.Manifest.TypeName, cached.Manifest.MethodName, cached.Manifest.References, fromCache: true, cached.Manifest.Warnings)
+                .Requiring(cached.Manifest.RequiredParameters)
             : null;
     }
 
