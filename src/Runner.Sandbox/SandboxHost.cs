@@ -147,6 +147,7 @@ public sealed class SandboxHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.Use((http, next) => RequestIdHeaders.Invoke(http, next));
         var faults = new FaultMiddleware(context);
         app.Use((http, next) => faults.Invoke(http, next));
         var writes = new GdapWriteAuthorization(context, new GraphApi(context));

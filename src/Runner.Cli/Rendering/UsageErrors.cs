@@ -85,7 +85,7 @@ internal static partial class UsageErrors
         if (RequiredArgument().IsMatch(error.Message) &&
             command.Command.Arguments.FirstOrDefault(a => command.GetResult(a) is not { Tokens.Count: > 0 }) is { } argument)
         {
-            var what = argument.Description is { Length: > 0 } description ? $" ({description.TrimEnd('.')})" : "";
+            var what = argument.Description is { Length: > 0 } description ? $" ({char.ToLowerInvariant(description[0])}{description[1..].TrimEnd('.')})" : "";
             return $"{name} needs <{argument.Name}>{what}.";
         }
 

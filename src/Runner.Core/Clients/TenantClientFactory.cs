@@ -39,7 +39,7 @@ internal sealed class TenantClientFactory : IDisposable
         _armLimit = new SemaphoreSlim(limits.ResourceManager, limits.ResourceManager);
         var pcLimit = new SemaphoreSlim(limits.PartnerCenter, limits.PartnerCenter);
 
-        HttpMessageHandler pipeline = new NonDisposingHandler(http.Handler);
+        HttpMessageHandler pipeline = new FailedCallRecorder { InnerHandler = new NonDisposingHandler(http.Handler) };
         pipeline = new BearerTokenHandler(async ct => (await broker.GetTokenAsync(broker.PartnerTenant, cloud.PartnerCenterScope, ct)).Value) { InnerHandler = pipeline };
         pipeline = new PartnerCenterTries.Count { InnerHandler = pipeline };
         pipeline = new ResilienceHandler(RetryPolicies.PartnerCenter(limits, time)) { InnerHandler = pipeline };
@@ -47,7 +47,7 @@ internal sealed class TenantClientFactory : IDisposable
         pipeline = new ConcurrencyLimitHandler(pcLimit) { InnerHandler = pipeline };
         pipeline = new PartnerCenterHeadersHandler { InnerHandler = pipeline };
         _partnerCenter = new HttpClient(pipeline) { BaseAddress = new Uri(cloud.PartnerCenter, "v1/"), Timeout = TimeSpan.FromMinutes(10) };
-        _arm = new HttpClient(new NonDisposingHandler(http.Handler)) { Timeout = Timeout.InfiniteTimeSpan };
+        _arm = new HttpClient(new FailedCallRecorder { InnerHandler = new NonDisposingHandler(http.Handler) }) { Timeout = Timeout.InfiniteTimeSpan };
         _armTransport = new HttpClientTransport(_arm);
         _graph = CreateGraphHttp(http.Handler, _graphLimit, limits, time);
     }
@@ -80,7 +80,7 @@ internal sealed class TenantClientFactory : IDisposable
 
         // Outermost, so a request keeps its slot while Graph's retry handler waits out a Retry-After.
         handlers.Insert(0, new ConcurrencyLimitHandler(limit));
-        var client = GraphClientFactory.Create(handlers, finalHandler: new NonDisposingHandler(transport));
+        var client = GraphClientFactory.Create(handlers, finalHandler: new FailedCallRecorder { InnerHandler = new NonDisposingHandler(transport) });
         client.Timeout = TimeSpan.FromMinutes(10);
         return client;
     }
@@ -100,7 +100,7 @@ internal sealed class TenantClientFactory : IDisposable
     /// <summary>An HttpClient that sends this tenant's token for <paramref name="scope"/>, for APIs without an SDK.</summary>
     public HttpClient Authenticated(string tenant, string scope, Uri? baseAddress)
     {
-        var handler = new BearerTokenHandler(async ct => (await _broker.GetTokenAsync(tenant, scope, ct)).Value) { InnerHandler = new NonDisposingHandler(_http.Handler) };
+        var handler = new BearerTokenHandler(async ct => (await _broker.GetTokenAsync(tenant, scope, ct)).Value) { InnerHandler = new FailedCallRecorder { InnerHandler = new NonDisposingHandler(_http.Handler) } };
         return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 

@@ -167,6 +167,12 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         }
 
         var error = run.Exception?.InnerExceptions is [var single] ? single : (Exception?)run.Exception ?? new OperationCanceledException();
+        if (run.IsFaulted && !cancellation.IsCancellationRequested && !timeout.IsCancellationRequested)
+        {
+            // The whole chain goes to the tenant's log (history; on the console with --verbose); the error stays one line.
+            tenantLog.LogDebug("Why {Tenant} failed: {Detail}", tenant.Domain, FailureDetail.Describe(error, retries, options.BaseDirectory));
+        }
+
         if (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {
             // Past its deadline, whatever the script threw on the way out (SDKs wrap cancellation differently).

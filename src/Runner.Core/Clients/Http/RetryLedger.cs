@@ -9,7 +9,9 @@ internal sealed class RetryLedger
 {
     private static readonly AsyncLocal<RetryLedger?> CurrentLedger = new();
 
+    private readonly Dictionary<string, int> _tries = new(StringComparer.Ordinal);
     private string? _lastExhausted;
+    private FailedCall? _lastFailed;
 
     public static RetryLedger? Current => CurrentLedger.Value;
 
@@ -21,6 +23,20 @@ internal sealed class RetryLedger
 
     public static void Exhausted(string api, int tries, int status, string? reason) =>
         Current?.Record($"{api} gave up after {tries} tries (last answer {status}{(string.IsNullOrEmpty(reason) ? "" : " " + reason)})");
+
+    /// <summary>The last call of this tenant that was answered with an error (or not at all).</summary>
+    public FailedCall? LastFailed => Volatile.Read(ref _lastFailed);
+
+    /// <summary>Counts a send of <paramref name="call"/> (method and URL); the result is which try this is.</summary>
+    public int Attempt(string call)
+    {
+        lock (_tries)
+        {
+            return _tries[call] = _tries.GetValueOrDefault(call) + 1;
+        }
+    }
+
+    public void Failed(FailedCall call) => Volatile.Write(ref _lastFailed, call);
 
     private void Record(string text) => Volatile.Write(ref _lastExhausted, text);
 }

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace Runner.Clients.Http;
+
+/// <summary>
+/// Sits under every SDK's retries, next to the wire: notes each answer of 400 or more (and each call that got no
+/// answer) in the tenant's <see cref="RetryLedger"/>, so a failed tenant can say, with --verbose, which call failed:
+/// method, URL (secrets in the query masked), status, request id, and how many tries it had.
+/// </summary>
+internal sealed partial class FailedCallRecorder : DelegatingHandler
+{
+    private static readonly string[] RequestIdHeaders = ["request-id", "x-ms-request-id", "MS-RequestId", "client-request-id", "x-ms-correlation-request-id", "MS-CorrelationId"];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var ledger = RetryLedger.Current;
+        if (ledger is null)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var call = $"{request.Method} {Printable(request.RequestUri)}";
+        var attempt = ledger.Attempt(call);
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if ((int)response.StatusCode >= 400)
+            {
+                var id = RequestIdHeaders.Select(h => response.Headers.TryGetValues(h, out var values) ? $"{h} {values.First()}" : null).FirstOrDefault(v => v is not null);
+                ledger.Failed(new FailedCall(call, $"{(int)response.StatusCode} {response.ReasonPhrase}", id, attempt));
+            }
+
+            return response;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            ledger.Failed(new FailedCall(call, $"no answer ({e.GetType().Name}: {e.Message})", null, attempt));
+            throw;
+        }
+    }
+
+    /// <summary>The URL with the values of secret-looking query parameters (sig, code, token, key, secret, password) masked.</summary>
+    internal static string Printable(Uri? uri)
+    {
+        if (uri is null)
+        {
+            return "";
+        }
+
+        var text = uri.GetLeftPart(UriPartial.Path);
+        return uri.Query.Length > 1 ? text + SecretQueryValue().Replace(uri.Query, m => $"{m.Groups["name"].Value}=***") : text;
+    }
+
+    [GeneratedRegex(@"(?<name>[?&][^=&]*(sig|code|token|key|secret|password|assertion)[^=&]*)=[^&]*", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretQueryValue();
+}
+
+/// <summary>A call that failed: "GET https://...", "403 Forbidden", its request id, and which try it was (1 = first).</summary>
+internal sealed record FailedCall(string Call, string Answer, string? RequestId, int Try)
+{
+    public override string ToString() =>
+        $"{Call} → {Answer}{(RequestId is null ? "" : $", {RequestId}")}, try {Try} ({Try - 1} {(Try == 2 ? "retry" : "retries")})";
+}
