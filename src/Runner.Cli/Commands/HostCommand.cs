@@ -31,7 +31,26 @@ internal static class HostCommand
                 var level = verbose ? LogLevel.Debug : LogLevel.Information;
                 var options = new SchedulerHostOptions(config, console.Environment, WorkerExecutables.Resolve(console.Environment),
                     new StderrLoggerProvider(console.Error, level, context.Redactor), level, context.Redactor, context.Services.Time);
-                await SchedulerHost.RunAsync(options, cancellation);
+                if (!config.Web.Configured)
+                {
+                    await SchedulerHost.RunAsync(options, cancellation);
+                    return ExitCodes.Success;
+                }
+
+                // web: in runner.yaml: the console runs beside the scheduler, over the same stores, and stops with it.
+                var sources = await ConsoleComposition.OpenAsync(context, config, cancellation);
+                await using var web = Runner.Web.WebConsole.Build(sources, new StderrLoggerProvider(console.Error, verbose ? LogLevel.Debug : LogLevel.Warning, context.Redactor));
+                await web.StartAsync(cancellation);
+                await console.Error.WriteLineAsync($"Runner console on {WebListen.Addresses(web)}.");
+                try
+                {
+                    await SchedulerHost.RunAsync(options, cancellation);
+                }
+                finally
+                {
+                    await web.StopAsync(CancellationToken.None);
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception e)

@@ -10,7 +10,7 @@ internal static class ConfigLoader
     public const string FileName = "runner.yaml";
 
     private static readonly string[] TopLevel =
-        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox"];
+        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox", "web"];
 
     /// <summary>Finds runner.yaml: an explicit path, else RUNNER_CONFIG, else the current folder and its parents.</summary>
     public static string? Locate(string? explicitPath, string currentDirectory, IDictionary environment)
@@ -108,6 +108,7 @@ internal static class ConfigLoader
             Jobs = ConfigSections.Jobs(map["jobs"], baseDirectory),
             Scheduler = ConfigSections.Scheduler(map["scheduler"]),
             Sandbox = ConfigSections.Sandbox(map["sandbox"]),
+            Web = WebSection.Read(map["web"]),
         };
     }
 }

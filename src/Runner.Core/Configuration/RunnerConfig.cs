@@ -32,6 +32,9 @@ internal sealed record RunnerConfig
 
     public required SandboxSettings Sandbox { get; init; }
 
+    /// <summary>The operator console (`web:`); <see cref="WebSettings.Default"/> when the section is absent.</summary>
+    public WebSettings Web { get; init; } = WebSettings.Default;
+
     /// <summary>Resolves a path written in runner.yaml or on the command line relative to runner.yaml's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Runner.Cli.Composition;
+using Runner.Cli.Rendering;
+using Runner.Web.Access;
+
+namespace Runner.Cli.Commands;
+
+/// <summary>runner apikey create NAME --role operator|viewer: a key for the console's API, shown once, stored hashed.</summary>
+internal static class ApiKeyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "What the key is for (letters, digits and dashes), e.g. psa-sync." };
+        var role = new Option<string>("--role") { Description = "operator (runs, pauses, resumes) or viewer (reads).", DefaultValueFactory = _ => "viewer" };
+        role.AcceptOnlyFromAmong("operator", "viewer");
+        var create = new Command("create", "Make an API key for /api/v1; it is printed once and stored only as a hash in the secret store.") { name, role };
+        create.SetAction(async (parse, cancellation) =>
+        {
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            try
+            {
+                var keyName = parse.GetValue(name)!;
+                var config = context.LoadConfig();
+                var store = context.OpenSecretStore(config);
+                var chosen = parse.GetValue(role) == "operator" ? ConsoleRole.Operator : ConsoleRole.Viewer;
+                string key;
+                try
+                {
+                    key = await ApiKeys.CreateAsync(store, keyName, chosen, context.Services.Time.GetUtcNow(), cancellation);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException(e.Message.Split(" (Parameter", 2)[0]);
+                }
+
+                await console.Error.WriteLineAsync($"API key '{keyName}' ({chosen}) stored as a hash in the {store.Kind} secret store. It is shown once, below: keep it in your caller's secret store.");
+                await console.Output.WriteLineAsync(key);
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return Failures.Report(e, console, context.Redactor, verbose);
+            }
+        });
+        return new Command("apikey", "Manage API keys for the console's REST API.") { create };
+    }
+}

@@ -1,0 +1,30 @@
+using Runner.Configuration;
+using Runner.Runtime;
+using Runner.Web.Data;
+
+namespace Runner.Cli.Composition;
+
+/// <summary>
+/// The console's sources from a CLI context: history and the scheduler store as `runner history` and `runner jobs`
+/// open them, and a session (for the cached customer list and the credential's status) opened once at start.
+/// </summary>
+internal static class ConsoleComposition
+{
+    public static async Task<ConsoleSources> OpenAsync(CliContext context, RunnerConfig config, CancellationToken cancellation)
+    {
+        var session = await context.OpenSessionAsync(config, cancellation);
+        var access = new StoreAccess(context, config);
+        return new ConsoleSources
+        {
+            Config = config,
+            History = session.History,
+            OpenScheduler = access.OpenSchedulerAsync,
+            HostRunning = access.HostRunningAsync,
+            Tenants = c => session.Tenants.GetAsync(refresh: false, c),
+            Credential = c => CredentialKeeper.StatusAsync(session, c),
+            Secrets = session.Secrets,
+            Redactor = context.Redactor,
+            Time = session.Services.Time,
+        };
+    }
+}

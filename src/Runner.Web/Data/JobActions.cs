@@ -1,0 +1,59 @@
+using Runner.Configuration;
+using Runner.Execution;
+using Runner.Scheduling;
+using Runner.Scripting;
+
+namespace Runner.Web.Data;
+
+/// <summary>A console action that cannot be done, with the reason in words.</summary>
+internal sealed class JobActionException(string message) : Exception(message);
+
+/// <summary>What operators do to jobs from the console or the API: run now (through the scheduler, as `runner trigger`), pause, resume.</summary>
+internal static class JobActions
+{
+    public static async Task<string> TriggerAsync(ConsoleSources sources, string name, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellation)
+    {
+        var job = Find(sources.Config, name);
+        var runId = RunIds.New(sources.Time.GetUtcNow());
+        await using var scheduler = await sources.OpenScheduler(cancellation);
+        await scheduler.TriggerAsync(job, runId, parameters, cancellation);
+        return runId;
+    }
+
+    public static async Task PauseAsync(ConsoleSources sources, string name, bool pause, CancellationToken cancellation)
+    {
+        var job = Find(sources.Config, name);
+        await using var scheduler = await sources.OpenScheduler(cancellation);
+        if (!await scheduler.Scheduler.Exists(job.Key, cancellation))
+        {
+            throw new JobActionException($"{name} is not in the scheduler store yet: start `runner host` once, then pause or resume it.");
+        }
+
+        if (pause)
+        {
+            await scheduler.Scheduler.PauseJob(job.Key, cancellation);
+        }
+        else
+        {
+            await scheduler.Scheduler.ResumeJob(job.Key, cancellation);
+        }
+    }
+
+    /// <summary>"name=value" lines (or ;-separated), as a form's text area gives them.</summary>
+    public static IReadOnlyDictionary<string, string> ParseParameters(string text)
+    {
+        try
+        {
+            return JobParameters.ParsePairs(text.Split(['\n', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        catch (JobParameterException e)
+        {
+            throw new JobActionException(e.Message);
+        }
+    }
+
+    private static ScheduledJob Find(RunnerConfig config, string name) =>
+        name == SchedulerKeys.KeepAlive ? ScheduledJob.KeepAlive(config.Scheduler.KeepAliveSchedule)
+        : config.Jobs.TryGetValue(name, out var job) ? ScheduledJob.From(job)
+        : throw new JobActionException($"'{name}' is not a job in {config.FilePath}.");
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Runner.History;
+
+namespace Runner.Web.Data;
+
+/// <summary>Runs as the API and the JSON download write them (the same shape as `runner show --output json`).</summary>
+internal static class RunJson
+{
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static JsonObject Run(RunRecord run) => new()
+    {
+        ["runId"] = run.Id,
+        ["job"] = run.Job,
+        ["trigger"] = run.Trigger,
+        ["attempt"] = run.Attempt,
+        ["node"] = run.Node,
+        ["startedAt"] = Time(run.StartedAt),
+        ["finishedAt"] = run.FinishedAt is { } f ? Time(f) : null,
+        ["status"] = run.Status.ToString(),
+        ["tenants"] = run.Total,
+        ["succeeded"] = run.Succeeded,
+        ["failed"] = run.Failed,
+        ["timedOut"] = run.TimedOut,
+        ["skipped"] = run.Skipped,
+        ["cancelled"] = run.Cancelled,
+        ["error"] = run.Error,
+    };
+
+    public static JsonObject Details(RunDetails details)
+    {
+        var json = Run(details.Run);
+        var logs = details.Logs.ToLookup(l => l.TenantId);
+        json["tenants"] = new JsonArray([.. details.Tenants.Select(t => (JsonNode)new JsonObject
+        {
+            ["tenantId"] = t.TenantId,
+            ["domain"] = t.Domain,
+            ["companyName"] = t.Name,
+            ["status"] = t.Status.ToString(),
+            ["durationMs"] = (long)t.Duration.TotalMilliseconds,
+            ["result"] = t.Result is null ? null : JsonNode.Parse(t.Result),
+            ["error"] = t.Error,
+            ["log"] = Log(logs[t.TenantId]),
+        })]);
+        return json;
+    }
+
+    public static JsonArray Log(IEnumerable<TenantLogRecord> lines) =>
+        new([.. lines.Select(l => (JsonNode)new JsonObject { ["time"] = Time(l.Time), ["level"] = l.Level, ["message"] = l.Message })]);
+
+    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+}
