@@ -52,8 +52,16 @@ internal static class WebConsole
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.FormFieldName = "__antiforgery";
         });
-        builder.Services.AddAuthentication(ConsoleAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, null);
+        if (sources.SignIn is { } signIn)
+        {
+            SignInSetup.Add(builder.Services, signIn, sources.Config.Web);
+        }
+        else
+        {
+            builder.Services.AddAuthentication(ConsoleAuthentication.SchemeName)
+                .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, null);
+        }
+
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ViewerPolicy, p => p.RequireAssertion(c => ConsoleRoles.Of(c.User) is ConsoleRole.Viewer or ConsoleRole.Operator))
             .AddPolicy(OperatorPolicy, p => p.RequireAssertion(c => ConsoleRoles.Of(c.User) == ConsoleRole.Operator));
@@ -64,6 +72,8 @@ internal static class WebConsole
         app.UseAuthorization();
         app.MapGet("/healthz", Health.Check);
         app.MapGet("/assets/{name}", Assets.Serve);
+        app.MapGet("/denied", Denied.Render).RequireAuthorization();
+        app.MapGet("/signout", Denied.SignOut).RequireAuthorization();
         PageEndpoints.Map(app);
         ApiEndpoints.Map(app);
         return app;

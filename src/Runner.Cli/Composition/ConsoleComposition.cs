@@ -14,6 +14,14 @@ internal static class ConsoleComposition
     {
         var session = await context.OpenSessionAsync(config, cancellation);
         var access = new StoreAccess(context, config);
+        Runner.Web.Access.ConsoleSignIn? signIn = null;
+        if (config.Web.SignIn is { } web)
+        {
+            var secret = await new Runner.Secrets.SecretResolver(session.Secrets, context.Console.Environment).ResolveAsync(web.ClientSecret, "web.signIn.clientSecret", cancellation);
+            context.Redactor.Add(secret);
+            signIn = new Runner.Web.Access.ConsoleSignIn(new Uri(session.Cloud.Endpoints.Login, $"{session.Broker.PartnerTenant}/v2.0"), web.ClientId, secret, session.Http.Handler);
+        }
+
         return new ConsoleSources
         {
             Config = config,
@@ -25,6 +33,7 @@ internal static class ConsoleComposition
             Secrets = session.Secrets,
             Redactor = context.Redactor,
             Time = session.Services.Time,
+            SignIn = signIn,
         };
     }
 }

@@ -36,4 +36,7 @@ internal sealed class ConsoleSources
     public required SecretRedactor Redactor { get; init; }
 
     public required TimeProvider Time { get; init; }
+
+    /// <summary>Entra sign-in, when web.signIn is configured; null: loopback only, the local user is an operator.</summary>
+    public Access.ConsoleSignIn? SignIn { get; init; }
 }
