@@ -36,6 +36,12 @@ internal interface IRunHistory : IAsyncDisposable
     /// <summary>Marks runs left Running by processes that no longer exist on this node as Interrupted.</summary>
     Task<IReadOnlyList<RunRecord>> MarkInterruptedAsync(string node, Func<int, bool> isProcessAlive, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Keeps what a person did from the console (who triggered, paused or resumed what).</summary>
+    Task RecordActionAsync(OperatorAction action, CancellationToken cancellationToken);
+
+    /// <summary>Actions on one run, or on one job, or all; newest first.</summary>
+    Task<IReadOnlyList<OperatorAction>> ListActionsAsync(string? runId, string? job, int last, CancellationToken cancellationToken);
+
     /// <summary>Deletes runs older than <paramref name="olderThan"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

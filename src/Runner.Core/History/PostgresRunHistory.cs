@@ -29,6 +29,9 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
         CREATE TABLE IF NOT EXISTS runner_tenant_logs (
             run_id text NOT NULL, tenant_id text NOT NULL, seq integer NOT NULL, at timestamptz NOT NULL, level text NOT NULL, message text NOT NULL);
         CREATE INDEX IF NOT EXISTS runner_tenant_logs_run ON runner_tenant_logs(run_id);
+        CREATE TABLE IF NOT EXISTS runner_actions (at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL, job text NOT NULL, run_id text, detail text);
+        CREATE INDEX IF NOT EXISTS runner_actions_run ON runner_actions(run_id);
+        CREATE INDEX IF NOT EXISTS runner_actions_job ON runner_actions(job, at);
         """;
 
     private readonly Func<CancellationToken, ValueTask<string>> _connectionString;
@@ -86,7 +89,7 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
 
     private static async Task<bool> SchemaExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT to_regclass('runner_runs_occurrence') IS NOT NULL AND to_regclass('runner_tenant_logs_run') IS NOT NULL", connection);
+        await using var command = new NpgsqlCommand("SELECT to_regclass('runner_runs_occurrence') IS NOT NULL AND to_regclass('runner_tenant_logs_run') IS NOT NULL AND to_regclass('runner_actions_job') IS NOT NULL", connection);
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 

@@ -27,6 +27,9 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         CREATE TABLE IF NOT EXISTS tenant_logs (
             run_id TEXT NOT NULL, tenant_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, level TEXT NOT NULL, message TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS tenant_logs_run ON tenant_logs(run_id);
+        CREATE TABLE IF NOT EXISTS actions (at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, job TEXT NOT NULL, run_id TEXT, detail TEXT);
+        CREATE INDEX IF NOT EXISTS actions_run ON actions(run_id);
+        CREATE INDEX IF NOT EXISTS actions_job ON actions(job, at);
         """;
 
     private readonly string _path;

@@ -57,10 +57,12 @@ internal static class ApiEndpoints
         });
 
         var act = app.MapGroup("/api/v1/jobs/{name}").RequireAuthorization(WebConsole.OperatorPolicy).AddEndpointFilter(RequireApiKey);
-        act.MapPost("/trigger", async (ConsoleSources s, string name, TriggerRequest? body, CancellationToken c) =>
-            await Do(async () => Results.Accepted(null, new { runId = await JobActions.TriggerAsync(s, name, body?.Parameters ?? [], c) })));
-        act.MapPost("/pause", async (ConsoleSources s, string name, CancellationToken c) => await Do(async () => { await JobActions.PauseAsync(s, name, true, c); return Results.NoContent(); }));
-        act.MapPost("/resume", async (ConsoleSources s, string name, CancellationToken c) => await Do(async () => { await JobActions.PauseAsync(s, name, false, c); return Results.NoContent(); }));
+        act.MapPost("/trigger", async (HttpContext http, ConsoleSources s, string name, TriggerRequest? body, CancellationToken c) =>
+            await Do(async () => Results.Accepted(null, new { runId = await JobActions.TriggerAsync(s, name, body?.Parameters ?? [], Access.ConsoleRoles.DisplayName(http.User), c) })));
+        act.MapPost("/pause", async (HttpContext http, ConsoleSources s, string name, CancellationToken c) =>
+            await Do(async () => { await JobActions.PauseAsync(s, name, true, Access.ConsoleRoles.DisplayName(http.User), c); return Results.NoContent(); }));
+        act.MapPost("/resume", async (HttpContext http, ConsoleSources s, string name, CancellationToken c) =>
+            await Do(async () => { await JobActions.PauseAsync(s, name, false, Access.ConsoleRoles.DisplayName(http.User), c); return Results.NoContent(); }));
     }
 
     private static async Task<IResult> Jobs(ConsoleSources s, CancellationToken c)

@@ -11,16 +11,18 @@ internal sealed class JobActionException(string message) : Exception(message);
 /// <summary>What operators do to jobs from the console or the API: run now (through the scheduler, as `runner trigger`), pause, resume.</summary>
 internal static class JobActions
 {
-    public static async Task<string> TriggerAsync(ConsoleSources sources, string name, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellation)
+    public static async Task<string> TriggerAsync(ConsoleSources sources, string name, IReadOnlyDictionary<string, string> parameters, string actor, CancellationToken cancellation)
     {
         var job = Find(sources.Config, name);
         var runId = RunIds.New(sources.Time.GetUtcNow());
         await using var scheduler = await sources.OpenScheduler(cancellation);
         await scheduler.TriggerAsync(job, runId, parameters, cancellation);
+        var detail = parameters.Count == 0 ? null : sources.Redactor.Redact(string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}")));
+        await sources.History.RecordActionAsync(new History.OperatorAction(sources.Time.GetUtcNow(), actor, "triggered", job.Name, runId, detail), cancellation);
         return runId;
     }
 
-    public static async Task PauseAsync(ConsoleSources sources, string name, bool pause, CancellationToken cancellation)
+    public static async Task PauseAsync(ConsoleSources sources, string name, bool pause, string actor, CancellationToken cancellation)
     {
         var job = Find(sources.Config, name);
         await using var scheduler = await sources.OpenScheduler(cancellation);
@@ -37,6 +39,8 @@ internal static class JobActions
         {
             await scheduler.Scheduler.ResumeJob(job.Key, cancellation);
         }
+
+        await sources.History.RecordActionAsync(new History.OperatorAction(sources.Time.GetUtcNow(), actor, pause ? "paused" : "resumed", job.Name, null, null), cancellation);
     }
 
     /// <summary>"name=value" lines (or ;-separated), as a form's text area gives them.</summary>

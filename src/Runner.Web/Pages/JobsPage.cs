@@ -28,7 +28,13 @@ internal static class JobsPage
             var last = (await sources.History.ListRunsAsync(job.Job.Name, 1, cancellation)).FirstOrDefault();
             body.Raw($"<tr id=\"{Html.Encode(job.Job.Name)}\"><td>").Text(job.Job.Name).Raw("</td><td>").Text(CronText.Describe(job.Job.Cron))
                 .Raw("<br><code>").Text(job.Job.Cron ?? "").Raw("</code></td><td>").Text(job.Job.TimeZone.Id).Raw("</td><td>").Text(Html.Time(job.NextFire))
-                .Raw("</td><td>").Text(job.RunningOn.Count > 0 ? $"running on {string.Join(", ", job.RunningOn)}" : job.State).Raw("</td><td>");
+                .Raw("</td><td>").Text(job.RunningOn.Count > 0 ? $"running on {string.Join(", ", job.RunningOn)}" : job.State);
+            if ((await sources.History.ListActionsAsync(null, job.Job.Name, 20, cancellation)).FirstOrDefault(a => a.Action is "paused" or "resumed") is { } change)
+            {
+                body.Raw("<br><small>").Text($"{change.Action} by {change.Actor}, {Html.Time(change.At)}").Raw("</small>");
+            }
+
+            body.Raw("</td><td>");
             if (last is not null)
             {
                 body.Element("span", last.Status.ToString(), $"status {last.Status.ToString().ToLowerInvariant()}").Raw(" ").Link($"/runs/{last.Id}", Html.Time(last.StartedAt));

@@ -26,13 +26,13 @@ internal static class PageEndpoints
         {
             var form = await http.Request.ReadFormAsync(c);
             var parameters = JobActions.ParseParameters(form["params"].ToString());
-            var runId = await JobActions.TriggerAsync(s, name, parameters, c);
+            var runId = await JobActions.TriggerAsync(s, name, parameters, Access.ConsoleRoles.DisplayName(http.User), c);
             return $"/runs/{Uri.EscapeDataString(runId)}";
         }));
         actions.MapPost("/pause", (HttpContext http, ConsoleSources s, IAntiforgery a, string name, CancellationToken c) =>
-            Act(http, a, async () => { await JobActions.PauseAsync(s, name, pause: true, c); return "/jobs"; }));
+            Act(http, a, async () => { await JobActions.PauseAsync(s, name, pause: true, Access.ConsoleRoles.DisplayName(http.User), c); return "/jobs"; }));
         actions.MapPost("/resume", (HttpContext http, ConsoleSources s, IAntiforgery a, string name, CancellationToken c) =>
-            Act(http, a, async () => { await JobActions.PauseAsync(s, name, pause: false, c); return "/jobs"; }));
+            Act(http, a, async () => { await JobActions.PauseAsync(s, name, pause: false, Access.ConsoleRoles.DisplayName(http.User), c); return "/jobs"; }));
     }
 
     private static async Task<IResult> Act(HttpContext http, IAntiforgery antiforgery, Func<Task<string>> action)

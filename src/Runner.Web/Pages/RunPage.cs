@@ -25,6 +25,11 @@ internal static class RunPage
             .Element("dt", "Started").Element("dd", Html.Time(run.StartedAt))
             .Element("dt", "Duration").Element("dd", Html.Duration(run.Duration))
             .Element("dt", "Tenants").Raw("<dd class=\"counts\">").Text(RunsPage.Counts(run)).Raw("</dd>");
+        foreach (var action in await sources.History.ListActionsAsync(run.Id, null, 10, cancellation))
+        {
+            body.Element("dt", $"{char.ToUpperInvariant(action.Action[0])}{action.Action[1..]} by").Element("dd", $"{action.Actor} at {Html.Time(action.At)}{(action.Detail is null ? "" : $" ({action.Detail})")}");
+        }
+
         if (run.Error is { } error)
         {
             body.Element("dt", "Error").Element("dd", error);

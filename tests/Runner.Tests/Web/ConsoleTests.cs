@@ -87,6 +87,12 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
         Assert.Matches(@"^\d{8}-\d{6}-[0-9a-f]{6}$", runId);
         var show = await Scripting.RunnerProcess.RunAsync(console.Workspace, null, "show", runId, "--output", "json");
         Assert.Equal("Queued", (string)JsonNode.Parse(show.Output)!["status"]!);
+        var paused = await asOperator.PostAsync("/api/v1/jobs/hello/pause", null);
+        var jobsPage = await anonymous.GetStringAsync("/jobs");
+        var resumed = await asOperator.PostAsync("/api/v1/jobs/hello/resume", null);
+        Assert.Equal(HttpStatusCode.NoContent, paused.StatusCode);
+        Assert.Contains("paused by api key ci-operator", jobsPage);
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unknownJob.StatusCode);
         Assert.Contains("'nosuchjob' is not a job", await unknownJob.Content.ReadAsStringAsync());
         // The key is stored only as its hash.
