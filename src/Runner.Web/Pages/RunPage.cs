@@ -13,6 +13,18 @@ internal static class RunPage
     {
         if (await sources.History.GetRunAsync(id, cancellation) is not { } details)
         {
+            await using var scheduler = await sources.OpenScheduler(cancellation);
+            if (await scheduler.FindQueuedAsync(id, cancellation) is { } queued)
+            {
+                // Not in history until a host starts it; the page looks again every two seconds (no script needed).
+                http.Response.Headers["Refresh"] = "2";
+                var waiting = await sources.HostRunning(scheduler, cancellation)
+                    ? $"Run {queued.RunId} of {queued.Job} is queued: a host will start it in a moment."
+                    : $"Run {queued.RunId} of {queued.Job} is queued: no `runner host` is running for this store, so it starts when one does.";
+                return Layout.Page(http, $"Run {queued.RunId}", new Html().Element("p", waiting, "queued"));
+            }
+
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
             return Layout.Page(http, "Run not found", new Html().Element("p", $"No run matches '{id}'."));
         }
 
