@@ -17,9 +17,12 @@ internal static class ConsoleComposition
         Runner.Web.Access.ConsoleSignIn? signIn = null;
         if (config.Web.SignIn is { } web)
         {
-            var secret = await new Runner.Secrets.SecretResolver(session.Secrets, context.Console.Environment).ResolveAsync(web.ClientSecret, "web.signIn.clientSecret", cancellation);
+            var resolver = new Runner.Secrets.SecretResolver(session.Secrets, context.Console.Environment);
+            var (clientId, secret) = web.UsesPartnerApp
+                ? await PartnerAppAsync(config, session, resolver, context, cancellation)
+                : (web.ClientId!, await resolver.ResolveAsync(web.ClientSecret!, "web.signIn.clientSecret", cancellation));
             context.Redactor.Add(secret);
-            signIn = new Runner.Web.Access.ConsoleSignIn(new Uri(session.Cloud.Endpoints.Login, $"{session.Broker.PartnerTenant}/v2.0"), web.ClientId, secret, session.Http.Handler);
+            signIn = new Runner.Web.Access.ConsoleSignIn(new Uri(session.Cloud.Endpoints.Login, $"{session.Broker.PartnerTenant}/v2.0"), clientId, secret, session.Http.Handler);
         }
 
         return new ConsoleSources
@@ -35,5 +38,13 @@ internal static class ConsoleComposition
             Time = session.Services.Time,
             SignIn = signIn,
         };
+    }
+
+    private static async Task<(string ClientId, string Secret)> PartnerAppAsync(RunnerConfig config, RunnerSession session, Runner.Secrets.SecretResolver resolver, CliContext context, CancellationToken cancellation)
+    {
+        var app = await PartnerApplications.ResolveAsync(config, session.Cloud, resolver, context.Redactor, cancellation);
+        return app.ClientSecret is { } secret
+            ? (app.ClientId, secret)
+            : throw new ConfigException(config.FilePath, 0, 0, "web.signIn", "partnerApp signs in with the partner application's client secret; this partner application uses a certificate. Give the console its own app registration (clientId and clientSecret).");
     }
 }

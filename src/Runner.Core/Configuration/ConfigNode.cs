@@ -34,6 +34,9 @@ internal sealed class ConfigNode
     public ConfigException Error(string problem) =>
         Origin == Source ? new ConfigException(Source, Line, Column, Key, problem) : new ConfigException(Origin, 0, 0, Key, problem);
 
+    /// <summary>A plain value rather than a map or a list.</summary>
+    public bool IsScalar => _node is YamlScalarNode;
+
     public bool IsNull => _node is YamlScalarNode { Value: null or "" or "~" or "null" } scalar && scalar.Style == YamlDotNet.Core.ScalarStyle.Plain;
 
     public string String()

@@ -20,7 +20,13 @@ internal static class WebSection
         }
 
         WebSignIn? signIn = null;
-        if (map["signIn"] is { } signInNode)
+        if (map["signIn"] is { IsScalar: true } partnerApp)
+        {
+            signIn = partnerApp.String() == "partnerApp"
+                ? WebSignIn.PartnerApp
+                : throw partnerApp.Error("expected partnerApp (sign in with the partner application) or a map with clientId and clientSecret");
+        }
+        else if (map["signIn"] is { } signInNode)
         {
             var sign = signInNode.Map("clientId", "clientSecret");
             var secret = sign.Required("clientSecret");

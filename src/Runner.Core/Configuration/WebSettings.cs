@@ -14,6 +14,15 @@ internal sealed record WebSettings(bool Configured, Uri Listen, Uri PublicUrl, W
     public static WebSettings Default { get; } = new(false, DefaultListen, DefaultListen, null, ["role:Runner.Operator"], ["role:Runner.Viewer"]);
 }
 
-/// <summary>The console's own app registration (a confidential web app in the partner tenant).</summary>
-/// <param name="ClientSecret">A secret reference (secret:NAME or env:NAME), never the secret.</param>
-internal sealed record WebSignIn(string ClientId, string ClientSecret);
+/// <summary>
+/// The app registration browsers sign in with (a confidential web app in the partner tenant): its own, or, with
+/// `signIn: partnerApp`, the partner application Runner already uses (one registration with the console's redirect
+/// URI and app roles added).
+/// </summary>
+/// <param name="ClientSecret">A secret reference (secret:NAME or env:NAME), never the secret; null with partnerApp.</param>
+internal sealed record WebSignIn(string? ClientId, string? ClientSecret)
+{
+    public static WebSignIn PartnerApp { get; } = new(null, null);
+
+    public bool UsesPartnerApp => ClientId is null;
+}

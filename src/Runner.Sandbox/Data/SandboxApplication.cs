@@ -20,6 +20,12 @@ internal sealed class SandboxApplication
     /// <summary>Certificates whose public keys may sign client assertions, by SHA-1 and SHA-256 thumbprint.</summary>
     public ConcurrentDictionary<string, X509Certificate2> Certificates { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// App roles assigned to users (by object id), sent as the id_token's `roles` claim as Entra does for an app that
+    /// defines app roles ("Add app roles to your application and receive them in the token").
+    /// </summary>
+    public Dictionary<Guid, string[]> AppRoleAssignments { get; } = [];
+
     /// <summary>Permissions granted to the app for .default requests, per resource.</summary>
     public Dictionary<string, string[]> DelegatedPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -42,7 +42,10 @@ internal static class SandboxSeeder
             DisplayName = "Runner (sandbox partner app)",
             ClientSecret = "sbx~" + Convert.ToBase64String(DeterministicGuid.Create(seed, "secret").ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
             HomeTenantId = partner.Id,
-            RedirectUris = ["http://localhost"],
+            // The loopback consent listener, and the operator console's sign-in callback on this machine. Entra ignores
+            // the port of a localhost redirect URI but matches its path ("Redirect URI (reply URL) outline and
+            // restrictions", localhost exceptions); localhost and 127.0.0.1 are registered apart, as they must be there.
+            RedirectUris = ["http://localhost", "http://localhost/signin-oidc", "http://127.0.0.1/signin-oidc"],
         };
 
         var admin = new SandboxUser
@@ -58,6 +61,8 @@ internal static class SandboxSeeder
             LastSignInDateTime = today.AddDays(-1),
         };
 
+        // The partner admin may operate the console (its app role); a deployment assigns roles in Entra the same way.
+        application.AppRoleAssignments[admin.Id] = ["Runner.Operator"];
         return new SandboxDirectory(partner, customers, application, admin, GdapSeeder.Build(seed, customers, today), seed);
     }
 

@@ -85,6 +85,11 @@ internal sealed class TokenIssuer(SigningKeys keys, SandboxClock clock, Identity
             claims["nonce"] = nonce;
         }
 
+        if (app.AppRoleAssignments.TryGetValue(user.Id, out var roles) && roles.Length > 0)
+        {
+            claims["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)r)]);
+        }
+
         var token = Jwt.Sign(claims, keys);
         state.Record(token);
         return token;

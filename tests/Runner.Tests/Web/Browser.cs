@@ -14,13 +14,21 @@ public sealed class Browser : IDisposable
     private readonly TempFolder _profile = new("runner-chromium");
     private readonly ChromeDriver _driver;
 
-    public Browser()
+    /// <param name="trustSandboxCertificates">
+    /// Test-only: accept the sandbox's own CA (its sign-in pages are HTTPS with a certificate only Runner trusts).
+    /// </param>
+    public Browser(bool trustSandboxCertificates = false)
     {
         var binary = Find("chromium") ?? Find("chromium-browser")
             ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium chromium-driver");
         var driver = Find("chromedriver") ?? throw new InvalidOperationException("chromedriver is not installed: apt-get install -y chromium-driver");
         var options = new ChromeOptions { BinaryLocation = binary };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", $"--user-data-dir={_profile.Path}", "--no-first-run");
+        if (trustSandboxCertificates)
+        {
+            options.AddArgument("--ignore-certificate-errors");
+        }
+
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
