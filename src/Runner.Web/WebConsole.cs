@@ -67,6 +67,7 @@ internal static class WebConsole
             .AddPolicy(OperatorPolicy, p => p.RequireAssertion(c => ConsoleRoles.Of(c.User) == ConsoleRole.Operator));
 
         var app = builder.Build();
+        app.Use(ServerTiming.Apply);
         app.Use(SecurityHeaders.Apply);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -9,6 +9,7 @@ namespace Runner.Benchmarks;
 ///   fanout    (b) 1,000 tenants × 3 API calls, 20 ms added latency, parallelism 32: wall time ÷ ideal, token requests
 ///   memory    (c) 10,000 tenant executions, and 200 recompiled script versions, in one process: RSS and managed heap
 ///   host      (d) 50 jobs firing every 10 s for 2 minutes: fire-to-script-start latency p50/p99
+///   console   the operator console with 100,000 runs in history: Runs and Run (5,000 tenants) pages, server time
 ///   micro     BenchmarkDotNet micro-benchmarks of the warm run path (configuration, compile cache, tenant selection)
 ///   all       startup, fanout, memory and host, one after the other
 /// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/). See docs/performance.md.
@@ -35,20 +36,21 @@ public static class Program
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|micro|all [--out DIR] [--runs N] [--no-build]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|micro|all [--out DIR] [--runs N] [--no-build]");
             return 2;
         }
 
         var scenarios = options.Scenario == "all" ? ["startup", "fanout", "memory", "host"] : new[] { options.Scenario };
-        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host")))
+        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console")))
         {
-            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, micro or all");
+            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, micro or all");
             return 2;
         }
 
         var machine = Machine.Describe(options.RepoRoot);
         Console.Error.WriteLine($"Machine: {Machine.Summary(machine)}");
-        var builds = await Builds.PrepareAsync(options);
+        // The console scenario runs in this process and needs no published builds.
+        var builds = scenarios.Any(s => s != "console") ? await Builds.PrepareAsync(options) : null!;
         foreach (var scenario in scenarios)
         {
             Console.Error.WriteLine($"== {scenario}");
@@ -57,6 +59,7 @@ public static class Program
                 "startup" => await StartupBenchmark.RunAsync(options, builds),
                 "fanout" => await FanOutBenchmark.RunAsync(options, builds),
                 "memory" => await MemoryBenchmark.RunAsync(options, builds),
+                "console" => await ConsoleBenchmark.RunAsync(options),
                 _ => await HostBenchmark.RunAsync(options, builds),
             };
             await report.WriteAsync(options.OutDirectory, machine);

@@ -36,6 +36,9 @@ internal interface IRunHistory : IAsyncDisposable
     /// <summary>Marks runs left Running by processes that no longer exist on this node as Interrupted.</summary>
     Task<IReadOnlyList<RunRecord>> MarkInterruptedAsync(string node, Func<int, bool> isProcessAlive, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>A filtered page of runs, newest first, filtered in the database.</summary>
+    Task<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
     /// <summary>Keeps what a person did from the console (who triggered, paused or resumed what).</summary>
     Task RecordActionAsync(OperatorAction action, CancellationToken cancellationToken);
 

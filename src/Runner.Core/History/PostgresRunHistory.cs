@@ -21,6 +21,7 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
             error text, attempt integer NOT NULL DEFAULT 1, params text, scheduled_for timestamptz);
         CREATE INDEX IF NOT EXISTS runner_runs_job_started ON runner_runs(job, started_at);
         CREATE INDEX IF NOT EXISTS runner_runs_status ON runner_runs(status);
+        CREATE INDEX IF NOT EXISTS runner_runs_started ON runner_runs(started_at);
         CREATE INDEX IF NOT EXISTS runner_runs_occurrence ON runner_runs(job, scheduled_for);
         CREATE TABLE IF NOT EXISTS runner_tenant_results (
             run_id text NOT NULL, tenant_id text NOT NULL, domain text NOT NULL, name text NOT NULL, status text NOT NULL,

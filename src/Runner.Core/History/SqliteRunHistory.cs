@@ -20,6 +20,7 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
             error TEXT, attempt INTEGER NOT NULL DEFAULT 1, params TEXT, scheduled_for TEXT);
         CREATE INDEX IF NOT EXISTS runs_job_started ON runs(job, started_at);
         CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
+        CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
         CREATE TABLE IF NOT EXISTS tenant_results (
             run_id TEXT NOT NULL, tenant_id TEXT NOT NULL, domain TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
             started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, result TEXT, error TEXT,
