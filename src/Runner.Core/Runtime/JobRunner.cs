@@ -110,12 +110,18 @@ internal sealed class JobRunner(RunnerSession session)
                 parameters,
                 session.Config.BaseDirectory);
             var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, time, session.Services.Logging.CreateLogger("Runner.Jobs"));
-            outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancellation));
+            await using var cancelRequests = new CancelRequests(history, runId, time, session.Services.Logging.CreateLogger("Runner.Jobs"), cancellation);
+            outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancelRequests.Token));
 
-            status = cancellation.IsCancellationRequested ? RunStatus.Cancelled
+            if (cancelRequests.RequestedBy is { } actor)
+            {
+                failure = $"Cancelled by {actor} from the console.";
+            }
+
+            status = cancelRequests.Token.IsCancellationRequested ? RunStatus.Cancelled
                 : outcomes.Any(o => o.Status is TenantStatus.Failed or TenantStatus.TimedOut) ? RunStatus.Failed
                 : RunStatus.Succeeded;
-            failure = script.FallbackReason;
+            failure = cancelRequests.RequestedBy is null ? script.FallbackReason : failure;
         }
         finally
         {

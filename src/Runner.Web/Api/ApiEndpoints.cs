@@ -56,6 +56,7 @@ internal static class ApiEndpoints
             });
         });
 
+        MapRunActions(app);
         var act = app.MapGroup("/api/v1/jobs/{name}").RequireAuthorization(WebConsole.OperatorPolicy).AddEndpointFilter(RequireApiKey);
         act.MapPost("/trigger", async (HttpContext http, ConsoleSources s, string name, TriggerRequest? body, CancellationToken c) =>
             await Do(async () => Results.Accepted(null, new { runId = await JobActions.TriggerAsync(s, name, body?.Parameters ?? [], Access.ConsoleRoles.DisplayName(http.User), c) })));
@@ -64,6 +65,11 @@ internal static class ApiEndpoints
         act.MapPost("/resume", async (HttpContext http, ConsoleSources s, string name, CancellationToken c) =>
             await Do(async () => { await JobActions.PauseAsync(s, name, false, Access.ConsoleRoles.DisplayName(http.User), c); return Results.NoContent(); }));
     }
+
+    private static void MapRunActions(WebApplication app) =>
+        app.MapPost("/api/v1/runs/{id}/cancel", async (HttpContext http, ConsoleSources s, string id, CancellationToken c) =>
+                await Do(async () => Results.Accepted(null, new { runId = await JobActions.CancelAsync(s, id, Access.ConsoleRoles.DisplayName(http.User), c), status = "cancel requested" })))
+            .RequireAuthorization(WebConsole.OperatorPolicy).AddEndpointFilter(RequireApiKey);
 
     private static async Task<IResult> Jobs(ConsoleSources s, CancellationToken c)
     {

@@ -16,6 +16,7 @@ internal static class OpenApiDocument
             "/api/v1/jobs/{name}/resume": { "post": { "summary": "Resume a job's schedule (Operator)." } },
             "/api/v1/runs": { "get": { "summary": "Runs, newest first, 100 a page. Query: job, status, tenant, from, to (yyyy-MM-dd), page." } },
             "/api/v1/runs/{id}": { "get": { "summary": "One run (id or id prefix) with every tenant's status, duration, result, error and log." } },
+            "/api/v1/runs/{id}/cancel": { "post": { "summary": "Cancel a running run (Operator): the process running it, on any node, stops it within a few seconds. Answers 202." } },
             "/api/v1/runs/{id}/tenants/{tenant}/log": { "get": { "summary": "One tenant's log lines in a run (tenant id or domain)." } },
             "/api/v1/tenants": { "get": { "summary": "Customers with GDAP status, end date and roles." } },
             "/api/v1/credential": { "get": { "summary": "The partner credential's health and days left (never the token)." } },

@@ -43,6 +43,22 @@ internal static class JobActions
         await sources.History.RecordActionAsync(new History.OperatorAction(sources.Time.GetUtcNow(), actor, pause ? "paused" : "resumed", job.Name, null, null), cancellation);
     }
 
+    /// <summary>
+    /// Asks the process running <paramref name="runId"/> (on any node) to cancel it: the request is kept in history,
+    /// where that process looks every couple of seconds (<see cref="Runtime.CancelRequests"/>).
+    /// </summary>
+    public static async Task<string> CancelAsync(ConsoleSources sources, string runId, string actor, CancellationToken cancellation)
+    {
+        var details = await sources.History.GetRunAsync(runId, cancellation) ?? throw new JobActionException($"No run matches '{runId}'.");
+        if (details.Run.FinishedAt is not null)
+        {
+            throw new JobActionException($"Run {details.Run.Id} has already ended ({details.Run.Status}).");
+        }
+
+        await sources.History.RecordActionAsync(new History.OperatorAction(sources.Time.GetUtcNow(), actor, Runtime.CancelRequests.Action, details.Run.Job, details.Run.Id, null), cancellation);
+        return details.Run.Id;
+    }
+
     /// <summary>"name=value" lines (or ;-separated), as a form's text area gives them.</summary>
     public static IReadOnlyDictionary<string, string> ParseParameters(string text)
     {

@@ -14,13 +14,14 @@ internal static class PageEndpoints
         pages.MapGet("/", (HttpContext http, ConsoleSources s, CancellationToken c) => OverviewPage.Render(http, s, c));
         pages.MapGet("/jobs", (HttpContext http, ConsoleSources s, IAntiforgery a, CancellationToken c) => JobsPage.Render(http, s, a, c));
         pages.MapGet("/runs", (HttpContext http, ConsoleSources s, CancellationToken c) => RunsPage.Render(http, s, c));
-        pages.MapGet("/runs/{id}", (HttpContext http, ConsoleSources s, string id, CancellationToken c) => RunPage.Render(http, s, id, c));
+        pages.MapGet("/runs/{id}", (HttpContext http, ConsoleSources s, IAntiforgery a, string id, CancellationToken c) => RunPage.Render(http, s, a, id, c));
         pages.MapGet("/runs/{id}/events", (HttpContext http, ConsoleSources s, string id, CancellationToken c) => RunEvents.Stream(http, s, id, c));
         pages.MapGet("/runs/{id}/results.csv", (ConsoleSources s, string id, CancellationToken c) => RunExport.Csv(s, id, c));
         pages.MapGet("/runs/{id}/results.json", (ConsoleSources s, string id, CancellationToken c) => RunExport.Json(s, id, c));
         pages.MapGet("/tenants", (HttpContext http, ConsoleSources s, CancellationToken c) => TenantsPage.Render(http, s, c));
         pages.MapGet("/credential", (HttpContext http, ConsoleSources s, CancellationToken c) => CredentialPage.Render(http, s, c));
 
+        MapRunActions(app);
         var actions = app.MapGroup("/jobs/{name}").RequireAuthorization(WebConsole.OperatorPolicy).DisableAntiforgery();
         actions.MapPost("/run", (HttpContext http, ConsoleSources s, IAntiforgery a, string name, CancellationToken c) => Act(http, a, async () =>
         {
@@ -34,6 +35,11 @@ internal static class PageEndpoints
         actions.MapPost("/resume", (HttpContext http, ConsoleSources s, IAntiforgery a, string name, CancellationToken c) =>
             Act(http, a, async () => { await JobActions.PauseAsync(s, name, pause: false, Access.ConsoleRoles.DisplayName(http.User), c); return "/jobs"; }));
     }
+
+    private static void MapRunActions(WebApplication app) =>
+        app.MapPost("/runs/{id}/cancel", (HttpContext http, ConsoleSources s, IAntiforgery a, string id, CancellationToken c) =>
+                Act(http, a, async () => $"/runs/{Uri.EscapeDataString(await JobActions.CancelAsync(s, id, Access.ConsoleRoles.DisplayName(http.User), c))}"))
+            .RequireAuthorization(WebConsole.OperatorPolicy).DisableAntiforgery();
 
     private static async Task<IResult> Act(HttpContext http, IAntiforgery antiforgery, Func<Task<string>> action)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
 using System.Text.Json.Nodes;
 using Runner.Web.Data;
 
@@ -9,7 +10,7 @@ internal static class RunPage
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<IResult> Render(HttpContext http, ConsoleSources sources, string id, CancellationToken cancellation)
+    public static async Task<IResult> Render(HttpContext http, ConsoleSources sources, IAntiforgery antiforgery, string id, CancellationToken cancellation)
     {
         if (await sources.History.GetRunAsync(id, cancellation) is not { } details)
         {
@@ -47,7 +48,15 @@ internal static class RunPage
             body.Element("dt", "Error").Element("dd", error);
         }
 
-        body.Raw("</dl><p>").Link($"/runs/{run.Id}/results.csv", "Download CSV").Raw(" · ").Link($"/runs/{run.Id}/results.json", "Download JSON").Raw("</p>");
+        body.Raw("</dl>");
+        if (run.FinishedAt is null && Access.ConsoleRoles.Of(http.User) == Access.ConsoleRole.Operator)
+        {
+            var token = antiforgery.GetAndStoreTokens(http);
+            body.Raw($"<form method=\"post\" action=\"/runs/{Uri.EscapeDataString(run.Id)}/cancel\" class=\"cancel\"><input type=\"hidden\" name=\"{Html.Encode(token.FormFieldName)}\" value=\"{Html.Encode(token.RequestToken)}\">")
+                .Raw("<button type=\"submit\">Cancel run</button> <small>Tenants not started are cancelled; running ones are asked to stop.</small></form>");
+        }
+
+        body.Raw("<p>").Link($"/runs/{run.Id}/results.csv", "Download CSV").Raw(" · ").Link($"/runs/{run.Id}/results.json", "Download JSON").Raw("</p>");
         body.Raw("<p class=\"filter\">Show <select data-filter-status><option value=\"\">every status</option>");
         foreach (var status in details.Tenants.Select(t => t.Status.ToString()).Distinct(StringComparer.Ordinal))
         {

@@ -101,6 +101,32 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task An_operator_cancels_a_running_run_through_the_api_and_the_running_process_stops_it()
+    {
+        console.Workspace.Write("jobs/slow.csx", "await Task.Delay(TimeSpan.FromMinutes(3), CancellationToken);\nreturn 1;\n");
+        var key = await CreateKeyAsync("ci-cancel", "operator");
+        using var api = console.Client(key);
+        using var run = RunnerProcess.Start(console.Workspace, "run", "jobs/slow.csx", "--tenant", "contoso.onmicrosoft.com", "--output", "json");
+        var runId = await Eventually.GetAsync(async () =>
+        {
+            var running = JsonNode.Parse(await api.GetStringAsync("/api/v1/runs?status=Running&job=slow"))!["runs"]!.AsArray();
+            return running.Count > 0 ? (string?)running[0]!["runId"] : null;
+        }, TimeSpan.FromSeconds(60), "the slow run to start");
+
+        var cancel = await api.PostAsync($"/api/v1/runs/{runId}/cancel", null);
+        var exit = await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(130, exit);
+        var shown = JsonNode.Parse(await api.GetStringAsync($"/api/v1/runs/{runId}"))!;
+        Assert.Equal("Cancelled", (string)shown["status"]!);
+        Assert.Equal("Cancelled by api key ci-cancel from the console.", (string)shown["error"]!);
+        Assert.Equal("Cancelled", (string)shown["tenants"]![0]!["status"]!);
+        var again = await api.PostAsync($"/api/v1/runs/{runId}/cancel", null);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+    }
+
+    [Fact]
     public async Task A_form_post_without_its_antiforgery_token_is_refused()
     {
         using var client = console.Client();
