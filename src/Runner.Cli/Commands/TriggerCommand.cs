@@ -22,9 +22,10 @@ internal static class TriggerCommand
     {
         var job = new Argument<string>("job") { Description = "A job in runner.yaml, or keep-alive." };
         var parameters = new Option<string[]>("--param", "-p") { Description = "A job parameter for this run, key=value. Repeatable." };
+        var tenants = new Option<string[]>("--tenant", "-t") { Description = "Run for these tenants instead of the job's own (same forms as runner run). Repeatable." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the run to finish, show it, and exit with its outcome." };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "With --wait: table or json." };
-        var command = new Command("trigger", "Run a job now through the scheduler (reaches a running host or cluster).") { job, parameters, wait, output };
+        var command = new Command("trigger", "Run a job now through the scheduler (reaches a running host or cluster).") { job, parameters, tenants, wait, output };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -35,6 +36,11 @@ internal static class TriggerCommand
                 var name = parse.GetValue(job)!;
                 var scheduled = Find(config, name);
                 var given = JobParameters.ParsePairs(parse.GetValue(parameters) ?? []);
+                if (parse.GetValue(tenants) is { Length: > 0 } selection)
+                {
+                    given = new Dictionary<string, string>(given) { [SchedulerKeys.TenantSelection] = string.Join(',', selection) };
+                }
+
                 var access = new StoreAccess(context, config);
                 var runId = RunIds.New(context.Services.Time.GetUtcNow());
                 await using (var client = await access.OpenSchedulerAsync(cancellation))

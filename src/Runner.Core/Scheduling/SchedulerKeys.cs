@@ -24,6 +24,12 @@ internal static class SchedulerKeys
     /// <summary>Trigger data: what the schedule was built from, so an unchanged job keeps its trigger (and its misfire state).</summary>
     public const string Fingerprint = "runner.fingerprint";
 
+    /// <summary>
+    /// Among a manual fire's parameters: the tenant selection it was given (comma-separated selectors, as --tenant
+    /// takes them), instead of the job's own. The worker takes it out before the script sees its parameters.
+    /// </summary>
+    public const string TenantSelection = "runner:tenants";
+
     /// <summary>Trigger data: the run id `runner trigger` chose and printed.</summary>
     public const string RunId = "runner.runId";
 

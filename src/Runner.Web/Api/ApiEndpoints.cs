@@ -59,7 +59,7 @@ internal static class ApiEndpoints
         MapRunActions(app);
         var act = app.MapGroup("/api/v1/jobs/{name}").RequireAuthorization(WebConsole.OperatorPolicy).AddEndpointFilter(RequireApiKey);
         act.MapPost("/trigger", async (HttpContext http, ConsoleSources s, string name, TriggerRequest? body, CancellationToken c) =>
-            await Do(async () => Results.Accepted(null, new { runId = await JobActions.TriggerAsync(s, name, body?.Parameters ?? [], Access.ConsoleRoles.DisplayName(http.User), c) })));
+            await Do(async () => Results.Accepted(null, new { runId = await JobActions.TriggerAsync(s, name, body?.Parameters ?? [], body?.Tenants ?? [], Access.ConsoleRoles.DisplayName(http.User), c) })));
         act.MapPost("/pause", async (HttpContext http, ConsoleSources s, string name, CancellationToken c) =>
             await Do(async () => { await JobActions.PauseAsync(s, name, true, Access.ConsoleRoles.DisplayName(http.User), c); return Results.NoContent(); }));
         act.MapPost("/resume", async (HttpContext http, ConsoleSources s, string name, CancellationToken c) =>
@@ -100,4 +100,4 @@ internal static class ApiEndpoints
 }
 
 /// <summary>POST /api/v1/jobs/{name}/trigger body.</summary>
-internal sealed record TriggerRequest(Dictionary<string, string>? Parameters);
+internal sealed record TriggerRequest(Dictionary<string, string>? Parameters, List<string>? Tenants);

@@ -11,7 +11,7 @@ internal static class OpenApiDocument
           "security": [ { "apiKey": [] } ],
           "paths": {
             "/api/v1/jobs": { "get": { "summary": "Jobs with schedule, time zone, next fire and state." } },
-            "/api/v1/jobs/{name}/trigger": { "post": { "summary": "Run a job now through the scheduler (Operator). Body: {\"parameters\": {\"name\": \"value\"}}. Answers 202 with the run id." } },
+            "/api/v1/jobs/{name}/trigger": { "post": { "summary": "Run a job now through the scheduler (Operator). Body: {\"parameters\": {\"name\": \"value\"}, \"tenants\": [\"contoso.com\", \"group:pilot\"]} (tenants: optional, else the job's own). Answers 202 with the run id." } },
             "/api/v1/jobs/{name}/pause": { "post": { "summary": "Pause a job's schedule (Operator)." } },
             "/api/v1/jobs/{name}/resume": { "post": { "summary": "Resume a job's schedule (Operator)." } },
             "/api/v1/runs": { "get": { "summary": "Runs, newest first, 100 a page. Query: job, status, tenant, from, to (yyyy-MM-dd), page." } },

@@ -11,9 +11,24 @@ internal sealed class JobActionException(string message) : Exception(message);
 /// <summary>What operators do to jobs from the console or the API: run now (through the scheduler, as `runner trigger`), pause, resume.</summary>
 internal static class JobActions
 {
-    public static async Task<string> TriggerAsync(ConsoleSources sources, string name, IReadOnlyDictionary<string, string> parameters, string actor, CancellationToken cancellation)
+    public static async Task<string> TriggerAsync(ConsoleSources sources, string name, IReadOnlyDictionary<string, string> parameters, IReadOnlyList<string> tenants, string actor, CancellationToken cancellation)
     {
         var job = Find(sources.Config, name);
+        if (tenants.Count > 0)
+        {
+            // Checked here against the cached customer list, so a typo is refused with the nearest names, not a failed run.
+            try
+            {
+                Tenants.TenantSelector.Select(await sources.Tenants(cancellation), tenants, [], sources.Config.Tenants, sources.Time.GetUtcNow());
+            }
+            catch (Tenants.TenantSelectionException e)
+            {
+                throw new JobActionException(e.Message);
+            }
+
+            parameters = new Dictionary<string, string>(parameters) { [SchedulerKeys.TenantSelection] = string.Join(',', tenants) };
+        }
+
         var runId = RunIds.New(sources.Time.GetUtcNow());
         await using var scheduler = await sources.OpenScheduler(cancellation);
         await scheduler.TriggerAsync(job, runId, parameters, cancellation);

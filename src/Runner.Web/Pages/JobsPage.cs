@@ -46,7 +46,8 @@ internal static class JobsPage
                 var name = Uri.EscapeDataString(job.Job.Name);
                 body.Raw("<td class=\"actions\">")
                     .Raw($"<form method=\"post\" action=\"/jobs/{name}/run\" class=\"run-now\"><input type=\"hidden\" name=\"{Html.Encode(token.FormFieldName)}\" value=\"{Html.Encode(token.RequestToken)}\">")
-                    .Raw("<label>Parameters (name=value, one per line)<textarea name=\"params\" rows=\"2\"></textarea></label><button type=\"submit\">Run now</button></form>");
+                    .Raw("<label>Parameters (name=value, one per line)<textarea name=\"params\" rows=\"2\"></textarea></label>")
+                    .Raw("<label>Tenants (empty: the job's own; id, domain, name, group:NAME or name:GLOB, comma-separated)<input name=\"tenants\"></label><button type=\"submit\">Run now</button></form>");
                 var paused = job.State == "paused";
                 body.Raw($"<form method=\"post\" action=\"/jobs/{name}/{(paused ? "resume" : "pause")}\"><input type=\"hidden\" name=\"{Html.Encode(token.FormFieldName)}\" value=\"{Html.Encode(token.RequestToken)}\">")
                     .Raw($"<button type=\"submit\">{(paused ? "Resume" : "Pause")}</button></form></td>");

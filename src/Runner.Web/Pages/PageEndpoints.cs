@@ -27,7 +27,8 @@ internal static class PageEndpoints
         {
             var form = await http.Request.ReadFormAsync(c);
             var parameters = JobActions.ParseParameters(form["params"].ToString());
-            var runId = await JobActions.TriggerAsync(s, name, parameters, Access.ConsoleRoles.DisplayName(http.User), c);
+            var tenants = form["tenants"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var runId = await JobActions.TriggerAsync(s, name, parameters, tenants, Access.ConsoleRoles.DisplayName(http.User), c);
             return $"/runs/{Uri.EscapeDataString(runId)}";
         }));
         actions.MapPost("/pause", (HttpContext http, ConsoleSources s, IAntiforgery a, string name, CancellationToken c) =>

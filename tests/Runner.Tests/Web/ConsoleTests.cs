@@ -93,6 +93,9 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
         Assert.Equal(HttpStatusCode.NoContent, paused.StatusCode);
         Assert.Contains("paused by api key ci-operator", jobsPage);
         Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        var typo = await asOperator.PostAsync("/api/v1/jobs/hello/trigger", JsonContent.Create(new { tenants = new[] { "contosso" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Contains("No customer tenant matches 'contosso'. Nearest matches: Contoso.", await typo.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, unknownJob.StatusCode);
         Assert.Contains("'nosuchjob' is not a job", await unknownJob.Content.ReadAsStringAsync());
         // The key is stored only as its hash.

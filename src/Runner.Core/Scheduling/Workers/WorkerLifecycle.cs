@@ -63,7 +63,8 @@ internal sealed class WorkerLifecycle
             var config = prepared?.Config ?? context.LoadConfig(order.ConfigSnapshot);
             var request = order.Job == SchedulerKeys.KeepAlive
                 ? new JobRequest { Job = order.Job, ScriptPath = "(built-in)" }
-                : JobRequests.Build(config, order.Job, [], [], [.. order.Parameters.Select(p => $"{p.Key}={p.Value}")], null, null, false, false, CurrentDirectory);
+                : JobRequests.Build(config, order.Job, Selection(order), [],
+                    [.. order.Parameters.Where(p => p.Key != SchedulerKeys.TenantSelection).Select(p => $"{p.Key}={p.Value}")], null, null, false, false, CurrentDirectory);
             request = request with
             {
                 RunId = order.RunId,
@@ -202,4 +203,10 @@ internal sealed class WorkerLifecycle
             // The fire finished and its token source went with it: nothing left to stop.
         }
     }
+
+    /// <summary>The tenants a manual fire was given (console Run now, runner trigger --tenant), else none: the job's own.</summary>
+    private static IReadOnlyList<string> Selection(WorkerOrder order) =>
+        order.Parameters.TryGetValue(SchedulerKeys.TenantSelection, out var text)
+            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
 }
