@@ -43,6 +43,30 @@ internal static class ApiKeyCommand
                 return Failures.Report(e, console, context.Redactor, verbose);
             }
         });
-        return new Command("apikey", "Manage API keys for the console's REST API.") { create };
+        var revokeName = new Argument<string>("name") { Description = "The key to revoke." };
+        var revoke = new Command("revoke", "Revoke an API key: calls with it are refused from now on.") { revokeName };
+        revoke.SetAction(async (parse, cancellation) =>
+        {
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            try
+            {
+                var keyName = parse.GetValue(revokeName)!;
+                var config = context.LoadConfig();
+                if (!await ApiKeys.RevokeAsync(context.OpenSecretStore(config), keyName, context.Services.Time.GetUtcNow(), cancellation))
+                {
+                    throw new UsageException($"There is no API key named '{keyName}' (or it is already revoked).");
+                }
+
+                await console.Error.WriteLineAsync($"API key '{keyName}' revoked.");
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return Failures.Report(e, console, context.Redactor, verbose);
+            }
+        });
+
+        return new Command("apikey", "Manage API keys for the console's REST API.") { create, revoke };
     }
 }

@@ -17,6 +17,9 @@ internal static class ApiKeys
 {
     private const string Prefix = "apikey-";
 
+    /// <summary>What a revoked key's entry holds instead of a hash (never the hash of any key: not hex).</summary>
+    private const string Revoked = "revoked";
+
     public static async Task<string> CreateAsync(ISecretStore store, string name, ConsoleRole role, DateTimeOffset now, CancellationToken cancellation)
     {
         if (!SecretNames.IsValid(Prefix + name) || name.Contains('_', StringComparison.Ordinal))
@@ -48,6 +51,18 @@ internal static class ApiKeys
 
         var role = Enum.TryParse<ConsoleRole>(stored.Tags.GetValueOrDefault("role"), out var parsed) ? parsed : ConsoleRole.Viewer;
         return new ApiKey(name, role, stored.UpdatedOn);
+    }
+
+    /// <summary>Revokes a key: its hash is replaced, so the key no longer verifies (the entry stays, marked, for the record).</summary>
+    public static async Task<bool> RevokeAsync(ISecretStore store, string name, DateTimeOffset now, CancellationToken cancellation)
+    {
+        if (!SecretNames.IsValid(Prefix + name) || await store.GetAsync(Prefix + name, cancellation) is not { } stored || stored.Value == Revoked)
+        {
+            return false;
+        }
+
+        await store.SetAsync(Prefix + name, Revoked, new Dictionary<string, string>(stored.Tags) { ["revokedAt"] = now.ToString("o", System.Globalization.CultureInfo.InvariantCulture) }, null, cancellation);
+        return true;
     }
 
     public static string? FromRequest(HttpRequest request)

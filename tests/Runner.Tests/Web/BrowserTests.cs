@@ -53,6 +53,14 @@ public sealed class BrowserTests : IDisposable
         var csv = await http.GetStringAsync(csvLink);
         Assert.Equal(3, csv.TrimEnd().Split('\n').Length);
 
+        // The credential page's rotation history is the keep-alive job's runs.
+        var keepAlive = await Scripting.RunnerProcess.RunAsync(_workspace, null, "trigger", "keep-alive", "--wait");
+        Assert.True(keepAlive.ExitCode == 0, keepAlive.ToString());
+        browser.Go(new Uri(url, "/credential"));
+        browser.WaitUntil(d => d.FindElement(By.TagName("h1")).Text == "Credential", TimeSpan.FromSeconds(30), "the credential page");
+        Assert.Contains("Rotation history", browser.PageSource);
+        Assert.Contains("Succeeded", browser.Find(By.XPath("//h2[text()='Rotation history']/following-sibling::table[1]")).Text);
+
         foreach (var page in new[] { "runs", "tenants", "credential" })
         {
             browser.Go(new Uri(url, "/" + page));

@@ -97,6 +97,9 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
         Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
         Assert.Contains("No customer tenant matches 'contosso'. Nearest matches: Contoso.", await typo.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, unknownJob.StatusCode);
+        var revoke = await Scripting.RunnerProcess.RunAsync(console.Workspace, null, "apikey", "revoke", "ci-viewer");
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await asViewer.GetAsync("/api/v1/jobs")).StatusCode);
         Assert.Contains("'nosuchjob' is not a job", await unknownJob.Content.ReadAsStringAsync());
         // The key is stored only as its hash.
         Assert.DoesNotContain(operatorKey, string.Concat(Directory.EnumerateFiles(console.Workspace.StatePath, "*", SearchOption.AllDirectories)
