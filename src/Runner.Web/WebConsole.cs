@@ -27,6 +27,9 @@ internal static class WebConsole
         {
             builder.Logging.AddProvider(logs);
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // The cookie keys are kept unencrypted in the owner-only state folder, like the history and the token
+            // cache's key; the framework's warning about that on every start says nothing an operator must act on.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         }
 
         var listen = listenOverride ?? sources.Config.Web.Listen;

@@ -26,6 +26,12 @@ internal sealed class SandboxApplication
     /// </summary>
     public Dictionary<Guid, string[]> AppRoleAssignments { get; } = [];
 
+    /// <summary>
+    /// Security groups a user belongs to, by object id, sent as the id_token's `groups` claim: the app's
+    /// groupMembershipClaims is SecurityGroup ("Configure group claims for applications by using Microsoft Entra ID").
+    /// </summary>
+    public Dictionary<Guid, Guid[]> GroupClaims { get; } = [];
+
     /// <summary>Permissions granted to the app for .default requests, per resource.</summary>
     public Dictionary<string, string[]> DelegatedPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -63,8 +63,12 @@ internal static class SandboxSeeder
 
         // The partner admin may operate the console (its app role); a deployment assigns roles in Entra the same way.
         application.AppRoleAssignments[admin.Id] = ["Runner.Operator"];
+        application.GroupClaims[admin.Id] = [RunnerOperatorsGroup(seed)];
         return new SandboxDirectory(partner, customers, application, admin, GdapSeeder.Build(seed, customers, today), seed);
     }
+
+    /// <summary>The partner's "Runner operators" security group, which the partner admin is a member of.</summary>
+    public static Guid RunnerOperatorsGroup(int seed) => DeterministicGuid.Create(seed, "group:runner-operators");
 
     private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
     {

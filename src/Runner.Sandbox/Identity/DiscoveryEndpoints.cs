@@ -48,7 +48,7 @@ internal sealed class DiscoveryEndpoints(SandboxContext context)
             ["http_logout_supported"] = true,
             ["frontchannel_logout_supported"] = true,
             ["end_session_endpoint"] = $"{root}/{segment}/oauth2/v2.0/logout",
-            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"),
+            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email", "roles", "groups"),
             ["kerberos_endpoint"] = $"{root}/{segment}/kerberos",
             ["tenant_region_scope"] = "EU",
             ["cloud_instance_name"] = "microsoftonline.com",

@@ -85,6 +85,11 @@ internal sealed class TokenIssuer(SigningKeys keys, SandboxClock clock, Identity
             claims["nonce"] = nonce;
         }
 
+        if (app.GroupClaims.TryGetValue(user.Id, out var groups) && groups.Length > 0)
+        {
+            claims["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)g.ToString())]);
+        }
+
         if (app.AppRoleAssignments.TryGetValue(user.Id, out var roles) && roles.Length > 0)
         {
             claims["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)r)]);
