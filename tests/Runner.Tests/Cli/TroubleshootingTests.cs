@@ -21,6 +21,7 @@ public sealed class TroubleshootingProject : IAsyncLifetime
         Workspace.Write("jobs/partner.csx", "// runner: partner-level\nreturn Tenant.Domain;\n");
         Workspace.Write("jobs/broken.csx", "return Tenant.Domian;\n");
         Workspace.Write("README.md", "# A project\n\nRun `runner run jobs/hello.csx`.\n");
+        Workspace.Write("configs/open-web.yaml", "cloud: sandbox\nweb:\n  listen: http://0.0.0.0:8080\n");
         Workspace.Write("configs/unquoted-cron.yaml", "cloud: sandbox\njobs:\n  nightly:\n    script: jobs/hello.csx\n    schedule: * 0 2 * * ?\n");
         var first = await Scripting.RunnerProcess.RunAsync(Workspace, null, "tenants");
         Assert.True(first.ExitCode == 0, first.ToString());

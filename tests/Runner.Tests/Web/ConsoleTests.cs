@@ -133,6 +133,30 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task No_page_or_api_answer_holds_the_refresh_token_or_the_app_secret()
+    {
+        var store = new Runner.Secrets.LocalSecretStore(new Runner.State.StateDirectory(console.Workspace.StatePath), Path.Combine(console.Workspace.StatePath, "store.key"),
+            console.Workspace.Environment, TimeProvider.System);
+        var secrets = new List<string>();
+        foreach (var name in new[] { Runner.Auth.CredentialStore.RefreshTokenSecret, "app-secret" })
+        {
+            if (await store.GetAsync(name, CancellationToken.None) is { } secret)
+            {
+                secrets.Add(secret.Value);
+            }
+        }
+
+        Assert.NotEmpty(secrets);
+        using var client = console.Client();
+        foreach (var path in new[] { "/", "/jobs", "/runs", $"/runs/{console.RunId}", $"/runs/{console.RunId}/results.json", "/tenants", "/credential",
+                     "/api/v1/credential", "/api/v1/runs", $"/api/v1/runs/{console.RunId}", "/api/v1/tenants", "/healthz" })
+        {
+            var body = await client.GetStringAsync(path);
+            Assert.All(secrets, s => Assert.DoesNotContain(s, body, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_form_post_without_its_antiforgery_token_is_refused()
     {
         using var client = console.Client();
