@@ -41,7 +41,7 @@ internal static class HistoryRenderer
     }
 
     public static void WriteListJson(IReadOnlyList<RunRecord> runs, TextWriter writer) =>
-        writer.WriteLine(new JsonArray(runs.Select(r => (JsonNode)RunJson(r)).ToArray()).ToJsonString(Indented));
+        writer.WriteLine(new JsonArray(runs.Select(r => (JsonNode)RunJson.Run(r)).ToArray()).ToJsonString(Indented));
 
     public static void WriteRun(RunDetails details, IAnsiConsole console)
     {
@@ -112,52 +112,7 @@ internal static class HistoryRenderer
             : $"Run {runId} of {job} is queued: no `runner host` is running for this store, so it starts when one does.");
     }
 
-    public static void WriteRunJson(RunDetails details, TextWriter writer)
-    {
-        var json = RunJson(details.Run);
-        json["tenants"] = new JsonArray(details.Tenants.Select(t => (JsonNode)new JsonObject
-        {
-            ["tenantId"] = t.TenantId,
-            ["domain"] = t.Domain,
-            ["companyName"] = t.Name,
-            ["status"] = t.Status.ToString(),
-            ["durationMs"] = (long)t.Duration.TotalMilliseconds,
-            ["result"] = t.Result is null ? null : JsonNode.Parse(t.Result),
-            ["error"] = t.Error,
-            ["log"] = new JsonArray(details.Logs.Where(l => l.TenantId == t.TenantId).Select(l => (JsonNode)new JsonObject
-            {
-                ["time"] = l.Time.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-                ["level"] = l.Level,
-                ["message"] = l.Message,
-            }).ToArray()),
-        }).ToArray());
-        writer.WriteLine(json.ToJsonString(Indented));
-    }
-
-    private static JsonObject RunJson(RunRecord run) => new()
-    {
-        ["runId"] = run.Id,
-        ["job"] = run.Job,
-        ["script"] = run.Script,
-        ["trigger"] = run.Trigger,
-        ["attempt"] = run.Attempt,
-        ["node"] = run.Node,
-        ["scheduledFor"] = run.ScheduledFor?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["startedAt"] = run.StartedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["finishedAt"] = run.FinishedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["status"] = run.Status.ToString(),
-        ["error"] = run.Error,
-        ["summary"] = new JsonObject
-        {
-            ["tenants"] = run.Total,
-            ["succeeded"] = run.Succeeded,
-            ["failed"] = run.Failed,
-            ["timedOut"] = run.TimedOut,
-            ["skipped"] = run.Skipped,
-            ["cancelled"] = run.Cancelled,
-        },
-        ["parameters"] = run.Parameters is null ? null : JsonNode.Parse(run.Parameters),
-    };
+    public static void WriteRunJson(RunDetails details, TextWriter writer) => writer.WriteLine(RunJson.Details(details).ToJsonString(Indented));
 
     private static string Counts(RunRecord run)
     {

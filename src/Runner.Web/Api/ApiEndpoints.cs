@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Runner.Scheduling;
+using Runner.History;
 using Runner.Web.Data;
 
 namespace Runner.Web.Api;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Runner.History;
 
 namespace Runner.Web.Data;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Runner.History;
 
-namespace Runner.Web.Data;
+namespace Runner.History;
 
-/// <summary>Runs as the API and the JSON download write them (the same shape as `runner show --output json`).</summary>
+/// <summary>
+/// Runs as JSON, one shape everywhere: `runner history|show --output json`, the console's API and its JSON download.
+/// </summary>
 internal static class RunJson
 {
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -14,21 +15,28 @@ internal static class RunJson
     {
         ["runId"] = run.Id,
         ["job"] = run.Job,
+        ["script"] = run.Script,
         ["trigger"] = run.Trigger,
         ["attempt"] = run.Attempt,
         ["node"] = run.Node,
+        ["scheduledFor"] = run.ScheduledFor is { } at ? Time(at) : null,
         ["startedAt"] = Time(run.StartedAt),
-        ["finishedAt"] = run.FinishedAt is { } f ? Time(f) : null,
+        ["finishedAt"] = run.FinishedAt is { } finished ? Time(finished) : null,
         ["status"] = run.Status.ToString(),
-        ["tenants"] = run.Total,
-        ["succeeded"] = run.Succeeded,
-        ["failed"] = run.Failed,
-        ["timedOut"] = run.TimedOut,
-        ["skipped"] = run.Skipped,
-        ["cancelled"] = run.Cancelled,
         ["error"] = run.Error,
+        ["summary"] = new JsonObject
+        {
+            ["tenants"] = run.Total,
+            ["succeeded"] = run.Succeeded,
+            ["failed"] = run.Failed,
+            ["timedOut"] = run.TimedOut,
+            ["skipped"] = run.Skipped,
+            ["cancelled"] = run.Cancelled,
+        },
+        ["parameters"] = run.Parameters is null ? null : JsonNode.Parse(run.Parameters),
     };
 
+    /// <summary>The run with every tenant's status, duration, result, error and log.</summary>
     public static JsonObject Details(RunDetails details)
     {
         var json = Run(details.Run);
