@@ -46,6 +46,7 @@ internal static class CliApp
         root.Subcommands.Add(ShowCommand.Create(console));
         root.Subcommands.Add(WebCommand.Create(console));
         root.Subcommands.Add(ApiKeyCommand.Create(console));
+        root.Subcommands.Add(NotifyCommand.Create(console));
         root.Subcommands.Add(WorkerCommand.Create(console));
         root.Subcommands.Add(NewCommand.Create(console));
         return root;

@@ -10,7 +10,7 @@ internal static class ConfigLoader
     public const string FileName = "runner.yaml";
 
     private static readonly string[] TopLevel =
-        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox", "web"];
+        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox", "web", "notify"];
 
     /// <summary>Finds runner.yaml: an explicit path, else RUNNER_CONFIG, else the current folder and its parents.</summary>
     public static string? Locate(string? explicitPath, string currentDirectory, IDictionary environment)
@@ -93,6 +93,7 @@ internal static class ConfigLoader
         }
 
         var defaults = ConfigSections.Defaults(map["defaults"]);
+        var notify = NotifySection.Read(map["notify"]);
         return new RunnerConfig
         {
             FilePath = Path.GetFullPath(path),
@@ -105,10 +106,11 @@ internal static class ConfigLoader
             Defaults = defaults,
             Limits = ConfigSections.Limits(map["limits"]),
             Auth = ConfigSections.Auth(map["auth"]),
-            Jobs = ConfigSections.Jobs(map["jobs"], baseDirectory),
+            Jobs = ConfigSections.Jobs(map["jobs"], baseDirectory, notify.Channels.Keys.ToHashSet(StringComparer.Ordinal)),
             Scheduler = ConfigSections.Scheduler(map["scheduler"]),
             Sandbox = ConfigSections.Sandbox(map["sandbox"]),
             Web = WebSection.Read(map["web"]),
+            Notify = notify,
         };
     }
 }

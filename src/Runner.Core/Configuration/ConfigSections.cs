@@ -163,7 +163,7 @@ internal static class ConfigSections
             map?["consentTimeout"]?.Duration(TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)) ?? TimeSpan.FromMinutes(5));
     }
 
-    public static IReadOnlyDictionary<string, JobSettings> Jobs(ConfigNode? node, string baseDirectory)
+    public static IReadOnlyDictionary<string, JobSettings> Jobs(ConfigNode? node, string baseDirectory, IReadOnlySet<string>? channels = null)
     {
         var jobs = new Dictionary<string, JobSettings>(StringComparer.OrdinalIgnoreCase);
         if (node is null)
@@ -179,16 +179,16 @@ internal static class ConfigSections
                 throw map.KeyOf(name).Error("job names use letters, digits, '-', '_' and '.' only");
             }
 
-            jobs[name] = Job(name, value, baseDirectory);
+            jobs[name] = Job(name, value, baseDirectory, channels ?? new HashSet<string>());
         }
 
         return jobs;
     }
 
-    private static JobSettings Job(string name, ConfigNode node, string baseDirectory)
+    private static JobSettings Job(string name, ConfigNode node, string baseDirectory, IReadOnlySet<string> channels)
     {
         var map = node.Map("script", "schedule", "timeZone", "tenants", "exclude", "params", "timeout", "jobTimeout", "retries", "retryBackoff",
-            "parallel", "partnerLevel", "misfire", "enabled");
+            "parallel", "partnerLevel", "misfire", "enabled", "notify");
         var scriptNode = map.Required("script");
         var script = scriptNode.FilePath(baseDirectory);
         if (!File.Exists(script))
@@ -235,6 +235,7 @@ internal static class ConfigSections
         {
             Name = name,
             Script = script,
+            Notify = NotifySection.Rules(map["notify"], channels),
             Schedule = schedule?.String(),
             TimeZone = timeZone,
             Tenants = map["tenants"]?.Strings() is { Count: > 0 } tenants ? tenants : ["all"],

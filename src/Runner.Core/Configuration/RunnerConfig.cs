@@ -35,6 +35,9 @@ internal sealed record RunnerConfig
     /// <summary>The operator console (`web:`); <see cref="WebSettings.Default"/> when the section is absent.</summary>
     public WebSettings Web { get; init; } = WebSettings.Default;
 
+    /// <summary>Notification channels and rules (`notify:`); none when the section is absent.</summary>
+    public NotifySettings Notify { get; init; } = NotifySettings.None;
+
     /// <summary>Resolves a path written in runner.yaml or on the command line relative to runner.yaml's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
 }
@@ -141,6 +144,9 @@ internal sealed record JobSettings
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>This job's own notification rules, on top of notify.rules.</summary>
+    public IReadOnlyList<NotifyRule> Notify { get; init; } = [];
 
     public TimeSpan? Timeout { get; init; }
 

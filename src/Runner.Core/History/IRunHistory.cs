@@ -45,6 +45,22 @@ internal interface IRunHistory : IAsyncDisposable
     /// <summary>Actions on one run, or on one job, or all; newest first.</summary>
     Task<IReadOnlyList<OperatorAction>> ListActionsAsync(string? runId, string? job, int last, CancellationToken cancellationToken);
 
+    /// <summary>Adds a notification to the outbox once per event and channel; false when it was already there.</summary>
+    Task<bool> EnqueueNotificationAsync(string eventKey, string channel, string payload, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Takes up to <paramref name="max"/> due notifications for this node, each with a lease.</summary>
+    Task<IReadOnlyList<OutboxEntry>> ClaimNotificationsAsync(string node, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    Task NotificationSentAsync(OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task NotificationFailedAsync(OutboxEntry entry, DateTimeOffset? next, string error, CancellationToken cancellationToken);
+
+    Task NotificationDeferredAsync(OutboxEntry entry, DateTimeOffset next, CancellationToken cancellationToken);
+
+    Task<int> NotificationsSentSinceAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<(string EventKey, string Channel, string Status, int Attempts, string? Error)>> ListNotificationsAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes runs older than <paramref name="olderThan"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

@@ -33,6 +33,11 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
         CREATE TABLE IF NOT EXISTS runner_actions (at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL, job text NOT NULL, run_id text, detail text);
         CREATE INDEX IF NOT EXISTS runner_actions_run ON runner_actions(run_id);
         CREATE INDEX IF NOT EXISTS runner_actions_job ON runner_actions(job, at);
+        CREATE TABLE IF NOT EXISTS runner_notifications (
+            event_key text NOT NULL, channel text NOT NULL, created_at timestamptz NOT NULL, payload text NOT NULL, status text NOT NULL,
+            attempts integer NOT NULL DEFAULT 0, next_at timestamptz NOT NULL, claimed_by text, claimed_until timestamptz, sent_at timestamptz, last_error text,
+            PRIMARY KEY (event_key, channel));
+        CREATE INDEX IF NOT EXISTS runner_notifications_due ON runner_notifications(status, next_at);
         """;
 
     private readonly Func<CancellationToken, ValueTask<string>> _connectionString;
@@ -90,7 +95,7 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
 
     private static async Task<bool> SchemaExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT to_regclass('runner_runs_occurrence') IS NOT NULL AND to_regclass('runner_tenant_logs_run') IS NOT NULL AND to_regclass('runner_actions_job') IS NOT NULL", connection);
+        await using var command = new NpgsqlCommand("SELECT to_regclass('runner_runs_occurrence') IS NOT NULL AND to_regclass('runner_tenant_logs_run') IS NOT NULL AND to_regclass('runner_actions_job') IS NOT NULL AND to_regclass('runner_notifications_due') IS NOT NULL", connection);
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 

@@ -18,6 +18,7 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         Results = tablePrefix + "tenant_results";
         Logs = tablePrefix + "tenant_logs";
         Actions = tablePrefix + "actions";
+        Outbox = tablePrefix + "notifications";
         _queue = new HistoryWriteQueue(WriteTenantsAsync);
     }
 
@@ -34,6 +35,8 @@ internal abstract partial class RelationalRunHistory : IRunHistory
     protected string Logs { get; }
 
     protected string Actions { get; }
+
+    protected string Outbox { get; }
 
     /// <summary>Runs <paramref name="action"/> on an open connection (inside a transaction when asked), translating database errors.</summary>
     protected abstract Task<T> UseAsync<T>(bool transaction, Func<DbConnection, DbTransaction?, Task<T>> action, CancellationToken cancellationToken);
@@ -105,6 +108,7 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         var old = $"SELECT id FROM {Runs} WHERE started_at < @cutoff AND status <> 'Running'";
         await ExecuteAsync(c, t, $"DELETE FROM {Logs} WHERE run_id IN ({old})", ("cutoff", ToDb(olderThan)));
         await ExecuteAsync(c, t, $"DELETE FROM {Actions} WHERE at < @cutoff", ("cutoff", ToDb(olderThan)));
+        await ExecuteAsync(c, t, $"DELETE FROM {Outbox} WHERE created_at < @cutoff AND status <> 'pending'", ("cutoff", ToDb(olderThan)));
         await ExecuteAsync(c, t, $"DELETE FROM {Results} WHERE run_id IN ({old})", ("cutoff", ToDb(olderThan)));
         var count = await ExecuteAsync(c, t, $"DELETE FROM {Runs} WHERE started_at < @cutoff AND status <> 'Running'", ("cutoff", ToDb(olderThan)));
         await t!.CommitAsync(cancellationToken);

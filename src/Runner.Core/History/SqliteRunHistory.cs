@@ -31,6 +31,11 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         CREATE TABLE IF NOT EXISTS actions (at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, job TEXT NOT NULL, run_id TEXT, detail TEXT);
         CREATE INDEX IF NOT EXISTS actions_run ON actions(run_id);
         CREATE INDEX IF NOT EXISTS actions_job ON actions(job, at);
+        CREATE TABLE IF NOT EXISTS notifications (
+            event_key TEXT NOT NULL, channel TEXT NOT NULL, created_at TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, claimed_by TEXT, claimed_until TEXT, sent_at TEXT, last_error TEXT,
+            PRIMARY KEY (event_key, channel));
+        CREATE INDEX IF NOT EXISTS notifications_due ON notifications(status, next_at);
         """;
 
     private readonly string _path;

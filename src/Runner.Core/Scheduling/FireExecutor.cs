@@ -107,6 +107,19 @@ internal sealed class FireExecutor(
         }
 
         var retry = verdict.ShouldRetry(result.Error?.ExitCode ?? result.ExitCode);
+        if (!retry)
+        {
+            // The run's final attempt: its notifications go to the outbox in the same database, sent by any node.
+            try
+            {
+                await Notifications.NotificationOutbox.EnqueueRunAsync(history, config, runId, (result.Error?.ExitCode ?? result.ExitCode) == 3, _time, log, CancellationToken.None);
+            }
+            catch (HistoryException e)
+            {
+                log.LogError("Run {RunId}: its notifications could not be queued: {Problem}", runId, e.Message);
+            }
+        }
+
         if (verdict.Status == RunStatus.Succeeded)
         {
             log.LogInformation("Run {RunId}: {Job} {Status}", runId, fire.Job, verdict.Status);

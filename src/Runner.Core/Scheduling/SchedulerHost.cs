@@ -71,6 +71,8 @@ internal static class SchedulerHost
         });
         builder.Services.AddHostedService<ConfigWatcher>();
         builder.Services.AddHostedService<HostMaintenance>();
+        builder.Services.AddSingleton(secrets);
+        builder.Services.AddHostedService<NotificationService>();
 
         using var host = builder.Build();
         try
