@@ -107,16 +107,18 @@ internal sealed class FireExecutor(
         }
 
         var retry = verdict.ShouldRetry(result.Error?.ExitCode ?? result.ExitCode);
-        if (!retry)
+        if (!retry || attempt > (job?.Retries ?? 0))
         {
-            // The run's final attempt: its notifications go to the outbox in the same database, sent by any node.
+            // The occurrence's final attempt (no retry follows): its notifications go to the outbox in the same
+            // database, sent by any node. An attempt that will be retried notifies nobody yet.
             try
             {
                 await Notifications.NotificationOutbox.EnqueueRunAsync(history, config, runId, (result.Error?.ExitCode ?? result.ExitCode) == 3, _time, log, CancellationToken.None);
             }
-            catch (HistoryException e)
+            catch (Exception e)
             {
-                log.LogError("Run {RunId}: its notifications could not be queued: {Problem}", runId, e.Message);
+                // Never the run's fault, and never a reason to retry it: say so and go on.
+                log.LogError("Run {RunId}: its notifications could not be queued: {Problem}", runId, $"{e.GetType().Name}: {e.Message}");
             }
         }
 
