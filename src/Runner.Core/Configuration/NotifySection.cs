@@ -30,7 +30,8 @@ internal static class NotifySection
             var rule = ruleNode.Map("on", "channels", "includeResults");
             var on = rule.Required("on").Sequence().Select(e => e.Enum(
                 ("failure", NotifyEvent.Failure), ("timeout", NotifyEvent.Timeout), ("success", NotifyEvent.Success),
-                ("change", NotifyEvent.Change), ("credential", NotifyEvent.Credential))).ToList();
+                ("change", NotifyEvent.Change), ("credential", NotifyEvent.Credential), ("expiry", NotifyEvent.Expiry), ("gdap", NotifyEvent.Gdap),
+                ("misfire", NotifyEvent.Misfire), ("node", NotifyEvent.Node))).ToList();
             var targets = rule.Required("channels").Sequence();
             foreach (var target in targets)
             {

@@ -23,6 +23,18 @@ internal enum NotifyEvent
 
     /// <summary>The partner credential needs an operator (a run ended with exit code 3).</summary>
     Credential,
+
+    /// <summary>The credential expires within 14 days (then daily until it is refreshed).</summary>
+    Expiry,
+
+    /// <summary>A GDAP relationship ends within 30, 7 or 1 days (once at each).</summary>
+    Gdap,
+
+    /// <summary>A job missed its fire and its misfire policy skipped it.</summary>
+    Misfire,
+
+    /// <summary>A cluster node disappeared (its running fires were recovered elsewhere).</summary>
+    Node,
 }
 
 /// <summary>A rule: these events send to these channels; <paramref name="IncludeResults"/> adds tenants' results.</summary>

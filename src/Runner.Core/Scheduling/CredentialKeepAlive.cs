@@ -16,6 +16,24 @@ internal static class CredentialKeepAlive
     {
         var before = session.Broker.Exchanges;
         var status = await CredentialKeeper.RefreshAsync(session, forceWriteBack: false, cancellationToken);
+        var now = session.Services.Time.GetUtcNow();
+        // GDAP relationships in force that end within 30 days, from the cached customer list: the host notifies at 30, 7 and 1 days.
+        var ending = new JsonArray();
+        foreach (var tenant in await session.Tenants.GetAsync(refresh: false, cancellationToken))
+        {
+            foreach (var relationship in tenant.Gdap.Relationships.Where(r => Runner.Tenants.GdapAccess.GrantsAccess(r.Status) && r.EndDateTime is { } end && end > now && end <= now.AddDays(30)))
+            {
+                ending.Add(new JsonObject
+                {
+                    ["id"] = relationship.Id,
+                    ["name"] = relationship.Name,
+                    ["customer"] = tenant.CompanyName,
+                    ["ends"] = relationship.EndDateTime!.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["daysLeft"] = (int)Math.Ceiling((relationship.EndDateTime!.Value - now).TotalDays),
+                });
+            }
+        }
+
         return new JsonObject
         {
             ["partnerTenant"] = session.Broker.PartnerTenant,
@@ -26,6 +44,7 @@ internal static class CredentialKeepAlive
             ["lastRedeemedAt"] = status.LastRedeemedAt?.ToString("o", CultureInfo.InvariantCulture),
             ["lastWrittenBackAt"] = status.LastWrittenBackAt?.ToString("o", CultureInfo.InvariantCulture),
             ["store"] = status.Store,
+            ["gdapEnding"] = ending,
         };
     }
 }

@@ -45,6 +45,7 @@ internal sealed class FireExecutor(
         var earlier = await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
         if (fire.Kind == TriggerKinds.Recovery)
         {
+            await NotifyNodeLostAsync(config, fire, cancellationToken);
             earlier = await SettleLostAttemptsAsync(fire, earlier, failedNodeAlive, cancellationToken);
             if (earlier.FirstOrDefault(r => r.Status == RunStatus.Running) is { } continuing)
             {
@@ -114,6 +115,10 @@ internal sealed class FireExecutor(
             try
             {
                 await Notifications.NotificationOutbox.EnqueueRunAsync(history, config, runId, (result.Error?.ExitCode ?? result.ExitCode) == 3, _time, log, CancellationToken.None);
+                if (isKeepAlive && verdict.Status == RunStatus.Succeeded)
+                {
+                    await Notifications.SystemNotifications.FromKeepAliveAsync(history, config, runId, _time, log, CancellationToken.None);
+                }
             }
             catch (Exception e)
             {
@@ -132,6 +137,21 @@ internal sealed class FireExecutor(
         }
 
         return new FireResult(runId, verdict.Status, retry);
+    }
+
+    /// <summary>A recovery means a node stopped checking in: one message per lost node (every node that recovers one of its fires raises the same key).</summary>
+    private async Task NotifyNodeLostAsync(RunnerConfig config, FireRequest fire, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var node = fire.FailedInstance ?? "an unknown node";
+            await Notifications.SystemNotifications.EnqueueAsync(history, config, NotifyEvent.Node, $"node:{node}", $"Cluster node {node} disappeared",
+                [$"It stopped checking in; {options.NodeName} recovers its running fire of {fire.Job}."], fire.Job, _time, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError("The lost node could not be notified: {Problem}", e.Message);
+        }
     }
 
     /// <summary>

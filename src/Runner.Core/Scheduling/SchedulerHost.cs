@@ -59,7 +59,11 @@ internal static class SchedulerHost
         builder.Services.AddSingleton<FireExecutor>();
         builder.Services.AddSingleton<ScriptChecker>();
         builder.Services.AddTransient<ScheduledRunJob>();
-        builder.Services.AddQuartz(q => SchedulerStore.Configure(q, store, InstanceId(options.NodeName)));
+        builder.Services.AddQuartz(q =>
+        {
+            SchedulerStore.Configure(q, store, InstanceId(options.NodeName));
+            q.AddTriggerListener<MisfireListener>();
+        });
         builder.Services.AddHostedService<HostStartup>();
         // After start-up (scripts compiled) and, stopping in reverse order, after Quartz has let running fires end.
         builder.Services.AddSingleton<WorkerPool>();
