@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,8 @@ internal static class WebConsole
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.WebHost.UseUrls(listen.GetLeftPart(UriPartial.Authority));
         builder.Services.AddSingleton(sources);
+        // /metrics for Prometheus: this process's meters (a host's runs, tenants, fire latency, credential, GDAP).
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Runner.Telemetry.RunnerTelemetry.Name).AddPrometheusExporter());
         // Antiforgery (and sign-in) cookies are protected with keys kept in the state folder, owner-only like the rest
         // of it, so a restart does not invalidate open forms; never in the user's home folder.
         var keys = new DirectoryInfo(Path.Combine(sources.Config.StateDirectory, "web-keys"));
@@ -75,6 +78,7 @@ internal static class WebConsole
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", Health.Check);
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/assets/{name}", Assets.Serve);
         app.MapGet("/denied", Denied.Render).RequireAuthorization();
         app.MapGet("/signout", Denied.SignOut).RequireAuthorization();

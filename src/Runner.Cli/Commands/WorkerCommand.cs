@@ -62,7 +62,10 @@ internal static class WorkerCommand
             }
 
             var order = new WorkerOrder(parse.GetValue(job)!, parse.GetValue(runId)!, parse.GetValue(trigger)!, parse.GetValue(attempt),
-                parse.GetValue(node), parse.GetValue(snapshot), Parameters(console));
+                parse.GetValue(node), parse.GetValue(snapshot), Parameters(console))
+            {
+                TraceParent = console.Environment["TRACEPARENT"] as string,
+            };
             return await lifecycle.RunColdAsync(order, watchHost: ReferenceEquals(console.Input, Console.In));
         });
         return command;

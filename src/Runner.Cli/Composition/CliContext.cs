@@ -15,6 +15,7 @@ namespace Runner.Cli.Composition;
 internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 {
     private SandboxHost? _sandbox;
+    private IDisposable? _telemetry;
     private RunnerSession? _session;
     private Runner.Http.CloudHttp? _storeHttp;
 
@@ -57,7 +58,9 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
             throw new ConfigException(path, 0, 0, "", "the file does not exist");
         }
 
-        return ConfigLoader.Load(path, Console.Environment);
+        var config = ConfigLoader.Load(path, Console.Environment);
+        _telemetry ??= TelemetrySetup.Start(config);
+        return config;
     }
 
     /// <summary>The snapshot the host validated when it names one (a worker), else runner.yaml itself.</summary>
@@ -129,6 +132,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
         }
 
         _storeHttp?.Dispose();
+        _telemetry?.Dispose();
         Logging.Dispose();
     }
 }

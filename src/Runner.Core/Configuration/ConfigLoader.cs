@@ -10,7 +10,7 @@ internal static class ConfigLoader
     public const string FileName = "runner.yaml";
 
     private static readonly string[] TopLevel =
-        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox", "web", "notify"];
+        ["cloud", "endpoints", "partner", "secrets", "state", "tenants", "defaults", "limits", "auth", "jobs", "scheduler", "sandbox", "web", "notify", "telemetry"];
 
     /// <summary>Finds runner.yaml: an explicit path, else RUNNER_CONFIG, else the current folder and its parents.</summary>
     public static string? Locate(string? explicitPath, string currentDirectory, IDictionary environment)
@@ -111,6 +111,7 @@ internal static class ConfigLoader
             Sandbox = ConfigSections.Sandbox(map["sandbox"]),
             Web = WebSection.Read(map["web"]),
             Notify = notify,
+            Telemetry = TelemetrySettings.Read(map["telemetry"]),
         };
     }
 }

@@ -38,6 +38,9 @@ internal sealed record RunnerConfig
     /// <summary>Notification channels and rules (`notify:`); none when the section is absent.</summary>
     public NotifySettings Notify { get; init; } = NotifySettings.None;
 
+    /// <summary>OpenTelemetry export (`telemetry:`); none when the section is absent.</summary>
+    public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.None;
+
     /// <summary>Resolves a path written in runner.yaml or on the command line relative to runner.yaml's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
 }

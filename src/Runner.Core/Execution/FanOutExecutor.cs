@@ -106,6 +106,11 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
     {
         var started = time.GetUtcNow();
         var clock = time.GetTimestamp();
+        // The tenant's span: its script and every HTTP call it makes become children (Activity.Current flows with the task).
+        using var span = Telemetry.RunnerTelemetry.Source.StartActivity($"tenant {tenant.Domain}");
+        span?.SetTag("runner.tenant.id", tenant.Id.ToString());
+        span?.SetTag("runner.tenant.domain", tenant.Domain);
+        span?.SetTag("runner.job", options.Job);
         var retries = Clients.Http.RetryLedger.Begin();
         using var timeout = new CancellationTokenSource(options.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
@@ -127,11 +132,21 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         TenantOutcome Outcome(TenantStatus status, JsonNode? result, string? error)
         {
             console.Dispose();
+            span?.SetTag("runner.tenant.status", status.ToString());
+            if (status is TenantStatus.Failed or TenantStatus.TimedOut)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, status.ToString());
+            }
+
             return new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines);
         }
 
         // Task.Run: a script that blocks its thread before its first await still lets the timeout take the tenant back.
-        var run = Task.Run(() => script.InvokeAsync(globals), CancellationToken.None);
+        var run = Task.Run(async () =>
+        {
+            using var scriptSpan = Telemetry.RunnerTelemetry.Source.StartActivity("script");
+            return await script.InvokeAsync(globals);
+        }, CancellationToken.None);
         if (!await CompletesAsync(run, linked.Token))
         {
             if (!cancellation.IsCancellationRequested)

@@ -43,6 +43,12 @@ internal static class SystemNotifications
         }
 
         var today = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if ((int?)result["daysLeft"] is { } credentialDays)
+        {
+            Telemetry.RunnerTelemetry.CredentialDaysLeft(credentialDays);
+        }
+
+        Telemetry.RunnerTelemetry.GdapEnding(result["gdapEnding"]?.AsArray().Count ?? 0);
         if ((int?)result["daysLeft"] is { } days && days <= ExpiryNoticeDays)
         {
             await EnqueueAsync(history, config, NotifyEvent.Expiry, $"credential-expiry:{today}",

@@ -49,6 +49,12 @@ internal static class CredentialKeeper
             problem = problem is null ? e.Message : $"{problem} {e.Message}";
         }
 
-        return CredentialStatus.From(local, stored, session.Credentials.StoreDescription, session.Config.Auth, session.Services.Time.GetUtcNow(), problem);
+        var status = CredentialStatus.From(local, stored, session.Credentials.StoreDescription, session.Config.Auth, session.Services.Time.GetUtcNow(), problem);
+        if (status.DaysLeft is { } days)
+        {
+            Telemetry.RunnerTelemetry.CredentialDaysLeft(days);
+        }
+
+        return status;
     }
 }

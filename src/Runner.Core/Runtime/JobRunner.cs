@@ -17,6 +17,10 @@ internal sealed class JobRunner(RunnerSession session)
     public async Task<RunOutcome> RunAsync(JobRequest request, IRunObserver observer, CancellationToken cancellation)
     {
         var time = session.Services.Time;
+        using var span = Telemetry.RunnerTelemetry.Source.StartActivity($"run {request.Job}");
+        span?.SetTag("runner.job", request.Job);
+        span?.SetTag("runner.trigger", request.Trigger);
+        span?.SetTag("runner.attempt", request.Attempt);
         using var script = session.Scripts.Load(request.ScriptPath, cancellation, request.UseLastGoodScript);
         var parameters = new JobParameters(request.Parameters);
         if (script.RequiredParameters.FirstOrDefault(p => !parameters.Has(p.Name)) is { } missing)
@@ -138,6 +142,19 @@ internal sealed class JobRunner(RunnerSession session)
             }
 
             await session.Broker.FlushAsync(CancellationToken.None);
+        }
+
+        span?.SetTag("runner.run.id", runId);
+        span?.SetTag("runner.run.status", status.ToString());
+        if (status is not RunStatus.Succeeded)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, status.ToString());
+        }
+
+        // A host's fire is counted by the host (from history); a CLI run here.
+        if (request.RunId is null)
+        {
+            Telemetry.RunMetrics.Record(request.Job, status, outcomes.Select(o => (o.Status, o.Duration)));
         }
 
         return new RunOutcome(runId, request.Job, request.ScriptPath, started, finished, status, outcomes);

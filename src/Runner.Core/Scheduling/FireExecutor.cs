@@ -72,7 +72,14 @@ internal sealed class FireExecutor(
         }, CancellationToken.None);
         log.LogInformation("Run {RunId}: {Job} started ({Kind}, attempt {Attempt}) on {Node}", runId, fire.Job, fire.Kind, attempt, node);
 
-        var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters);
+        // The fire's span; the worker continues the trace under it (run → tenant → script → HTTP calls).
+        using var span = Telemetry.RunnerTelemetry.Source.StartActivity($"fire {fire.Job}");
+        span?.SetTag("runner.job", fire.Job);
+        span?.SetTag("runner.run.id", runId);
+        span?.SetTag("runner.trigger", fire.Kind);
+        span?.SetTag("runner.attempt", attempt);
+        span?.SetTag("runner.node", node);
+        var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters) { TraceParent = span?.Id };
         WorkerHandle worker;
         try
         {
@@ -93,6 +100,11 @@ internal sealed class FireExecutor(
         }
 
         using var started = worker;
+        if (fire.Kind == TriggerKinds.Cron)
+        {
+            Telemetry.RunnerTelemetry.FireStartLatency.Record((_time.GetUtcNow() - fire.ScheduledFor).TotalSeconds, new KeyValuePair<string, object?>("job", fire.Job));
+        }
+
         var result = await WorkerProcess.RunAsync(
             worker,
             JobLimits.Initial(job),
@@ -115,6 +127,11 @@ internal sealed class FireExecutor(
             try
             {
                 await Notifications.NotificationOutbox.EnqueueRunAsync(history, config, runId, (result.Error?.ExitCode ?? result.ExitCode) == 3, _time, log, CancellationToken.None);
+                if (await history.GetRunAsync(runId, CancellationToken.None) is { } ended)
+                {
+                    Telemetry.RunMetrics.Record(ended);
+                    span?.SetTag("runner.run.status", ended.Run.Status.ToString());
+                }
                 if (isKeepAlive && verdict.Status == RunStatus.Succeeded)
                 {
                     await Notifications.SystemNotifications.FromKeepAliveAsync(history, config, runId, _time, log, CancellationToken.None);
@@ -202,6 +219,7 @@ internal sealed class FireExecutor(
         var start = options.Worker.StartInfo(config.BaseDirectory, options.Environment,
             ["worker", "--config", config.FilePath, "--config-snapshot", order.ConfigSnapshot!, "--job", order.Job, "--run-id", order.RunId,
                 "--trigger", order.Trigger, "--attempt", order.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", order.Node!]);
+        start.Environment["TRACEPARENT"] = order.TraceParent;
         start.Environment[WorkerExecutable.ParametersVariable] = order.Parameters.Count == 0 ? null : JsonSerializer.Serialize(new Dictionary<string, string>(order.Parameters), SchedulingJson.Default.DictionaryStringString);
         return WorkerHandle.Start(start, log);
     }

@@ -157,6 +157,19 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task Metrics_are_served_for_prometheus_on_the_consoles_port()
+    {
+        using var client = console.Client();
+        await client.GetStringAsync("/credential");
+
+        var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches(@"(?m)^runner_credential_days_left\S* \d+", text);
+    }
+
+    [Fact]
     public async Task A_form_post_without_its_antiforgery_token_is_refused()
     {
         using var client = console.Client();

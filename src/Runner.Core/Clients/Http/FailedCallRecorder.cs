@@ -14,16 +14,31 @@ internal sealed partial class FailedCallRecorder : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var ledger = RetryLedger.Current;
-        if (ledger is null)
+        var call = $"{request.Method} {Printable(request.RequestUri)}";
+        var attempt = ledger?.Attempt(call) ?? 1;
+        var api = Telemetry.RunnerTelemetry.Api(request.RequestUri);
+        // One span per HTTP call (each retry its own), under the tenant's span; the URL without secret query values.
+        using var activity = Telemetry.RunnerTelemetry.Source.StartActivity($"{request.Method} {api}", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("http.request.method", request.Method.Method);
+        activity?.SetTag("url.full", call[(request.Method.Method.Length + 1)..]);
+        activity?.SetTag("runner.api", api);
+        activity?.SetTag("runner.try", attempt);
+        if (attempt > 1)
         {
-            return await base.SendAsync(request, cancellationToken);
+            Telemetry.RunnerTelemetry.ApiRetries.Add(1, new KeyValuePair<string, object?>("api", api));
         }
 
-        var call = $"{request.Method} {Printable(request.RequestUri)}";
-        var attempt = ledger.Attempt(call);
+        if (ledger is null)
+        {
+            var plain = await base.SendAsync(request, cancellationToken);
+            Count(activity, api, plain);
+            return plain;
+        }
+
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
+            Count(activity, api, response);
             if ((int)response.StatusCode >= 400)
             {
                 var id = RequestIdHeaders.Select(h => response.Headers.TryGetValues(h, out var values) ? $"{h} {values.First()}" : null).FirstOrDefault(v => v is not null);
@@ -34,8 +49,25 @@ internal sealed partial class FailedCallRecorder : DelegatingHandler
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             ledger.Failed(new FailedCall(call, $"no answer ({e.GetType().Name}: {e.Message})", null, attempt));
             throw;
+        }
+    }
+
+    private static void Count(System.Diagnostics.Activity? activity, string api, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        activity?.SetTag("http.response.status_code", status);
+        if (status >= 400)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        }
+
+        Telemetry.RunnerTelemetry.ApiRequests.Add(1, new KeyValuePair<string, object?>("api", api), new KeyValuePair<string, object?>("status", status));
+        if (status == 429)
+        {
+            Telemetry.RunnerTelemetry.ApiThrottled.Add(1, new KeyValuePair<string, object?>("api", api));
         }
     }
 

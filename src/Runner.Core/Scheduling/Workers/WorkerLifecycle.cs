@@ -58,6 +58,10 @@ internal sealed class WorkerLifecycle
         var watch = watchHost && Input is not null ? WatchHostAsync(Input, hostGone) : Task.CompletedTask;
         await using var context = prepared?.Context ?? NewContext();
         var writer = new WorkerEventWriter(Events, 0, TimeSpan.Zero);
+        // Continue the host's trace: this worker's run span is a child of the host's fire span.
+        using var span = System.Diagnostics.ActivityContext.TryParse(order.TraceParent, null, out var parent)
+            ? Telemetry.RunnerTelemetry.Source.StartActivity($"worker {order.Job}", System.Diagnostics.ActivityKind.Internal, parent)
+            : null;
         try
         {
             var config = prepared?.Config ?? context.LoadConfig(order.ConfigSnapshot);

@@ -19,6 +19,10 @@ internal sealed record WorkerOrder(
     [property: JsonPropertyName("configSnapshot")] string? ConfigSnapshot,
     [property: JsonPropertyName("parameters")] IReadOnlyDictionary<string, string> Parameters)
 {
+    /// <summary>The host's fire span (W3C traceparent), so a scheduled fire is one trace across both processes.</summary>
+    [JsonPropertyName("traceParent")]
+    public string? TraceParent { get; init; }
+
     public string ToJsonLine() => JsonSerializer.Serialize(this, SchedulingJson.Default.WorkerOrder);
 
     /// <summary>
@@ -48,7 +52,10 @@ internal sealed record WorkerOrder(
                 root.TryGetProperty("attempt", out var attempt) && attempt.TryGetInt32(out var number) ? number : 1,
                 Text("node"),
                 Text("configSnapshot"),
-                parameters);
+                parameters)
+            {
+                TraceParent = Text("traceParent"),
+            };
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException)
         {
