@@ -114,6 +114,37 @@ public sealed class OutboxTests(PostgresServer postgres) : IClassFixture<Postgre
         Assert.Single(_receiver.Received);
     }
 
+    [Fact]
+    public async Task A_channel_over_its_rate_limit_holds_the_rest_for_the_next_minute()
+    {
+        var (a, b) = await OpenTwiceAsync("sqlite");
+        await using var history = a;
+        await b.DisposeAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        for (var i = 0; i < 5; i++)
+        {
+            await history.EnqueueNotificationAsync($"run:storm{i}:failure", "hook", Payload($"run:storm{i}:failure"), time.GetUtcNow(), CancellationToken.None);
+        }
+
+        var config = ConfigLoader.Parse($$"""
+            cloud: sandbox
+            notify:
+              channels:
+                hook: { type: webhook, url: "{{_receiver.Url("/hook")}}", maxPerMinute: 2 }
+            """, _folder.Combine("runner.yaml"), new System.Collections.Hashtable());
+        using var http = new HttpClient();
+        var sender = new NotificationSender(history, () => config, new NotificationDelivery(http, (r, _, _) => ValueTask.FromResult(r)), "node-a", time, NullLogger.Instance);
+
+        Assert.Equal(2, await sender.SendDueAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(0, await sender.SendDueAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(2, await sender.SendDueAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(1, await sender.SendDueAsync(CancellationToken.None));
+        Assert.Equal(5, _receiver.Received.Count);
+    }
+
     private async Task<(RelationalRunHistory, RelationalRunHistory)> OpenTwiceAsync(string kind)
     {
         if (kind == "sqlite")
