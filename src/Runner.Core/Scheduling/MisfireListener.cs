@@ -14,7 +14,7 @@ internal sealed class MisfireListener(HostConfiguration configuration, IRunHisto
 {
     public string Name => "runner-misfires";
 
-    public async ValueTask TriggerMisfired(ITrigger trigger, CancellationToken cancellationToken = default)
+    public async ValueTask TriggerMisfired(ITrigger trigger, IScheduler scheduler, CancellationToken cancellationToken = default)
     {
         if (trigger is not ICronTrigger { MisfireInstruction: CronTriggerMisfireInstruction.DoNothing })
         {
@@ -35,10 +35,4 @@ internal sealed class MisfireListener(HostConfiguration configuration, IRunHisto
             log.LogError("The missed fire of {Job} could not be notified: {Problem}", job, e.Message);
         }
     }
-
-    public ValueTask TriggerFired(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-    public ValueTask<bool> VetoJobExecution(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
-
-    public ValueTask TriggerComplete(ITrigger trigger, IJobExecutionContext context, SchedulerInstruction triggerInstructionCode, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

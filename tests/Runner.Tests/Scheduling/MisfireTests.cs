@@ -16,8 +16,14 @@ public sealed class MisfireTests(SandboxFixture sandbox) : IClassFixture<Sandbox
         // One fire, a few seconds from now, that the host will be down for.
         var at = DateTimeOffset.UtcNow.AddSeconds(12);
         var cron = $"{at.Second} {at.Minute} {at.Hour} {at.Day} {at.Month} ? {at.Year}";
+        await using var hooks = await Notifications.WebhookReceiver.StartAsync();
         using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host, $$"""
             scheduler: { misfireThreshold: 1s, keepAlive: off, warmWorkers: 0 }  # each fire starts its own worker: the path without warm workers
+            notify:
+              channels:
+                ops: { type: webhook, url: "{{hooks.Url("/ops")}}" }
+              rules:
+                - { on: [misfire], channels: [ops] }
             jobs:
               catch-up: { script: jobs/job.csx, schedule: "{{cron}}" }
               skipped: { script: jobs/job.csx, schedule: "{{cron}}", misfire: skip }
@@ -38,11 +44,15 @@ public sealed class MisfireTests(SandboxFixture sandbox) : IClassFixture<Sandbox
                 TimeSpan.FromSeconds(30), "the missed fire of catch-up");
             Assert.Equal(TriggerKinds.Cron, run.Trigger);
             Assert.Equal(at.ToUnixTimeSeconds(), run.ScheduledFor!.Value.ToUnixTimeSeconds());
+            // The skipped fire is not silent: the misfire rule sends one message for it.
+            await Eventually.TrueAsync(() => Task.FromResult(hooks.Received.Any(r => (string)r.Body["title"]! == "skipped missed its fire")),
+                TimeSpan.FromSeconds(30), "the misfire message for skipped");
             await Task.Delay(TimeSpan.FromSeconds(3));
         });
 
         Assert.Single(await RunsAsync(workspace, "catch-up"));
         Assert.Empty(await RunsAsync(workspace, "skipped"));
+        Assert.Single(hooks.Received, r => (string)r.Body["event"]! == "misfire");
         var skipped = (await JobsAsync(workspace)).Single(j => (string)j["job"]! == "skipped");
         Assert.Null(skipped["nextFire"]);
     }
