@@ -34,7 +34,8 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
     {
         var database = await postgres.CreateDatabaseAsync();
         using var project = new TempFolder("runner-cluster");
-        WriteProject(project);
+        await using var hooks = await Notifications.WebhookReceiver.StartAsync();
+        WriteProject(project, hooks.Url("/ops"));
         var hosts = new Dictionary<string, HostProcess>();
         try
         {
@@ -64,6 +65,10 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
 
             await Eventually.TrueAsync(async () => (await history.ListRunsAsync(null, 10_000, CancellationToken.None))
                 .Count(r => Ticks.Contains(r.Job) && r.Status == RunStatus.Succeeded) >= MinimumFires, TimeSpan.FromSeconds(90), $"{MinimumFires} tick fires");
+            // The lost node is announced once, by whichever survivor recovered its fire, though both deliver the outbox.
+            await Eventually.TrueAsync(() => Task.FromResult(hooks.Received.Any(r => (string)r.Body["event"]! == "node")), TimeSpan.FromSeconds(30), "the lost-node message");
+            var lost = Assert.Single(hooks.Received, r => (string)r.Body["event"]! == "node");
+            Assert.StartsWith($"Cluster node {victim.Node}-", (string)lost.Body["title"]!, StringComparison.Ordinal);
             foreach (var host in hosts.Values.Where(h => !h.HasExited))
             {
                 await host.TerminateAsync();
@@ -116,7 +121,7 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
             $"{r.Job} {r.ScheduledFor:HH:mm:ss} {r.Trigger} #{r.Attempt} {r.Node} {r.StartedAt:HH:mm:ss.fff}-{r.FinishedAt:HH:mm:ss.fff} {r.Status} {r.Error}")) +
         "\n" + string.Join("\n", hosts.Select(h => $"--- {h.Name}\n{h.Log}"));
 
-    private void WriteProject(TempFolder project)
+    private void WriteProject(TempFolder project, Uri webhook)
     {
         var url = sandbox.Host.BaseUri.AbsoluteUri;
         project.Write("runner.yaml", $$"""
@@ -126,6 +131,11 @@ public sealed class ClusterTests(PostgresServer postgres, SandboxFixture sandbox
             state: .runner
             # misfireThreshold: a machine too busy to keep up (CI) delays fires rather than dropping them.
             scheduler: { store: postgres, connectionString: "env:RUNNER_PG", checkinInterval: 2s, shutdownGrace: 30s, misfireThreshold: 10m, keepAlive: off }
+            notify:
+              channels:
+                ops: { type: webhook, url: "{{webhook}}" }
+              rules:
+                - { on: [node], channels: [ops] }
             jobs:
               tick-a: { script: jobs/tick.csx, schedule: "0/3 * * * * ?" }
               tick-b: { script: jobs/tick.csx, schedule: "1/3 * * * * ?" }
