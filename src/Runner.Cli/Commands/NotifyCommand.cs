@@ -42,7 +42,7 @@ internal static class NotifyCommand
                         return secret;
                     }).SendAsync(channel, message, cancellation);
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException or MailKit.ProtocolException or MailKit.Security.AuthenticationException or MailKit.CommandException or System.Net.Sockets.SocketException or TaskCanceledException)
+                catch (Exception e) when (e is HttpRequestException or IOException or MailKit.ProtocolException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException or System.Security.Authentication.AuthenticationException or MailKit.CommandException or System.Net.Sockets.SocketException or TaskCanceledException)
                 {
                     await console.Error.WriteLineAsync(context.Redactor.Redact($"error: the test message to {channelName} was not sent: {e.Message}"));
                     return ExitCodes.TenantsFailed;

@@ -93,7 +93,7 @@ internal static class ConfigLoader
         }
 
         var defaults = ConfigSections.Defaults(map["defaults"]);
-        var notify = NotifySection.Read(map["notify"]);
+        var notify = NotifySection.Read(map["notify"], baseDirectory);
         return new RunnerConfig
         {
             FilePath = Path.GetFullPath(path),

@@ -3,7 +3,7 @@ namespace Runner.Configuration;
 /// <summary>Reads `notify:` (channels and global rules) and a job's own `notify:` rules.</summary>
 internal static class NotifySection
 {
-    public static NotifySettings Read(ConfigNode? node)
+    public static NotifySettings Read(ConfigNode? node, string baseDirectory = "")
     {
         if (node is null)
         {
@@ -14,7 +14,7 @@ internal static class NotifySection
         var channels = new Dictionary<string, NotifyChannel>(StringComparer.Ordinal);
         foreach (var (name, channelNode) in map["channels"]?.Map().Entries ?? [])
         {
-            channels[name] = Channel(name, channelNode);
+            channels[name] = Channel(name, channelNode, baseDirectory);
         }
 
         var rules = Rules(map["rules"], channels.Keys.ToHashSet(StringComparer.Ordinal));
@@ -48,9 +48,9 @@ internal static class NotifySection
         return rules;
     }
 
-    private static NotifyChannel Channel(string name, ConfigNode node)
+    private static NotifyChannel Channel(string name, ConfigNode node, string baseDirectory)
     {
-        var type = node.Map("type", "url", "format", "host", "port", "security", "from", "to", "username", "password", "maxPerMinute");
+        var type = node.Map("type", "url", "format", "host", "port", "security", "from", "to", "username", "password", "maxPerMinute", "caFile");
         var max = type["maxPerMinute"]?.Int(1, 1000) ?? 10;
         return type.Required("type").Enum(("webhook", "webhook"), ("email", "email")) switch
         {
@@ -64,8 +64,19 @@ internal static class NotifySection
                 type.Required("to").Strings(),
                 type["username"]?.String(),
                 Reference(type["password"]))
-            { MaxPerMinute = max },
+            { MaxPerMinute = max, CaFile = CaFile(type["caFile"], baseDirectory) },
         };
+    }
+
+    private static string? CaFile(ConfigNode? node, string baseDirectory)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var path = node.FilePath(baseDirectory);
+        return File.Exists(path) ? path : throw node.Error($"the CA certificate '{node.String()}' does not exist (looked for {path})");
     }
 
     private static string Url(ConfigNode node)

@@ -54,4 +54,8 @@ internal sealed record WebhookChannel(string Name, string Url, string Format) : 
 /// <param name="Security">starttls (default), ssl, or none (a relay on this machine).</param>
 /// <param name="Password">A secret reference, never the password.</param>
 internal sealed record EmailChannel(string Name, string Host, int Port, string Security, string From, IReadOnlyList<string> To, string? Username, string? Password)
-    : NotifyChannel(Name);
+    : NotifyChannel(Name)
+{
+    /// <summary>A CA certificate (PEM or DER file) to trust besides the system's, for a relay with a company CA.</summary>
+    public string? CaFile { get; init; }
+}

@@ -49,6 +49,12 @@ internal sealed class NotificationDelivery(HttpClient http, Func<string, string,
         mail.Subject = NotificationFormats.Subject(message);
         mail.Body = new TextPart("plain") { Text = NotificationFormats.Text(message) };
         using var smtp = new SmtpClient();
+        using var extraRoot = email.CaFile is { } caFile ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(caFile) : null;
+        if (extraRoot is not null)
+        {
+            smtp.ServerCertificateValidationCallback = (_, certificate, chain, errors) => Http.ExtraRootTrust.Validate(extraRoot, certificate, chain, errors);
+        }
+
         var security = email.Security switch
         {
             "ssl" => SecureSocketOptions.SslOnConnect,

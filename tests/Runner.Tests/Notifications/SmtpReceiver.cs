@@ -16,11 +16,19 @@ public sealed class SmtpReceiver : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _server;
 
-    public SmtpReceiver(string user, string password)
+    /// <param name="certificate">With one, the server offers STARTTLS and takes passwords only after it.</param>
+    public SmtpReceiver(string user, string password, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         Port = FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(true).AuthenticationRequired(true))
+            .Endpoint(e =>
+            {
+                e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(certificate is null).AuthenticationRequired(true);
+                if (certificate is not null)
+                {
+                    e.Certificate(certificate);
+                }
+            })
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(Messages));
