@@ -64,10 +64,18 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
     }
 
     /// <summary>The snapshot the host validated when it names one (a worker), else runner.yaml itself.</summary>
-    public RunnerConfig LoadConfig(string? snapshot) =>
-        snapshot is not null
-            ? ConfigLoader.Parse(File.ReadAllText(snapshot), ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment) ?? snapshot, Console.Environment)
-            : LoadConfig();
+    public RunnerConfig LoadConfig(string? snapshot)
+    {
+        if (snapshot is null)
+        {
+            return LoadConfig();
+        }
+
+        var config = ConfigLoader.Parse(File.ReadAllText(snapshot), ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment) ?? snapshot, Console.Environment);
+        // A worker exports its part of the fire's trace (and its API counters) like any other process.
+        _telemetry ??= TelemetrySetup.Start(config);
+        return config;
+    }
 
     /// <summary>Opens a session on the configured cloud; for cloud: sandbox, starts and seeds the local cloud first.</summary>
     public async Task<RunnerSession> OpenSessionAsync(RunnerConfig config, CancellationToken cancellationToken)

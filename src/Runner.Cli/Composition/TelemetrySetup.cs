@@ -23,14 +23,16 @@ internal static class TelemetrySetup
         }
 
         var resource = ResourceBuilder.CreateDefault().AddService(config.Telemetry.ServiceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}");
-        void Otlp(OtlpExporterOptions o)
+        var http = config.Telemetry.Protocol == "http";
+        Action<OtlpExporterOptions> Otlp(string signal) => o =>
         {
-            o.Endpoint = endpoint;
-            o.Protocol = config.Telemetry.Protocol == "http" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        }
+            // OTLP/HTTP posts each signal to its own path; an endpoint given in code is used as it is, so add it.
+            o.Endpoint = http && endpoint.AbsolutePath == "/" ? new Uri(endpoint, signal) : endpoint;
+            o.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        };
 
-        var traces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(RunnerTelemetry.Name).AddOtlpExporter(Otlp).Build();
-        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(RunnerTelemetry.Name).AddOtlpExporter(Otlp).Build();
+        var traces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(RunnerTelemetry.Name).AddOtlpExporter(Otlp("v1/traces")).Build();
+        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(RunnerTelemetry.Name).AddOtlpExporter(Otlp("v1/metrics")).Build();
         return new Both(traces, metrics);
     }
 

@@ -58,13 +58,15 @@ internal sealed class WorkerLifecycle
         var watch = watchHost && Input is not null ? WatchHostAsync(Input, hostGone) : Task.CompletedTask;
         await using var context = prepared?.Context ?? NewContext();
         var writer = new WorkerEventWriter(Events, 0, TimeSpan.Zero);
-        // Continue the host's trace: this worker's run span is a child of the host's fire span.
-        using var span = System.Diagnostics.ActivityContext.TryParse(order.TraceParent, null, out var parent)
-            ? Telemetry.RunnerTelemetry.Source.StartActivity($"worker {order.Job}", System.Diagnostics.ActivityKind.Internal, parent)
-            : null;
+        System.Diagnostics.Activity? span = null;
         try
         {
             var config = prepared?.Config ?? context.LoadConfig(order.ConfigSnapshot);
+            // Continue the host's trace (after the configuration, which starts the exporter): this worker's run span
+            // is a child of the host's fire span.
+            span = System.Diagnostics.ActivityContext.TryParse(order.TraceParent, null, out var parent)
+                ? Telemetry.RunnerTelemetry.Source.StartActivity($"worker {order.Job}", System.Diagnostics.ActivityKind.Internal, parent)
+                : null;
             var request = order.Job == SchedulerKeys.KeepAlive
                 ? new JobRequest { Job = order.Job, ScriptPath = "(built-in)" }
                 : JobRequests.Build(config, order.Job, Selection(order), [],
@@ -104,6 +106,8 @@ internal sealed class WorkerLifecycle
         }
         finally
         {
+            // Ended before the context (and its exporter) is disposed, so the span is flushed with the rest.
+            span?.Dispose();
             // The watch ends when the host's pipe does; a fire that finished first does not wait for that.
             _ = watch.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
