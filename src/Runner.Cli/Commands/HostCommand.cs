@@ -30,7 +30,10 @@ internal static class HostCommand
 
                 var level = verbose ? LogLevel.Debug : LogLevel.Information;
                 var options = new SchedulerHostOptions(config, console.Environment, WorkerExecutables.Resolve(console.Environment),
-                    new StderrLoggerProvider(console.Error, level, context.Redactor), level, context.Redactor, context.Services.Time);
+                    new StderrLoggerProvider(console.Error, level, context.Redactor), level, context.Redactor, context.Services.Time)
+                {
+                    ExtraLogProvider = context.TelemetryLogs,
+                };
                 if (!config.Web.Configured)
                 {
                     await SchedulerHost.RunAsync(options, cancellation);

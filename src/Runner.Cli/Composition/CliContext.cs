@@ -15,7 +15,10 @@ namespace Runner.Cli.Composition;
 internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 {
     private SandboxHost? _sandbox;
-    private IDisposable? _telemetry;
+    private TelemetrySetup.Handle? _telemetry;
+
+    /// <summary>When runner.yaml exports telemetry: a provider that sends log lines over OTLP (for loggers built elsewhere, like the host's).</summary>
+    public ILoggerProvider? TelemetryLogs => _telemetry?.LogProvider;
     private RunnerSession? _session;
     private Runner.Http.CloudHttp? _storeHttp;
 
@@ -59,7 +62,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
         }
 
         var config = ConfigLoader.Load(path, Console.Environment);
-        _telemetry ??= TelemetrySetup.Start(config);
+        _telemetry ??= TelemetrySetup.Start(config, Logging);
         return config;
     }
 
@@ -73,7 +76,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 
         var config = ConfigLoader.Parse(File.ReadAllText(snapshot), ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment) ?? snapshot, Console.Environment);
         // A worker exports its part of the fire's trace (and its API counters) like any other process.
-        _telemetry ??= TelemetrySetup.Start(config);
+        _telemetry ??= TelemetrySetup.Start(config, Logging);
         return config;
     }
 

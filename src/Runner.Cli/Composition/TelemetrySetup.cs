@@ -1,5 +1,7 @@
 using OpenTelemetry;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -15,7 +17,8 @@ namespace Runner.Cli.Composition;
 /// </summary>
 internal static class TelemetrySetup
 {
-    public static IDisposable? Start(RunnerConfig config)
+    /// <summary>Starts export; <paramref name="logging"/> (the process's logger factory) also sends its logs over OTLP.</summary>
+    public static Handle? Start(RunnerConfig config, Microsoft.Extensions.Logging.ILoggerFactory? logging = null)
     {
         if (config.Telemetry.OtlpEndpoint is not { } endpoint)
         {
@@ -33,16 +36,37 @@ internal static class TelemetrySetup
 
         var traces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(RunnerTelemetry.Name).AddOtlpExporter(Otlp("v1/traces")).Build();
         var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(RunnerTelemetry.Name).AddOtlpExporter(Otlp("v1/metrics")).Build();
-        return new Both(traces, metrics);
+        var logs = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+        {
+            o.SetResourceBuilder(resource);
+            o.AddOtlpExporter(Otlp("v1/logs"));
+        }));
+        var forward = new ForwardingProvider(logs);
+        logging?.AddProvider(forward);
+        return new Handle(traces, metrics, logs, forward);
     }
 
-    private sealed class Both(TracerProvider? traces, MeterProvider? metrics) : IDisposable
+    /// <summary>The log lines a process already writes (redacted by their own provider's callers), also to OTLP.</summary>
+    internal sealed class ForwardingProvider(Microsoft.Extensions.Logging.ILoggerFactory target) : Microsoft.Extensions.Logging.ILoggerProvider
     {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The running exporters; <see cref="LogProvider"/> sends a logger's lines to OTLP too (the host adds it to its own logging).</summary>
+    internal sealed class Handle(TracerProvider? traces, MeterProvider? metrics, Microsoft.Extensions.Logging.ILoggerFactory logs, Microsoft.Extensions.Logging.ILoggerProvider forward) : IDisposable
+    {
+        public Microsoft.Extensions.Logging.ILoggerProvider LogProvider => forward;
+
         public void Dispose()
         {
             // Flushes what is buffered before the process ends.
             traces?.Dispose();
             metrics?.Dispose();
+            logs.Dispose();
         }
     }
 }

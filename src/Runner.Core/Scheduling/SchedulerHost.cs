@@ -41,6 +41,11 @@ internal static class SchedulerHost
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(options.LogProvider);
+        if (options.ExtraLogProvider is { } extra)
+        {
+            builder.Logging.AddProvider(extra);
+        }
+
         builder.Logging.SetMinimumLevel(options.LogLevel);
         // Quartz's warnings (cluster recoveries, database trouble) matter; its report of every failed run, with a stack
         // trace, does not: the host logs each run's end in one line.

@@ -18,4 +18,7 @@ internal sealed record SchedulerHostOptions(
 {
     /// <summary>This host's name in history and in the cluster: scheduler.nodeName, else the machine name.</summary>
     public string NodeName => Config.Scheduler.NodeName ?? System.Environment.MachineName;
+
+    /// <summary>Where else the host's log lines go (OTLP, when runner.yaml's telemetry: says so).</summary>
+    public ILoggerProvider? ExtraLogProvider { get; init; }
 }

@@ -50,6 +50,8 @@ public sealed class OtlpExportTests
             Assert.Equal(worker.SpanId, run.ParentSpanId);
             Assert.Contains(trace, s => s.Name.StartsWith("tenant contoso", StringComparison.Ordinal));
             Assert.Contains(trace, s => s.Name == "GET graph");
+            // The host's log lines ("Run ... started") and metrics go to the collector too.
+            await Eventually.TrueAsync(() => Task.FromResult(collector.LogExports > 0 && collector.MetricExports > 0), TimeSpan.FromSeconds(30), "logs and metrics exported");
         }
         finally
         {

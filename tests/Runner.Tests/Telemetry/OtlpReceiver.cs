@@ -22,6 +22,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public int MetricExports;
 
+    public int LogExports;
+
     public Uri Endpoint => new(_app.Urls.First());
 
     public static async Task<OtlpReceiver> StartAsync()
@@ -39,6 +41,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 receiver.Spans.Enqueue(span);
             }
 
+            return Results.Ok();
+        });
+        app.MapPost("/v1/logs", () =>
+        {
+            Interlocked.Increment(ref receiver.LogExports);
             return Results.Ok();
         });
         app.MapPost("/v1/metrics", () =>
