@@ -9,12 +9,14 @@ using Runner.Clients.PartnerCenter;
 using Runner.Clouds;
 using Runner.Configuration;
 using Runner.Http;
+using Runner.Writes;
 
 namespace Runner.Clients;
 
 /// <summary>
 /// Builds the authenticated clients a script gets, per tenant, on one shared connection pool. Per-API concurrency
-/// limits are shared by every tenant of the run; retries are configured in <see cref="RetryPolicies"/>.
+/// limits are shared by every tenant of the run; retries are configured in <see cref="RetryPolicies"/>. Every
+/// pipeline has a <see cref="WriteGateHandler"/>, so what-if, read-only and the write audit cover every client.
 /// </summary>
 internal sealed class TenantClientFactory : IDisposable
 {
@@ -46,8 +48,10 @@ internal sealed class TenantClientFactory : IDisposable
         pipeline = new PartnerCenterTries.Verdict { InnerHandler = pipeline };
         pipeline = new ConcurrencyLimitHandler(pcLimit) { InnerHandler = pipeline };
         pipeline = new PartnerCenterHeadersHandler { InnerHandler = pipeline };
+        pipeline = new WriteGateHandler { InnerHandler = pipeline };
         _partnerCenter = new HttpClient(pipeline) { BaseAddress = new Uri(cloud.PartnerCenter, "v1/"), Timeout = TimeSpan.FromMinutes(10) };
-        _arm = new HttpClient(new FailedCallRecorder { InnerHandler = new NonDisposingHandler(http.Handler) }) { Timeout = Timeout.InfiniteTimeSpan };
+        // ARM's retries live in its Azure.Core pipeline, above this HttpClient: the gate knows a retry by its client request id.
+        _arm = new HttpClient(new WriteGateHandler { InnerHandler = new FailedCallRecorder { InnerHandler = new NonDisposingHandler(http.Handler) } }) { Timeout = Timeout.InfiniteTimeSpan };
         _armTransport = new HttpClientTransport(_arm);
         _graph = CreateGraphHttp(http.Handler, _graphLimit, limits, time);
     }
@@ -80,6 +84,8 @@ internal sealed class TenantClientFactory : IDisposable
 
         // Outermost, so a request keeps its slot while Graph's retry handler waits out a Retry-After.
         handlers.Insert(0, new ConcurrencyLimitHandler(limit));
+        // Above everything, so a what-if write takes no slot and a retried write is audited once.
+        handlers.Insert(0, new WriteGateHandler());
         var client = GraphClientFactory.Create(handlers, finalHandler: new FailedCallRecorder { InnerHandler = new NonDisposingHandler(transport) });
         client.Timeout = TimeSpan.FromMinutes(10);
         return client;
@@ -100,7 +106,10 @@ internal sealed class TenantClientFactory : IDisposable
     /// <summary>An HttpClient that sends this tenant's token for <paramref name="scope"/>, for APIs without an SDK.</summary>
     public HttpClient Authenticated(string tenant, string scope, Uri? baseAddress)
     {
-        var handler = new BearerTokenHandler(async ct => (await _broker.GetTokenAsync(tenant, scope, ct)).Value) { InnerHandler = new FailedCallRecorder { InnerHandler = new NonDisposingHandler(_http.Handler) } };
+        var handler = new WriteGateHandler
+        {
+            InnerHandler = new BearerTokenHandler(async ct => (await _broker.GetTokenAsync(tenant, scope, ct)).Value) { InnerHandler = new FailedCallRecorder { InnerHandler = new NonDisposingHandler(_http.Handler) } },
+        };
         return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 

@@ -188,7 +188,7 @@ internal static class ConfigSections
     private static JobSettings Job(string name, ConfigNode node, string baseDirectory, IReadOnlySet<string> channels)
     {
         var map = node.Map("script", "schedule", "timeZone", "tenants", "exclude", "params", "timeout", "jobTimeout", "retries", "retryBackoff",
-            "parallel", "partnerLevel", "misfire", "enabled", "notify");
+            "parallel", "partnerLevel", "misfire", "enabled", "notify", "writes", "secrets");
         var scriptNode = map.Required("script");
         var script = scriptNode.FilePath(baseDirectory);
         if (!File.Exists(script))
@@ -249,7 +249,34 @@ internal static class ConfigSections
             PartnerLevel = map["partnerLevel"]?.Bool() ?? false,
             Misfire = map["misfire"]?.Enum(("fireOnce", MisfirePolicy.FireOnce), ("skip", MisfirePolicy.Skip)) ?? MisfirePolicy.FireOnce,
             Enabled = map["enabled"]?.Bool() ?? true,
+            Writes = map["writes"]?.Bool() ?? false,
+            Secrets = JobSecretNames(map["secrets"]),
         };
+    }
+
+    /// <summary>jobs.NAME.secrets: names in the secret store this job may read; never Runner's own credential.</summary>
+    private static IReadOnlyList<string> JobSecretNames(ConfigNode? node)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+
+        var names = node.Strings();
+        foreach (var name in names)
+        {
+            if (!Runner.Secrets.SecretNames.IsValid(name))
+            {
+                throw node.Error($"'{name}' is not a secret name: use letters, digits and dashes (at most {Runner.Secrets.SecretNames.MaxLength}), as Key Vault requires");
+            }
+
+            if (name.Equals(Runner.Auth.CredentialStore.RefreshTokenSecret, StringComparison.OrdinalIgnoreCase))
+            {
+                throw node.Error($"'{name}' is the partner's refresh token: Runner keeps it for itself and never hands it to a script (use Tokens for access tokens)");
+            }
+        }
+
+        return names.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public static SchedulerSettings Scheduler(ConfigNode? node)

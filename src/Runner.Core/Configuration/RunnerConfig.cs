@@ -168,6 +168,13 @@ internal sealed record JobSettings
     public MisfirePolicy Misfire { get; init; } = MisfirePolicy.FireOnce;
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>Whether the job may change anything (POST, PUT, PATCH, DELETE). Default false: a job in runner.yaml
+    /// is read-only until it says <c>writes: true</c>, so a scheduled job never changes a tenant by surprise.</summary>
+    public bool Writes { get; init; }
+
+    /// <summary>Secret-store names the job's script may read through <c>Secrets</c>.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
 }
 
 internal enum SchedulerStoreKind

@@ -5,6 +5,7 @@ using Runner.Clients;
 using Runner.Redaction;
 using Runner.Scripting;
 using Runner.Tenants;
+using Runner.Writes;
 
 namespace Runner.Execution;
 
@@ -16,6 +17,15 @@ internal sealed record ExecutionOptions(string Job, int Parallel, TimeSpan Timeo
 {
     /// <summary>After Ctrl+C, how long running tenants get to stop (or finish) before they are reported Cancelled.</summary>
     public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What happens to the script's writes. Default: sent and audited.</summary>
+    public WriteMode Writes { get; init; } = WriteMode.Write;
+
+    /// <summary>Why a read-only run is read-only, for the message of a refused write ("--read-only").</summary>
+    public string ReadOnlyReason { get; init; } = "";
+
+    /// <summary>The job's granted secrets, for the script's <c>Secrets</c>.</summary>
+    public JobSecrets? Secrets { get; init; }
 }
 
 /// <summary>
@@ -112,8 +122,10 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         span?.SetTag("runner.tenant.domain", tenant.Domain);
         span?.SetTag("runner.job", options.Job);
         var retries = Clients.Http.RetryLedger.Begin();
+        var writes = WriteLedger.Begin(options.Writes, options.ReadOnlyReason, redactor, time);
         using var timeout = new CancellationTokenSource(options.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
+        // A refused write (read-only run) stops the tenant at once, even if the script caught the refusal.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token, writes.Refused);
         var key = tenant.Id.ToString();
         var tenantLog = new TenantLog(options.Job, tenant.Domain, log, redactor, time, line => Notify(observer, o => o.TenantWrote(tenant, line)));
         var globals = new ScriptGlobals(
@@ -124,7 +136,9 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             tenantLog,
             options.Parameters,
             new TenantTokens(clients, key, linked.Token),
-            linked.Token);
+            linked.Token,
+            options.Secrets,
+            options.Writes == WriteMode.WhatIf);
 
         // Set before Task.Run so the script's flow (and every task it starts) writes its console into this tenant's log.
         using var console = ScriptConsole.Capture(tenantLog);
@@ -138,7 +152,10 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, status.ToString());
             }
 
-            return new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines);
+            return new(tenant, status, started, time.GetElapsedTime(clock), result, error is null ? null : redactor.Redact(error), tenantLog.Lines)
+            {
+                Writes = writes.Writes,
+            };
         }
 
         // Task.Run: a script that blocks its thread before its first await still lets the timeout take the tenant back.
@@ -147,7 +164,19 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             using var scriptSpan = Telemetry.RunnerTelemetry.Source.StartActivity("script");
             return await script.InvokeAsync(globals);
         }, CancellationToken.None);
-        if (!await CompletesAsync(run, linked.Token))
+        var ended = await CompletesAsync(run, linked.Token);
+        if (writes.Refusal is { } refused)
+        {
+            // Whatever the script did with the refusal (caught it, went on), the tenant failed on it.
+            if (!ended)
+            {
+                Abandon(run);
+            }
+
+            return Outcome(TenantStatus.Failed, Partial(globals, serializer), refused);
+        }
+
+        if (!ended)
         {
             if (!cancellation.IsCancellationRequested)
             {

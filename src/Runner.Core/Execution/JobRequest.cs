@@ -34,4 +34,14 @@ internal sealed record JobRequest
 
     /// <summary>Scheduled fires: run the last version that compiled when an edit broke the script (noted in history).</summary>
     public bool UseLastGoodScript { get; init; }
+
+    /// <summary>--what-if: writes are recorded and simulated, never sent.</summary>
+    public bool WhatIf { get; init; }
+
+    /// <summary>Why writes are refused (e.g. "--read-only"), or null when the job may write. The script's own
+    /// <c>// runner: read-only</c> line can still make the run read-only.</summary>
+    public string? ReadOnlyReason { get; init; }
+
+    /// <summary>Secret-store names the script may read through <c>Secrets</c> (the job's, and --secret).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
 }

@@ -19,8 +19,22 @@ internal static class JobRequests
         string? timeout,
         bool refresh,
         bool partnerLevel,
-        string currentDirectory)
+        string currentDirectory,
+        bool whatIf = false,
+        bool readOnly = false,
+        IReadOnlyList<string>? secrets = null)
     {
+        secrets ??= [];
+        if (secrets.FirstOrDefault(n => !Secrets.SecretNames.IsValid(n)) is { } badName)
+        {
+            throw new JobRequestException($"--secret '{PathSyntax.Printable(badName)}' is not a secret name: use letters, digits and dashes, as in `runner secret set NAME`.");
+        }
+
+        if (secrets.Any(n => n.Equals(Auth.CredentialStore.RefreshTokenSecret, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new JobRequestException($"--secret {Auth.CredentialStore.RefreshTokenSecret}: that is the partner's refresh token, which Runner never hands to a script (use Tokens for access tokens).");
+        }
+
         if (parallel is < 1 or > 1024)
         {
             throw new JobRequestException($"--parallel must be between 1 and 1024, found {parallel}.");
@@ -56,6 +70,9 @@ internal static class JobRequests
                 Timeout = limit ?? job.Timeout,
                 RefreshTenants = refresh,
                 PartnerLevel = partnerLevel || job.PartnerLevel,
+                WhatIf = whatIf,
+                ReadOnlyReason = readOnly ? "--read-only" : job.Writes ? null : $"jobs.{job.Name}.writes is not true in {Path.GetFileName(config.FilePath)}",
+                Secrets = [.. job.Secrets.Union(secrets, StringComparer.Ordinal)],
             };
         }
 
@@ -86,6 +103,9 @@ internal static class JobRequests
             Timeout = limit,
             RefreshTenants = refresh,
             PartnerLevel = partnerLevel,
+            WhatIf = whatIf,
+            ReadOnlyReason = readOnly ? "--read-only" : null,
+            Secrets = [.. secrets.Distinct(StringComparer.Ordinal)],
         };
     }
 }

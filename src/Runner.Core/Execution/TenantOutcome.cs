@@ -20,6 +20,9 @@ internal sealed record TenantOutcome(
 
     /// <summary>True when the tenant failed on a job parameter (missing or malformed --param): exit code 2.</summary>
     public bool IsUsageError { get; init; }
+
+    /// <summary>The writes the script made (sent, or simulated in a what-if run), in order.</summary>
+    public IReadOnlyList<Writes.WriteRecord> Writes { get; init; } = [];
 }
 
 /// <summary>A finished run.</summary>
@@ -32,5 +35,8 @@ internal sealed record RunOutcome(
     RunStatus Status,
     IReadOnlyList<TenantOutcome> Tenants)
 {
+    /// <summary>Write (an ordinary run), WhatIf or ReadOnly.</summary>
+    public Writes.WriteMode Mode { get; init; }
+
     public int Count(TenantStatus status) => Tenants.Count(t => t.Status == status);
 }

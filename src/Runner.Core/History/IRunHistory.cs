@@ -61,6 +61,9 @@ internal interface IRunHistory : IAsyncDisposable
 
     Task<IReadOnlyList<(string EventKey, string Channel, string Status, int Attempts, string? Error)>> ListNotificationsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Writes kept by the audit (or planned by what-if runs, when asked), oldest first, the newest <c>Last</c>.</summary>
+    Task<IReadOnlyList<AuditedWrite>> ListWritesAsync(WriteQuery query, CancellationToken cancellationToken);
+
     /// <summary>Deletes runs older than <paramref name="olderThan"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

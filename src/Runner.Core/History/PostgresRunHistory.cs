@@ -38,6 +38,14 @@ internal sealed class PostgresRunHistory : RelationalRunHistory
             attempts integer NOT NULL DEFAULT 0, next_at timestamptz NOT NULL, claimed_by text, claimed_until timestamptz, sent_at timestamptz, last_error text,
             PRIMARY KEY (event_key, channel));
         CREATE INDEX IF NOT EXISTS runner_notifications_due ON runner_notifications(status, next_at);
+        ALTER TABLE runner_runs ADD COLUMN IF NOT EXISTS mode text;
+        CREATE TABLE IF NOT EXISTS runner_writes (
+            run_id text NOT NULL, tenant_id text NOT NULL, seq integer NOT NULL, at timestamptz NOT NULL, domain text NOT NULL,
+            api text NOT NULL, method text NOT NULL, url text NOT NULL, status integer, request_id text, duration_ms bigint NOT NULL,
+            body_hash text, body text, summary text, simulated integer NOT NULL,
+            PRIMARY KEY (run_id, tenant_id, seq));
+        CREATE INDEX IF NOT EXISTS runner_writes_tenant_at ON runner_writes(tenant_id, at);
+        CREATE INDEX IF NOT EXISTS runner_writes_at ON runner_writes(at);
         """;
 
     private readonly Func<CancellationToken, ValueTask<string>> _connectionString;

@@ -94,6 +94,7 @@ internal abstract partial class RelationalRunHistory
             NullableString(r, r.GetOrdinal("params")))
         {
             ScheduledFor = Time("scheduled_for"),
+            Mode = NullableString(r, r.GetOrdinal("mode")),
         };
     }
 

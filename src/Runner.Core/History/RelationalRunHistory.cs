@@ -19,6 +19,7 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         Logs = tablePrefix + "tenant_logs";
         Actions = tablePrefix + "actions";
         Outbox = tablePrefix + "notifications";
+        Writes = tablePrefix + "writes";
         _queue = new HistoryWriteQueue(WriteTenantsAsync);
     }
 
@@ -38,6 +39,8 @@ internal abstract partial class RelationalRunHistory : IRunHistory
 
     protected string Outbox { get; }
 
+    protected string Writes { get; }
+
     /// <summary>Runs <paramref name="action"/> on an open connection (inside a transaction when asked), translating database errors.</summary>
     protected abstract Task<T> UseAsync<T>(bool transaction, Func<DbConnection, DbTransaction?, Task<T>> action, CancellationToken cancellationToken);
 
@@ -47,15 +50,15 @@ internal abstract partial class RelationalRunHistory : IRunHistory
 
     public Task StartRunAsync(RunRecord run, CancellationToken cancellationToken) => UseAsync(false, (c, t) => ExecuteAsync(c, t,
         $"""
-        INSERT INTO {Runs} (id, job, script, trigger, node, pid, started_at, status, total, skipped, attempt, params, scheduled_for)
-        VALUES (@id, @job, @script, @trigger, @node, @pid, @started, @status, @total, @skipped, @attempt, @params, @scheduled)
+        INSERT INTO {Runs} (id, job, script, trigger, node, pid, started_at, status, total, skipped, attempt, params, scheduled_for, mode)
+        VALUES (@id, @job, @script, @trigger, @node, @pid, @started, @status, @total, @skipped, @attempt, @params, @scheduled, @mode)
         ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, script = excluded.script, total = excluded.total,
-          skipped = excluded.skipped, params = COALESCE(excluded.params, {Runs}.params)
+          skipped = excluded.skipped, params = COALESCE(excluded.params, {Runs}.params), mode = COALESCE(excluded.mode, {Runs}.mode)
         """,
         ("id", run.Id), ("job", run.Job), ("script", run.Script), ("trigger", run.Trigger), ("node", run.Node),
         ("pid", run.ProcessId), ("started", ToDb(run.StartedAt)), ("status", run.Status.ToString()), ("total", run.Total),
         ("skipped", run.Skipped), ("attempt", run.Attempt), ("params", run.Parameters),
-        ("scheduled", run.ScheduledFor is { } at ? ToDb(at) : null)), cancellationToken);
+        ("scheduled", run.ScheduledFor is { } at ? ToDb(at) : null), ("mode", run.Mode)), cancellationToken);
 
     public void RecordTenant(string runId, TenantOutcome outcome) => _queue.Enqueue(runId, outcome);
 
@@ -107,6 +110,7 @@ internal abstract partial class RelationalRunHistory : IRunHistory
     {
         var old = $"SELECT id FROM {Runs} WHERE started_at < @cutoff AND status <> 'Running'";
         await ExecuteAsync(c, t, $"DELETE FROM {Logs} WHERE run_id IN ({old})", ("cutoff", ToDb(olderThan)));
+        await ExecuteAsync(c, t, $"DELETE FROM {Writes} WHERE run_id IN ({old})", ("cutoff", ToDb(olderThan)));
         await ExecuteAsync(c, t, $"DELETE FROM {Actions} WHERE at < @cutoff", ("cutoff", ToDb(olderThan)));
         await ExecuteAsync(c, t, $"DELETE FROM {Outbox} WHERE created_at < @cutoff AND status <> 'pending'", ("cutoff", ToDb(olderThan)));
         await ExecuteAsync(c, t, $"DELETE FROM {Results} WHERE run_id IN ({old})", ("cutoff", ToDb(olderThan)));
@@ -144,6 +148,19 @@ internal abstract partial class RelationalRunHistory : IRunHistory
                 """,
                 ("run", runId), ("tenant", tenantId), ("domain", o.Tenant.Domain), ("name", o.Tenant.CompanyName), ("status", o.Status.ToString()),
                 ("started", ToDb(o.StartedAt)), ("duration", (long)o.Duration.TotalMilliseconds), ("result", o.Result?.ToJsonString()), ("error", o.Error));
+            foreach (var w in o.Writes)
+            {
+                await ExecuteAsync(c, t,
+                    $"""
+                    INSERT INTO {Writes} (run_id, tenant_id, seq, at, domain, api, method, url, status, request_id, duration_ms, body_hash, body, summary, simulated)
+                    VALUES (@run, @tenant, @seq, @at, @domain, @api, @method, @url, @status, @request, @duration, @hash, @body, @summary, @simulated)
+                    ON CONFLICT (run_id, tenant_id, seq) DO NOTHING
+                    """,
+                    ("run", runId), ("tenant", tenantId), ("seq", w.Sequence), ("at", ToDb(w.At)), ("domain", o.Tenant.Domain), ("api", w.Api),
+                    ("method", w.Method), ("url", w.Url), ("status", w.Status), ("request", w.RequestId), ("duration", (long)w.Duration.TotalMilliseconds),
+                    ("hash", w.BodyHash), ("body", w.Body), ("summary", w.Summary), ("simulated", w.Simulated ? 1 : 0));
+            }
+
             var seq = 0;
             foreach (var line in o.Logs)
             {

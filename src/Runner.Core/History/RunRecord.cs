@@ -29,6 +29,9 @@ internal sealed record RunRecord(
     /// it, so history can number the attempts. Null for runs from the CLI.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
 
+    /// <summary>"what-if" or "read-only" (<see cref="Writes.WriteModes"/>); null for a run that could write.</summary>
+    public string? Mode { get; init; }
+
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }
 
@@ -45,3 +48,9 @@ internal sealed record TenantRecord(
 internal sealed record TenantLogRecord(string TenantId, DateTimeOffset Time, string Level, string Message);
 
 internal sealed record RunDetails(RunRecord Run, IReadOnlyList<TenantRecord> Tenants, IReadOnlyList<TenantLogRecord> Logs);
+
+/// <summary>One write as the audit keeps it: which run, job and tenant made it, and the write itself.</summary>
+internal sealed record AuditedWrite(string RunId, string Job, string TenantId, string Domain, Writes.WriteRecord Write);
+
+/// <summary>Which writes `runner audit` lists: filters are combined; newest first, at most <paramref name="Last"/>.</summary>
+internal sealed record WriteQuery(string? RunId, string? Job, string? Tenant, DateTimeOffset? Since, bool IncludeWhatIf, int Last);

@@ -17,7 +17,7 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
             pid INTEGER, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
             total INTEGER NOT NULL DEFAULT 0, succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
             timed_out INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0,
-            error TEXT, attempt INTEGER NOT NULL DEFAULT 1, params TEXT, scheduled_for TEXT);
+            error TEXT, attempt INTEGER NOT NULL DEFAULT 1, params TEXT, scheduled_for TEXT, mode TEXT);
         CREATE INDEX IF NOT EXISTS runs_job_started ON runs(job, started_at);
         CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
         CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
@@ -36,6 +36,13 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
             attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, claimed_by TEXT, claimed_until TEXT, sent_at TEXT, last_error TEXT,
             PRIMARY KEY (event_key, channel));
         CREATE INDEX IF NOT EXISTS notifications_due ON notifications(status, next_at);
+        CREATE TABLE IF NOT EXISTS writes (
+            run_id TEXT NOT NULL, tenant_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, domain TEXT NOT NULL,
+            api TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL, status INTEGER, request_id TEXT, duration_ms INTEGER NOT NULL,
+            body_hash TEXT, body TEXT, summary TEXT, simulated INTEGER NOT NULL,
+            PRIMARY KEY (run_id, tenant_id, seq));
+        CREATE INDEX IF NOT EXISTS writes_tenant_at ON writes(tenant_id, at);
+        CREATE INDEX IF NOT EXISTS writes_at ON writes(at);
         """;
 
     private readonly string _path;
@@ -118,17 +125,23 @@ internal sealed class SqliteRunHistory : RelationalRunHistory
         }
     }
 
-    /// <summary>History files from before the scheduler lack the occurrence column; add it in place.</summary>
+    /// <summary>Older history files lack the occurrence column (before the scheduler) and the write mode (before
+    /// what-if); add them in place.</summary>
     private static void Migrate(SqliteConnection connection)
     {
+        AddColumn(connection, "scheduled_for");
+        AddColumn(connection, "mode");
+        Execute(connection, "CREATE INDEX IF NOT EXISTS runs_occurrence ON runs(job, scheduled_for)");
+    }
+
+    private static void AddColumn(SqliteConnection connection, string column)
+    {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'scheduled_for'";
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = '{column}'";
         if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
         {
-            Execute(connection, "ALTER TABLE runs ADD COLUMN scheduled_for TEXT");
+            Execute(connection, $"ALTER TABLE runs ADD COLUMN {column} TEXT");
         }
-
-        Execute(connection, "CREATE INDEX IF NOT EXISTS runs_occurrence ON runs(job, scheduled_for)");
     }
 
     private static void Execute(SqliteConnection connection, string sql)

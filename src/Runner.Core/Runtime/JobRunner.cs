@@ -30,6 +30,12 @@ internal sealed class JobRunner(RunnerSession session)
         }
 
         var partnerLevel = request.PartnerLevel || script.PartnerLevel;
+        var mode = request.WhatIf ? Writes.WriteMode.WhatIf
+            : request.ReadOnlyReason is not null || script.ReadOnly ? Writes.WriteMode.ReadOnly
+            : Writes.WriteMode.Write;
+        var readOnlyReason = request.ReadOnlyReason
+            ?? (script.ReadOnly ? $"{Path.GetRelativePath(session.Config.BaseDirectory, request.ScriptPath)} says // runner: read-only" : "");
+        var secrets = await JobSecretsLoader.LoadAsync(session, request, cancellation);
 
         // The partner credential is checked before anything runs: if it needs an operator, no tenant is tried.
         await session.Broker.GetTokenAsync(session.Broker.PartnerTenant, session.Cloud.Endpoints.PartnerCenterScope, cancellation);
@@ -62,7 +68,10 @@ internal sealed class JobRunner(RunnerSession session)
         var record = new RunRecord(
             runId, request.Job, request.ScriptPath, request.Trigger, request.Node, Environment.ProcessId, started, null, RunStatus.Running,
             run.Count + skipped.Count, 0, 0, 0, skipped.Count, 0, null, request.Attempt,
-            request.Parameters.Count == 0 ? null : JsonSerializer.Serialize(request.Parameters));
+            request.Parameters.Count == 0 ? null : JsonSerializer.Serialize(request.Parameters))
+        {
+            Mode = Writes.WriteModes.Name(mode),
+        };
         // A host's fire arrives already recorded (the run id is the host's), so its worker adds the pid and tenant
         // count while the tenants start, rather than first queueing for the history's write lock behind every other
         // worker of a burst (Task.Run: SQLite's async calls complete synchronously). Without a host, the record is
@@ -112,7 +121,12 @@ internal sealed class JobRunner(RunnerSession session)
                 request.Parallel ?? session.Config.Defaults.Parallel,
                 request.Timeout ?? session.Config.Defaults.Timeout,
                 parameters,
-                session.Config.BaseDirectory);
+                session.Config.BaseDirectory)
+            {
+                Writes = mode,
+                ReadOnlyReason = readOnlyReason,
+                Secrets = secrets,
+            };
             var executor = new FanOutExecutor(session.Clients, session.Services.Redactor, time, session.Services.Logging.CreateLogger("Runner.Jobs"));
             await using var cancelRequests = new CancelRequests(history, runId, time, session.Services.Logging.CreateLogger("Runner.Jobs"), cancellation);
             outcomes.AddRange(await executor.RunAsync(script, run, options, observers, cancelRequests.Token));
@@ -157,7 +171,7 @@ internal sealed class JobRunner(RunnerSession session)
             Telemetry.RunMetrics.Record(request.Job, status, outcomes.Select(o => (o.Status, o.Duration)));
         }
 
-        return new RunOutcome(runId, request.Job, request.ScriptPath, started, finished, status, outcomes);
+        return new RunOutcome(runId, request.Job, request.ScriptPath, started, finished, status, outcomes) { Mode = mode };
     }
 
     /// <summary>The partner's own tenant as the <c>Tenant</c> of a partner-level job.</summary>

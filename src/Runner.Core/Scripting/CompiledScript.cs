@@ -31,6 +31,9 @@ internal sealed class CompiledScript : IDisposable
 
     public bool PartnerLevel => Source.PartnerLevel;
 
+    /// <summary>The script says <c>// runner: read-only</c>.</summary>
+    public bool ReadOnly => Source.ReadOnly;
+
     /// <summary>Set when this is the last version that compiled, run in place of a broken edit.</summary>
     public string? FallbackReason { get; set; }
 

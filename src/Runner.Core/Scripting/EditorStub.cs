@@ -81,6 +81,8 @@ internal static class EditorStub
         ["Params"] = "Job parameters from --param and runner.yaml: Params.Get<int>(\"days\", 90).",
         ["Tokens"] = "Access tokens for Tenant and any resource, and authenticated HttpClients.",
         ["CancellationToken"] = "Cancelled on the tenant's timeout or Ctrl+C: pass it to every call.",
+        ["Secrets"] = "The secrets runner.yaml grants this job: Secrets[\"name\"]. Values are masked in every output.",
+        ["WhatIf"] = "True in a --what-if run: writes through the clients are simulated, not sent. Skip your own side effects.",
         ["Emit"] = "Adds a row to this tenant's result (used when the script returns null).",
     };
 

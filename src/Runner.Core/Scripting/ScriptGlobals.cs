@@ -28,7 +28,9 @@ public sealed class ScriptGlobals
         ILogger log,
         JobParameters parameters,
         TenantTokens tokens,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        JobSecrets? secrets = null,
+        bool whatIf = false)
     {
         Tenant = tenant;
         PartnerCenter = partnerCenter;
@@ -38,6 +40,8 @@ public sealed class ScriptGlobals
         Params = parameters;
         Tokens = tokens;
         CancellationToken = cancellationToken;
+        Secrets = secrets ?? JobSecrets.None("");
+        WhatIf = whatIf;
     }
 
     /// <summary>The customer this run is for: id, default domain, company name, GDAP access.</summary>
@@ -65,6 +69,17 @@ public sealed class ScriptGlobals
 
     /// <summary>Cancelled when the tenant's time is up or the run is interrupted (Ctrl+C). Pass it to every call.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>The secrets runner.yaml grants this job (<c>jobs.NAME.secrets</c>, or <c>--secret</c>): <c>Secrets["name"]</c>.</summary>
+    public JobSecrets Secrets { get; }
+
+    /// <summary>
+    /// True in a <c>runner run --what-if</c> run: every write through <see cref="Graph"/>, <see cref="Arm"/>,
+    /// <see cref="PartnerCenter"/> and <see cref="Tokens"/> is recorded and answered with a simulated success, not
+    /// sent. Check it before side effects Runner cannot see (e-mail through your own SMTP client, a file, a PSA API
+    /// called with your own HttpClient).
+    /// </summary>
+    public bool WhatIf { get; }
 
     /// <summary>
     /// Adds a row to this tenant's result: the way to report many items (one row per user, per resource group).

@@ -7,7 +7,7 @@ namespace Runner.Scripting;
 
 /// <summary>
 /// A script and its #load closure, read without Roslyn: the directives at the top (#load, #r) and Runner's own
-/// comment directive (<c>// runner: partner-level</c>), and the compile-cache key. The key is SHA-256 over every
+/// comment directives (<c>// runner: partner-level</c>, <c>// runner: read-only</c>), and the compile-cache key. The key is SHA-256 over every
 /// file in the closure, the #r references, and the Runner, Roslyn and runtime versions and the identities of the
 /// assemblies scripts compile against, so any change recompiles and nothing else does.
 /// </summary>
@@ -20,6 +20,9 @@ internal sealed partial record ScriptSource(
 {
     public string Text => Files[0].Text;
 
+    /// <summary>The script says <c>// runner: read-only</c>: every run of it refuses writes, whatever runs it.</summary>
+    public bool ReadOnly { get; init; }
+
     public static ScriptSource Read(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -30,13 +33,16 @@ internal sealed partial record ScriptSource(
 
         var files = new List<ScriptFile>();
         var references = new List<ScriptReference>();
-        var partnerLevel = false;
+        var directives = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        Visit(fullPath, files, references, seen, ref partnerLevel, isRoot: true);
-        return new ScriptSource(fullPath, files, references, partnerLevel, ComputeKey(files, references));
+        Visit(fullPath, files, references, seen, directives, isRoot: true);
+        return new ScriptSource(fullPath, files, references, directives.Contains("partner-level"), ComputeKey(files, references))
+        {
+            ReadOnly = directives.Contains("read-only"),
+        };
     }
 
-    private static void Visit(string path, List<ScriptFile> files, List<ScriptReference> references, HashSet<string> seen, ref bool partnerLevel, bool isRoot)
+    private static void Visit(string path, List<ScriptFile> files, List<ScriptReference> references, HashSet<string> seen, HashSet<string> directives, bool isRoot)
     {
         if (!seen.Add(path))
         {
@@ -72,10 +78,9 @@ internal sealed partial record ScriptSource(
 
             if (line.StartsWith("//", StringComparison.Ordinal))
             {
-                if (isRoot && RunnerDirective().Match(line) is { Success: true } directive &&
-                    directive.Groups[1].Value.Equals("partner-level", StringComparison.OrdinalIgnoreCase))
+                if (isRoot && RunnerDirective().Match(line) is { Success: true } directive)
                 {
-                    partnerLevel = true;
+                    directives.Add(directive.Groups[1].Value);
                 }
 
                 continue;
@@ -93,7 +98,7 @@ internal sealed partial record ScriptSource(
                 var target = System.IO.Path.GetFullPath(load.Groups[1].Value, directory);
                 if (!EditorStub.IsStub(target))
                 {
-                    Visit(target, files, references, seen, ref partnerLevel, isRoot: false);
+                    Visit(target, files, references, seen, directives, isRoot: false);
                 }
 
                 continue;

@@ -9,8 +9,6 @@ namespace Runner.Clients.Http;
 /// </summary>
 internal sealed partial class FailedCallRecorder : DelegatingHandler
 {
-    private static readonly string[] RequestIdHeaders = ["request-id", "x-ms-request-id", "MS-RequestId", "client-request-id", "x-ms-correlation-request-id", "MS-CorrelationId"];
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var ledger = RetryLedger.Current;
@@ -41,7 +39,7 @@ internal sealed partial class FailedCallRecorder : DelegatingHandler
             Count(activity, api, response);
             if ((int)response.StatusCode >= 400)
             {
-                var id = RequestIdHeaders.Select(h => response.Headers.TryGetValues(h, out var values) ? $"{h} {values.First()}" : null).FirstOrDefault(v => v is not null);
+                var id = Writes.RequestIds.Headers.Select(h => response.Headers.TryGetValues(h, out var values) ? $"{h} {values.First()}" : null).FirstOrDefault(v => v is not null);
                 ledger.Failed(new FailedCall(call, $"{(int)response.StatusCode} {response.ReasonPhrase}", id, attempt));
             }
 
