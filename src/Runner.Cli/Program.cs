@@ -44,6 +44,7 @@ internal static class CliApp
         root.Subcommands.Add(TriggerCommand.Create(console));
         root.Subcommands.Add(HistoryCommand.Create(console));
         root.Subcommands.Add(ShowCommand.Create(console));
+        root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(WebCommand.Create(console));
         root.Subcommands.Add(ApiKeyCommand.Create(console));
         root.Subcommands.Add(NotifyCommand.Create(console));

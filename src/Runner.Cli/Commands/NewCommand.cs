@@ -16,7 +16,8 @@ internal static partial class NewCommand
         var partnerLevel = new Option<bool>("--partner-level") { Description = "A job that runs once for the partner instead of once per customer." };
         var force = new Option<bool>("--force") { Description = "Overwrite the script if it exists." };
         var editorOnly = new Option<bool>("--editor") { Description = "Only (re)write the editor set-up (jobs/_editor/, omnisharp.json, .vscode/settings.json)." };
-        var command = new Command("new", "Write a new job script, ready to check and run, plus VS Code IntelliSense for it.") { name, partnerLevel, force, editorOnly };
+        var writes = new Option<bool>("--writes") { Description = "A job that changes things; without it the script says // runner: read-only and every write is refused." };
+        var command = new Command("new", "Write a new job script, ready to check and run, plus VS Code IntelliSense for it.") { name, partnerLevel, writes, force, editorOnly };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -42,7 +43,7 @@ internal static partial class NewCommand
                     }
 
                     Directory.CreateDirectory(jobs);
-                    await File.WriteAllTextAsync(script, JobTemplate.Render(jobName, parse.GetValue(partnerLevel)), cancellation);
+                    await File.WriteAllTextAsync(script, JobTemplate.Render(jobName, parse.GetValue(partnerLevel), parse.GetValue(writes)), cancellation);
                 }
 
                 var stub = EditorStub.Write(jobs);
@@ -61,13 +62,13 @@ internal static partial class NewCommand
 
                         Next:
                           runner check {relative}
-                          runner run {relative}{(parse.GetValue(partnerLevel) ? "" : " --tenant all")}
+                          runner run {relative}{(parse.GetValue(partnerLevel) ? "" : " --tenant all")}{(parse.GetValue(writes) ? " --what-if" : "")}
 
                         To schedule it, add to runner.yaml under jobs:
                           {Path.GetFileNameWithoutExtension(script)}:
                             script: {Path.GetRelativePath(root, script).Replace('\\', '/')}
                             schedule: "0 0 6 * * ?"      # Quartz cron, seconds first: every day at 06:00
-                            {(parse.GetValue(partnerLevel) ? "partnerLevel: true" : "tenants: all")}
+                            {(parse.GetValue(partnerLevel) ? "partnerLevel: true" : "tenants: all")}{(parse.GetValue(writes) ? "\n    writes: true                 # a scheduled job that writes must say so" : "")}
                         """);
                 }
 

@@ -28,9 +28,12 @@ internal static class RunCommand
         var outFile = new Option<string?>("--out") { Description = "Write the results to this file instead of standard output." };
         var refresh = new Option<bool>("--refresh-tenants") { Description = "Reload the customer list from Partner Center instead of the cache." };
         var partnerLevel = new Option<bool>("--partner-level") { Description = "Run once for the partner instead of once per customer." };
+        var whatIf = new Option<bool>("--what-if") { Description = "Record every write (POST, PUT, PATCH, DELETE) and simulate its success instead of sending it; reads go through." };
+        var readOnly = new Option<bool>("--read-only") { Description = "Refuse every write: a tenant whose script tries one fails, naming the call." };
+        var secrets = new Option<string[]>("--secret") { Description = "Let the script read this secret from the store through Secrets[\"NAME\"]. Repeatable." };
         var command = new Command("run", "Run a job script across customer tenants.")
         {
-            target, tenants, exclude, parameters, parallel, timeout, output, outFile, refresh, partnerLevel,
+            target, tenants, exclude, parameters, parallel, timeout, output, outFile, refresh, partnerLevel, whatIf, readOnly, secrets,
         };
 
         command.SetAction(async (parse, cancellation) =>
@@ -39,9 +42,20 @@ internal static class RunCommand
             await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
             try
             {
+                if (parse.GetValue(whatIf) && parse.GetValue(readOnly))
+                {
+                    throw new UsageException("--what-if and --read-only together: --what-if already sends no write (it shows them); --read-only fails a tenant at its first write. Choose one.");
+                }
+
                 var config = context.LoadConfig();
                 var request = JobRequests.Build(config, parse.GetValue(target)!, parse.GetValue(tenants) ?? [], parse.GetValue(exclude) ?? [],
-                    parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console.CurrentDirectory);
+                    parse.GetValue(parameters) ?? [], parse.GetValue(parallel), parse.GetValue(timeout), parse.GetValue(refresh), parse.GetValue(partnerLevel), console.CurrentDirectory,
+                    parse.GetValue(whatIf), parse.GetValue(readOnly), parse.GetValue(secrets) ?? []);
+                if (request.WhatIf)
+                {
+                    console.Error.WriteLine("What-if: writes through Graph, ARM, Partner Center and Tokens are recorded and answered with a simulated success, not sent.");
+                }
+
                 var resultsFile = parse.GetValue(outFile) is { } given ? OutPath(given, console) : null;
                 // --out results.csv means CSV (and .json JSON) unless --output says otherwise.
                 var format = parse.GetValue(output) ?? OutputFormats.FromExtension(resultsFile) ?? config.Defaults.Output;

@@ -11,8 +11,9 @@ internal static class ShowCommand
     public static Command Create(CliConsole console)
     {
         var run = new Argument<string>("run") { Description = "A run id, or the start of one." };
-        var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json." };
-        var command = new Command("show", "Show one run: its tenants, their results and logs.") { run, output };
+        var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json (with --writes also csv)." };
+        var writes = new Option<bool>("--writes") { Description = "List the run's writes (sent, or planned by a what-if run) instead of its results." };
+        var command = new Command("show", "Show one run: its tenants, their results and logs.") { run, output, writes };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -41,7 +42,11 @@ internal static class ShowCommand
                         : recent.Count > 0 ? $" The latest is {recent[0].Id}; `runner history` lists recent runs." : " No run has been recorded yet."));
                 }
 
-                if (parse.GetValue(output) == OutputFormat.Json)
+                if (parse.GetValue(writes))
+                {
+                    WriteRunWrites(details, parse.GetValue(output) ?? OutputFormat.Table, console);
+                }
+                else if (parse.GetValue(output) == OutputFormat.Json)
                 {
                     HistoryRenderer.WriteRunJson(details, console.Output);
                 }
@@ -58,5 +63,31 @@ internal static class ShowCommand
             }
         });
         return command;
+    }
+
+    private static void WriteRunWrites(Runner.History.RunDetails details, OutputFormat format, CliConsole console)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                console.Output.WriteLine(new System.Text.Json.Nodes.JsonArray([.. details.Writes.Select(w => (System.Text.Json.Nodes.JsonNode)Runner.Writes.WriteJson.Of(w))])
+                    .ToJsonString(Runner.History.RunJson.Indented));
+                break;
+            case OutputFormat.Csv:
+                WritesRenderer.WriteCsv(details.Writes, console.Output);
+                break;
+            default:
+                var whatIf = details.Run.Mode == "what-if";
+                if (details.Writes.Count == 0)
+                {
+                    console.Error.WriteLine($"Run {details.Run.Id} made no writes{(whatIf ? " (what-if run: it planned none)" : "")}.");
+                    return;
+                }
+
+                WritesRenderer.WriteTable(details.Writes,
+                    $"Run {details.Run.Id} ({details.Run.Job}): {details.Writes.Count} write{(details.Writes.Count == 1 ? "" : "s")}{(whatIf ? " planned, what-if: none was sent" : "")}",
+                    withRun: false, console.Out);
+                break;
+        }
     }
 }

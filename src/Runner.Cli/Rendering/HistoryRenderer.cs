@@ -32,7 +32,7 @@ internal static class HistoryRenderer
                 Markup.Escape(run.Node),
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 run.Duration is { } d ? RunRenderer.Duration(d) : "",
-                Status(run.Status),
+                Status(run.Status) + (run.Mode == "what-if" ? " [blue](what-if)[/]" : ""),
                 Markup.Escape(Counts(run)),
                 run.Error is null ? "" : $"[red]{Markup.Escape(RunRenderer.Truncate(run.Error, 100))}[/]");
         }
@@ -65,6 +65,12 @@ internal static class HistoryRenderer
         Fact("Finished", run.FinishedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
         Fact("Duration", run.Duration is { } d ? RunRenderer.Duration(d) : null);
         facts.AddRow("[grey]Status[/]", Status(run.Status));
+        Fact("Writes", run.Mode switch
+        {
+            "what-if" => $"what-if: {details.Writes.Count} planned, none sent (runner show {run.Id} --writes)",
+            "read-only" => "read-only: writes refused",
+            _ => details.Writes.Count > 0 ? $"{details.Writes.Count} sent (runner show {run.Id} --writes)" : null,
+        });
         Fact("Tenants", Counts(run));
         Fact("Parameters", run.Parameters);
         Fact("Error", run.Error);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Runner.Configuration;
 using Runner.Execution;
+using Runner.History;
+using Runner.Writes;
 using Spectre.Console;
 
 namespace Runner.Cli.Rendering;
@@ -35,6 +37,7 @@ internal static class RunRenderer
         ["job"] = run.Job,
         ["script"] = run.Script,
         ["status"] = run.Status.ToString(),
+        ["mode"] = WriteModes.Name(run.Mode) ?? "write",
         ["startedAt"] = run.StartedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
         ["finishedAt"] = run.FinishedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
         ["durationMs"] = (long)(run.FinishedAt - run.StartedAt).TotalMilliseconds,
@@ -56,6 +59,7 @@ internal static class RunRenderer
             ["durationMs"] = (long)t.Duration.TotalMilliseconds,
             ["result"] = t.Result?.DeepClone(),
             ["error"] = t.Error,
+            ["writes"] = WriteJson.List(t.Writes),
         }).ToArray()),
     };
 
@@ -121,7 +125,30 @@ internal static class RunRenderer
             }
         }
 
+        WriteWrites(run, console);
         console.MarkupLine($"{Markup.Escape(string.Join(", ", parts))} in {Markup.Escape(Duration(run.FinishedAt - run.StartedAt))} · run [bold]{run.RunId}[/] (runner show {run.RunId})");
+    }
+
+    /// <summary>A what-if run's plan in full; an ordinary run's writes as one line pointing at the audit.</summary>
+    private static void WriteWrites(RunOutcome run, IAnsiConsole console)
+    {
+        var writes = Ordered(run).SelectMany(t => t.Writes.Select(w => new AuditedWrite(run.RunId, run.Job, t.Tenant.Id.ToString(), t.Tenant.Domain, w))).ToList();
+        var tenants = writes.Select(w => w.TenantId).Distinct().Count();
+        if (run.Mode == WriteMode.WhatIf)
+        {
+            if (writes.Count == 0)
+            {
+                console.MarkupLine("[blue]What-if: the script made no writes; a real run would change nothing through Runner's clients.[/]");
+                return;
+            }
+
+            WritesRenderer.WriteTable(writes, $"Planned writes (what-if: none was sent)", withRun: false, console);
+            console.MarkupLine($"[blue]What-if: {writes.Count} write{(writes.Count == 1 ? "" : "s")} planned in {tenants} tenant{(tenants == 1 ? "" : "s")}, none sent. Run without --what-if to make them.[/]");
+        }
+        else if (writes.Count > 0)
+        {
+            console.MarkupLine($"{writes.Count} write{(writes.Count == 1 ? "" : "s")} sent in {tenants} tenant{(tenants == 1 ? "" : "s")}: runner show {run.RunId} --writes");
+        }
     }
 
     private static void WriteRows(RunOutcome run, IReadOnlyList<string> columns, IAnsiConsole console)
@@ -192,7 +219,7 @@ internal static class RunRenderer
     };
 
     /// <summary>RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed with '.</summary>
-    private static string Csv(string value)
+    internal static string Csv(string value)
     {
         if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {

@@ -27,6 +27,7 @@ internal abstract partial class RelationalRunHistory
             return matches.Count > 1 ? throw new HistoryException($"'{idOrPrefix}' matches more than one run; give more of the id.") : null;
         }
 
+        var writes = await ListWritesAsync(new WriteQuery(run.Id, null, null, null, IncludeWhatIf: true, int.MaxValue), cancellationToken);
         return await UseAsync(false, async (c, t) =>
         {
             var tenants = new List<TenantRecord>();
@@ -50,7 +51,7 @@ internal abstract partial class RelationalRunHistory
                 }
             }
 
-            return new RunDetails(run, tenants, logs);
+            return new RunDetails(run, tenants, logs) { Writes = writes };
         }, cancellationToken);
     }
 

@@ -23,6 +23,7 @@ internal static class RunJson
         ["startedAt"] = Time(run.StartedAt),
         ["finishedAt"] = run.FinishedAt is { } finished ? Time(finished) : null,
         ["status"] = run.Status.ToString(),
+        ["mode"] = run.Mode ?? "write",
         ["error"] = run.Error,
         ["summary"] = new JsonObject
         {
@@ -41,6 +42,7 @@ internal static class RunJson
     {
         var json = Run(details.Run);
         var logs = details.Logs.ToLookup(l => l.TenantId);
+        var writes = details.Writes.ToLookup(w => w.TenantId);
         json["tenants"] = new JsonArray([.. details.Tenants.Select(t => (JsonNode)new JsonObject
         {
             ["tenantId"] = t.TenantId,
@@ -51,6 +53,7 @@ internal static class RunJson
             ["result"] = t.Result is null ? null : JsonNode.Parse(t.Result),
             ["error"] = t.Error,
             ["log"] = Log(logs[t.TenantId]),
+            ["writes"] = Writes.WriteJson.List(writes[t.TenantId].Select(w => w.Write)),
         })]);
         return json;
     }

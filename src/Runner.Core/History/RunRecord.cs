@@ -47,7 +47,11 @@ internal sealed record TenantRecord(
 
 internal sealed record TenantLogRecord(string TenantId, DateTimeOffset Time, string Level, string Message);
 
-internal sealed record RunDetails(RunRecord Run, IReadOnlyList<TenantRecord> Tenants, IReadOnlyList<TenantLogRecord> Logs);
+internal sealed record RunDetails(RunRecord Run, IReadOnlyList<TenantRecord> Tenants, IReadOnlyList<TenantLogRecord> Logs)
+{
+    /// <summary>The run's writes (sent, or planned in a what-if run), in the order each tenant made them.</summary>
+    public IReadOnlyList<AuditedWrite> Writes { get; init; } = [];
+}
 
 /// <summary>One write as the audit keeps it: which run, job and tenant made it, and the write itself.</summary>
 internal sealed record AuditedWrite(string RunId, string Job, string TenantId, string Domain, Writes.WriteRecord Write);

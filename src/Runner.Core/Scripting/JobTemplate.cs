@@ -3,12 +3,26 @@ namespace Runner.Scripting;
 /// <summary>The commented job script <c>runner new</c> writes: it compiles, runs against the sandbox, and shows each global.</summary>
 internal static class JobTemplate
 {
-    public static string Render(string name, bool partnerLevel) =>
-        Header(name, partnerLevel) + (partnerLevel ? PartnerBody : CustomerBody);
+    /// <param name="writes">False (the default of `runner new`): the script says <c>// runner: read-only</c>.</param>
+    public static string Render(string name, bool partnerLevel, bool writes = false) =>
+        Header(name, partnerLevel, writes) + (partnerLevel ? PartnerBody : CustomerBody) + (writes && !partnerLevel ? WriteExample : "");
 
-    private static string Header(string name, bool partnerLevel) => $$"""
+    private const string ReadOnlyLines = """
+        // runner: read-only
+        // (that line makes every run refuse writes: a POST, PUT, PATCH or DELETE fails the tenant, naming the call.
+        //  For a job that changes things, remove it, try `runner run ... --what-if`, and give it writes: true in runner.yaml)
+
+        """;
+
+    private const string WritesLines = """
+        // This job may change things. Preview every change first: runner run ... --what-if (writes are recorded and
+        // simulated, not sent); `runner audit` shows what real runs changed. Scheduled, it needs writes: true in runner.yaml.
+
+        """;
+
+    private static string Header(string name, bool partnerLevel, bool writes) => $$"""
         // {{name}}.csx: describe what this job checks or changes, and why, in one line.
-        {{(partnerLevel ? "// runner: partner-level\n// (that line makes the job run once, for the partner's own tenant, instead of once per customer)\n" : "")}}//
+        {{(partnerLevel ? "// runner: partner-level\n// (that line makes the job run once, for the partner's own tenant, instead of once per customer)\n" : "")}}{{(writes ? WritesLines : ReadOnlyLines)}}//
         // Runner runs this script {{(partnerLevel ? "once for the partner" : "once per selected customer tenant, in parallel")}}, with these globals
         // ready to use (docs/scripting.md has an example for each):
         //   Tenant             {{(partnerLevel ? "the partner's own tenant" : "the customer")}}: Tenant.Id, Tenant.Domain, Tenant.CompanyName
@@ -18,6 +32,8 @@ internal static class JobTemplate
         //   Tokens             tokens for other APIs (Tokens.Scopes.ExchangeOnline, ...) and authenticated HttpClients
         //   Params             job parameters: --param days=30 on the command line, or params: in runner.yaml
         //   Log                a logger whose lines are kept with the run
+        //   Secrets            secrets runner.yaml grants this job (jobs.NAME.secrets), e.g. Secrets["psa-api-key"]
+        //   WhatIf             true in a --what-if run: skip side effects Runner cannot see (your own e-mail, files)
         //   CancellationToken  cancelled on timeout or Ctrl+C: pass it to every call
         // What the script returns (or each row passed to Emit(row)) becomes this tenant's result: shown as a table,
         // JSON or CSV, and kept in the run history. Return plain values, records, anonymous objects or lists of them.
@@ -79,6 +95,14 @@ internal static class JobTemplate
         }
 
         return null;
+
+        """;
+
+    private const string WriteExample = """
+
+        // A write, for example disabling an account (uncomment to use). Through Graph, Arm, PartnerCenter or Tokens'
+        // HttpClients it is simulated under --what-if and kept in the audit of a real run:
+        // await Graph.Users[userId].PatchAsync(new Microsoft.Graph.Models.User { AccountEnabled = false }, cancellationToken: CancellationToken);
 
         """;
 }
