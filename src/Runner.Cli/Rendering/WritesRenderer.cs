@@ -19,7 +19,7 @@ internal static class WritesRenderer
             table.AddColumns("Time (UTC)", "Run", "Job");
         }
 
-        table.AddColumns("Tenant", "Method", "URL", "Status", "Body");
+        table.AddColumns("Tenant", "API", "Method", "Path", "Status", "Body");
         foreach (var audited in writes.Take(TableLimit))
         {
             var w = audited.Write;
@@ -32,8 +32,10 @@ internal static class WritesRenderer
             }
 
             cells.Add(Markup.Escape(audited.Domain));
+            cells.Add(w.Api);
             cells.Add(w.Method);
-            cells.Add(Markup.Escape(RunRenderer.Truncate(w.Url, 90)));
+            // The host is the API's (the API column says which); the path is what changed.
+            cells.Add(Markup.Escape(Uri.TryCreate(w.Url, UriKind.Absolute, out var url) ? url.PathAndQuery : w.Url));
             cells.Add(Status(w));
             cells.Add(Markup.Escape(RunRenderer.Truncate(w.Summary ?? "", 70)));
             table.AddRow(cells.ToArray());

@@ -95,8 +95,13 @@ internal sealed class WriteLedger
     /// <summary>Refuses a write of a read-only run: remembers the first refusal and stops the tenant.</summary>
     public WriteRefusedException Refuse(string call)
     {
-        var message = $"This run is read-only ({ReadOnlyReason}), so {call} was refused before it was sent. " +
-            "Nothing was changed in this tenant by that call; let the job write (writes: true in runner.yaml, or run it without --read-only) if it should.";
+        var fix = ReadOnlyReason switch
+        {
+            "--read-only" => "run it without --read-only to let it write",
+            var r when r.StartsWith("jobs.", StringComparison.Ordinal) => "give the job writes: true in runner.yaml to let it write",
+            _ => "remove the // runner: read-only line from the script to let it write",
+        };
+        var message = $"Read-only run ({ReadOnlyReason}): {call} was refused before it was sent, so it changed nothing; {fix}.";
         Interlocked.CompareExchange(ref _refusal, message, null);
         _refused.Cancel();
         return new WriteRefusedException(message);

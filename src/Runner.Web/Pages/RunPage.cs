@@ -38,6 +38,16 @@ internal static class RunPage
             .Element("dt", "Started").Element("dd", Html.Time(run.StartedAt))
             .Element("dt", "Duration").Element("dd", Html.Duration(run.Duration))
             .Element("dt", "Tenants").Raw("<dd class=\"counts\">").Text(RunsPage.Counts(run)).Raw("</dd>");
+        if (run.Mode is not null || details.Writes.Count > 0)
+        {
+            body.Element("dt", "Writes").Element("dd", run.Mode switch
+            {
+                "what-if" => $"What-if run: {details.Writes.Count} planned, none sent",
+                "read-only" => "Read-only run: writes refused",
+                _ => $"{details.Writes.Count} sent",
+            });
+        }
+
         foreach (var action in await sources.History.ListActionsAsync(run.Id, null, 10, cancellation))
         {
             body.Element("dt", $"{char.ToUpperInvariant(action.Action[0])}{action.Action[1..]} by").Element("dd", $"{action.Actor} at {Html.Time(action.At)}{(action.Detail is null ? "" : $" ({action.Detail})")}");
@@ -88,6 +98,7 @@ internal static class RunPage
         }
 
         body.Raw("</tbody></table>");
+        RunWrites.Render(body, details);
         return Layout.Page(http, $"Run {run.Id}", body);
     }
 

@@ -59,6 +59,7 @@ internal static class RunsPage
             body.Raw($"<tr data-run=\"{Html.Encode(run.Id)}\"><td>").Link($"/runs/{run.Id}", run.Id).Raw("</td><td>").Text(run.Job).Raw("</td><td>").Text(run.Trigger)
                 .Raw("</td><td>").Text(run.Node).Raw("</td><td>").Text(Html.Time(run.StartedAt)).Raw("</td><td>").Text(Html.Duration(run.Duration))
                 .Raw("</td><td>").Element("span", run.Status.ToString(), $"status {run.Status.ToString().ToLowerInvariant()}")
+                .Raw(run.Mode == "what-if" ? " <small class=\"what-if\">what-if</small>" : "")
                 .Raw("</td><td>").Text(Counts(run)).Raw("</td></tr>");
         }
 

@@ -99,17 +99,33 @@ public sealed class PartnerCenterClient
     /// try { await PartnerCenter.UpdateSubscriptionQuantityAsync(sub, sub.Quantity + 1); }
     /// catch (PartnerCenterException e) when (e.IsStaleEtag) { /* read it again: someone changed it meanwhile */ }
     /// </code></example>
-    public async Task<PartnerCenterSubscription> UpdateSubscriptionQuantityAsync(PartnerCenterSubscription subscription, int quantity, string? customerId = null, CancellationToken cancellationToken = default)
+    public Task<PartnerCenterSubscription> UpdateSubscriptionQuantityAsync(PartnerCenterSubscription subscription, int quantity, string? customerId = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quantity, 1);
+        return PatchSubscriptionAsync(subscription, "quantity", quantity, customerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Suspends a subscription ("Suspend a subscription"): the same PATCH of the full subscription, with status
+    /// "suspended"; the same etag rules and errors as <see cref="UpdateSubscriptionQuantityAsync"/>.
+    /// </summary>
+    public Task<PartnerCenterSubscription> SuspendSubscriptionAsync(PartnerCenterSubscription subscription, string? customerId = null, CancellationToken cancellationToken = default) =>
+        PatchSubscriptionAsync(subscription, "status", "suspended", customerId, cancellationToken);
+
+    /// <summary>Reactivates a suspended subscription ("Reactivate a suspended subscription"): status "active".</summary>
+    public Task<PartnerCenterSubscription> ReactivateSubscriptionAsync(PartnerCenterSubscription subscription, string? customerId = null, CancellationToken cancellationToken = default) =>
+        PatchSubscriptionAsync(subscription, "status", "active", customerId, cancellationToken);
+
+    private async Task<PartnerCenterSubscription> PatchSubscriptionAsync(PartnerCenterSubscription subscription, string property, System.Text.Json.Nodes.JsonNode value, string? customerId, CancellationToken cancellationToken)
+    {
         var body = JsonSerializer.SerializeToNode(subscription.Raw)!.AsObject();
-        // The subscription as read may be in either casing: replace its quantity rather than add a second one.
-        foreach (var key in body.Select(p => p.Key).Where(k => string.Equals(k, "quantity", StringComparison.OrdinalIgnoreCase)).ToList())
+        // The subscription as read may be in either casing: replace the property rather than add a second one.
+        foreach (var key in body.Select(p => p.Key).Where(k => string.Equals(k, property, StringComparison.OrdinalIgnoreCase)).ToList())
         {
             body.Remove(key);
         }
 
-        body["quantity"] = quantity;
+        body[property] = value;
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"customers/{Customer(customerId)}/subscriptions/{Uri.EscapeDataString(subscription.Id)}")
         {
             Content = JsonContent.Create(body),
