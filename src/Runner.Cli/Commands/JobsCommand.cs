@@ -43,7 +43,7 @@ internal static class JobsCommand
                 }
 
                 var table = new Table().Border(TableBorder.Rounded);
-                table.AddColumns("Job", "Schedule", "Time zone", "Next fire", "State", "Last run");
+                table.AddColumns("Job", "Schedule", "Time zone", "Next fire", "Writes", "State", "Last run");
                 foreach (var (job, last) in rows)
                 {
                     table.AddRow(
@@ -51,6 +51,7 @@ internal static class JobsCommand
                         Markup.Escape(job.Job.Cron ?? "—"),
                         Markup.Escape(job.Job.TimeZone.Id),
                         Markup.Escape(Next(job, now)),
+                        config.Jobs.TryGetValue(job.Job.Name, out var settings) ? (settings.Writes ? "[yellow]yes[/]" : "read-only") : "—",
                         Markup.Escape(job.RunningOn.Count > 0 ? $"running on {string.Join(", ", job.RunningOn)}" : job.State),
                         last is null ? "" : $"{HistoryRenderer.Status(last.Status)} {Markup.Escape(last.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))} ({last.Id})");
                 }

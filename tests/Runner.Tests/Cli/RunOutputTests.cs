@@ -37,7 +37,7 @@ public sealed class RunOutputTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.Equal(1, (int)document["summary"]!["failed"]!);
         foreach (var tenant in tenants.Select(t => t!.AsObject()))
         {
-            Assert.Equal(["tenantId", "domain", "companyName", "status", "durationMs", "result", "error"], tenant.Select(p => p.Key));
+            Assert.Equal(["tenantId", "domain", "companyName", "status", "durationMs", "result", "error", "writes"], tenant.Select(p => p.Key));
             var customer = Host.Customers.Single(c => c.TenantId.ToString() == (string)tenant["tenantId"]!);
             var expected = customer.GdapStatus != "active" ? "Skipped" : customer.Domain == Active(0).Domain ? "Failed" : "Succeeded";
             Assert.Equal(expected, (string)tenant["status"]!);
