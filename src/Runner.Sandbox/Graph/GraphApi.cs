@@ -132,9 +132,7 @@ internal sealed class GraphApi(SandboxContext context)
         SandboxUser? user;
         lock (caller.Tenant.Content.Sync)
         {
-            user = caller.Tenant.Content.Users.FirstOrDefault(u =>
-                u.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase) ||
-                u.UserPrincipalName.Equals(id, StringComparison.OrdinalIgnoreCase));
+            user = UserProperties.Find(caller.Tenant.Content, id);
         }
 
         if (user is null && caller.User is { } self && (self.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase) || self.UserPrincipalName.Equals(id, StringComparison.OrdinalIgnoreCase)) && self.TenantId == caller.Tenant.Id)
