@@ -30,6 +30,7 @@ internal sealed class GraphApi(SandboxContext context)
         new PoliciesApi(context, this).Map(routes);
         new RegistrationDetailsApi(this).Map(routes);
         new AssignLicenseApi(this).Map(routes);
+        new UserWritesApi(context, this).Map(routes);
     }
 
     /// <summary>The caller, or null after answering 401 (bad token) or 403 (none of <paramref name="anyPermission"/>).</summary>
