@@ -125,6 +125,9 @@ internal sealed class ResourceGroup
     public required Dictionary<string, string> Tags { get; init; }
 
     public required List<AzureResource> Resources { get; init; }
+
+    /// <summary>"Succeeded", or "Deleting" from a DELETE until the deletion completes.</summary>
+    public string ProvisioningState { get; set; } = "Succeeded";
 }
 
 /// <summary>An Azure resource; <see cref="Type"/> is the full type, for example Microsoft.Storage/storageAccounts.</summary>

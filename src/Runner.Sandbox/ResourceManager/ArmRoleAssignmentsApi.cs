@@ -210,7 +210,7 @@ internal sealed class ArmRoleAssignmentsApi(ArmAccess access)
         var scope = $"/subscriptions/{subscription.SubscriptionId}";
         if (http.Request.RouteValues.ContainsKey("resourceGroup"))
         {
-            if (await ArmAccess.FindGroup(http, subscription) is not { } group)
+            if (await ArmAccess.FindGroup(http, subscription, tenant) is not { } group)
             {
                 return null;
             }
