@@ -146,7 +146,8 @@ internal sealed class PartnerSubscription
 
     public required int Quantity { get; set; }
 
-    public required string Status { get; init; }
+    /// <summary>"active" or "suspended"; PATCH suspends and reactivates.</summary>
+    public required string Status { get; set; }
 
     public required bool AutoRenewEnabled { get; init; }
 
