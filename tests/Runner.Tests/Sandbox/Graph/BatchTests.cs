@@ -47,6 +47,27 @@ public sealed class BatchTests(SandboxSessionFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task The_SDK_splits_more_than_20_requests_into_batches_the_sandbox_takes()
+    {
+        var customer = Writable(3);
+        var graph = fixture.Clients.Graph(customer.Id);
+        var users = Enumerable.Range(0, 25).Select(i => customer.Content.Users[i % customer.Content.Users.Count]).ToList();
+        var before = fixture.Host.Counters.GetEndpoint("POST /v1.0/$batch");
+
+        var batch = new BatchRequestContentCollection(graph);
+        foreach (var user in users)
+        {
+            await batch.AddBatchRequestStepAsync(graph.Users[user.Id.ToString()].ToGetRequestInformation(r => r.QueryParameters.Select = ["id"]));
+        }
+
+        var statuses = await (await graph.Batch.PostAsync(batch)).GetResponsesStatusCodesAsync();
+
+        Assert.Equal(25, statuses.Count);
+        Assert.All(statuses.Values, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(2, fixture.Host.Counters.GetEndpoint("POST /v1.0/$batch") - before);
+    }
+
+    [Fact]
     public async Task DependsOn_runs_requests_in_order_and_a_failed_dependency_answers_424_without_running()
     {
         var customer = Writable(1);
