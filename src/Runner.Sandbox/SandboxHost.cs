@@ -222,6 +222,7 @@ public sealed class SandboxHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _context.Loopback.Dispose();
         _context.Certificates.Dispose();
         _context.Keys.Dispose();
         if (_temporaryCaFile is not null)

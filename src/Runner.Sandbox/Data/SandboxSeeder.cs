@@ -54,6 +54,7 @@ internal static class SandboxSeeder
             TenantId = partner.Id,
             GivenName = "Ada",
             Surname = "Admin",
+            DisplayName = "Ada Admin",
             UserPrincipalName = $"admin@{PartnerDomain}",
             JobTitle = "Partner administrator",
             AccountEnabled = true,
@@ -116,6 +117,7 @@ internal static class SandboxSeeder
             CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        GuestSeeder.AddGuests(seed, tenant, content, today);
         return content;
     }
 
@@ -144,6 +146,7 @@ internal static class SandboxSeeder
             TenantId = tenant.Id,
             GivenName = given,
             Surname = surname,
+            DisplayName = $"{given} {surname}",
             UserPrincipalName = $"{given}.{surname}{(i > 0 ? i.ToString(CultureInfo.InvariantCulture) : "")}@{tenant.Domain}".ToLowerInvariant(),
             JobTitle = SandboxNames.JobTitles[random.Next(SandboxNames.JobTitles.Length)],
             OfficeLocation = random.Next(2) == 0 ? "Remote" : $"Building {random.Next(1, 40)}",

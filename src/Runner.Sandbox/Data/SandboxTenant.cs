@@ -47,7 +47,8 @@ internal sealed class TenantContent
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
 
-    /// <summary>Guards changes (quantities, account state) made through the APIs.</summary>
+    /// <summary>Guards changes made through the APIs (users added, changed or deleted, licences, groups, quantities,
+    /// resource groups): every reader of a list that a write changes takes it too.</summary>
     public object Sync { get; } = new();
 }
 
@@ -57,17 +58,30 @@ internal sealed class SandboxUser
 
     public required Guid TenantId { get; init; }
 
-    public required string GivenName { get; init; }
+    /// <summary>The name parts and the rest below are settable: PATCH /users/{id} changes them.</summary>
+    public required string? GivenName { get; set; }
 
-    public required string Surname { get; init; }
+    public required string? Surname { get; set; }
 
-    public string DisplayName => $"{GivenName} {Surname}";
+    /// <summary>Stored apart from the name parts, as in Entra: changing one does not change the other.</summary>
+    public required string DisplayName { get; set; }
 
-    public required string UserPrincipalName { get; init; }
+    public required string UserPrincipalName { get; set; }
 
-    public string? JobTitle { get; init; }
+    /// <summary>The mail address; a guest's is its home address, a member's its user principal name.</summary>
+    public string? Mail { get; init; }
 
-    public string? OfficeLocation { get; init; }
+    public string? JobTitle { get; set; }
+
+    public string? Department { get; set; }
+
+    public string? OfficeLocation { get; set; }
+
+    public string? MobilePhone { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Country { get; set; }
 
     public required bool AccountEnabled { get; set; }
 
@@ -78,6 +92,9 @@ internal sealed class SandboxUser
     public List<Guid> AssignedSkuIds { get; init; } = [];
 
     public string UserType { get; init; } = "Member";
+
+    /// <summary>A guest's invitation state ("PendingAcceptance" or "Accepted"); null for members.</summary>
+    public string? ExternalUserState { get; init; }
 
     /// <summary>Two-letter country code; Graph refuses to assign licences while it is null.</summary>
     public string? UsageLocation { get; set; }
@@ -108,6 +125,9 @@ internal sealed class ResourceGroup
     public required Dictionary<string, string> Tags { get; init; }
 
     public required List<AzureResource> Resources { get; init; }
+
+    /// <summary>"Succeeded", or "Deleting" from a DELETE until the deletion completes.</summary>
+    public string ProvisioningState { get; set; } = "Succeeded";
 }
 
 /// <summary>An Azure resource; <see cref="Type"/> is the full type, for example Microsoft.Storage/storageAccounts.</summary>
@@ -126,7 +146,8 @@ internal sealed class PartnerSubscription
 
     public required int Quantity { get; set; }
 
-    public required string Status { get; init; }
+    /// <summary>"active" or "suspended"; PATCH suspends and reactivates.</summary>
+    public required string Status { get; set; }
 
     public required bool AutoRenewEnabled { get; init; }
 

@@ -38,7 +38,7 @@ internal sealed class AssignLicenseApi(GraphApi graph)
         SandboxUser? user;
         lock (content.Sync)
         {
-            user = content.Users.FirstOrDefault(u => u.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase) || u.UserPrincipalName.Equals(id, StringComparison.OrdinalIgnoreCase));
+            user = UserProperties.Find(content, id);
             error = user is null ? null : Check(content, user, add, remove);
             if (user is not null && error is null)
             {

@@ -30,6 +30,8 @@ internal sealed class GraphApi(SandboxContext context)
         new PoliciesApi(context, this).Map(routes);
         new RegistrationDetailsApi(this).Map(routes);
         new AssignLicenseApi(this).Map(routes);
+        new UserWritesApi(context, this).Map(routes);
+        new BatchApi(context, this).Map(routes);
     }
 
     /// <summary>The caller, or null after answering 401 (bad token) or 403 (none of <paramref name="anyPermission"/>).</summary>
@@ -132,9 +134,7 @@ internal sealed class GraphApi(SandboxContext context)
         SandboxUser? user;
         lock (caller.Tenant.Content.Sync)
         {
-            user = caller.Tenant.Content.Users.FirstOrDefault(u =>
-                u.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase) ||
-                u.UserPrincipalName.Equals(id, StringComparison.OrdinalIgnoreCase));
+            user = UserProperties.Find(caller.Tenant.Content, id);
         }
 
         if (user is null && caller.User is { } self && (self.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase) || self.UserPrincipalName.Equals(id, StringComparison.OrdinalIgnoreCase)) && self.TenantId == caller.Tenant.Id)
@@ -203,20 +203,22 @@ internal sealed class GraphApi(SandboxContext context)
         return context.Url($"{http.Request.Path}?{string.Join('&', query)}");
     }
 
-    /// <summary>Graph's error body, with the innerError Graph adds to every error.</summary>
-    public Task Error(HttpContext http, int status, string code, string message) =>
-        http.WriteJson(new JsonObject
+    /// <summary>Graph's error response, with the innerError Graph adds to every error.</summary>
+    public Task Error(HttpContext http, int status, string code, string message) => http.WriteJson(ErrorBody(http, code, message), status);
+
+    /// <summary>Graph's error body: {"error": {"code", "message", "innerError": {"date", "request-id", "client-request-id"}}}.</summary>
+    public JsonObject ErrorBody(HttpContext http, string code, string message) => new()
+    {
+        ["error"] = new JsonObject
         {
-            ["error"] = new JsonObject
+            ["code"] = code,
+            ["message"] = message,
+            ["innerError"] = new JsonObject
             {
-                ["code"] = code,
-                ["message"] = message,
-                ["innerError"] = new JsonObject
-                {
-                    ["date"] = context.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-                    ["request-id"] = Guid.NewGuid().ToString(),
-                    ["client-request-id"] = http.Request.Headers["client-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString(),
-                },
+                ["date"] = context.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+                ["request-id"] = Guid.NewGuid().ToString(),
+                ["client-request-id"] = http.Request.Headers["client-request-id"].FirstOrDefault() ?? Guid.NewGuid().ToString(),
             },
-        }, status);
+        },
+    };
 }

@@ -8,7 +8,8 @@ using Runner.Sandbox.Hosting;
 
 namespace Runner.Sandbox.Graph;
 
-/// <summary>GET /groups, a group, its members, and POST members/$ref ("Add members", Graph v1.0).</summary>
+/// <summary>GET /groups, a group, its members, POST members/$ref ("Add members") and DELETE members/{id}/$ref
+/// ("Remove member"), Graph v1.0.</summary>
 internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
 {
     private static readonly string[] Read = ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All"];
@@ -20,6 +21,7 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         routes.MapGet("/v1.0/groups/{id}", (RequestDelegate)Get);
         routes.MapGet("/v1.0/groups/{id}/members", (RequestDelegate)Members);
         routes.MapPost("/v1.0/groups/{id}/members/$ref", (RequestDelegate)AddMember);
+        routes.MapDelete("/v1.0/groups/{id}/members/{memberId}/$ref", (RequestDelegate)RemoveMember);
     }
 
     private async Task List(HttpContext http)
@@ -99,6 +101,24 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
             "unknown" => GraphObjects.NotFound(http, graph, memberId),
             _ => NoContent(http),
         });
+    }
+
+    /// <summary>"Remove member": 204; an object that is not a member is 404 Request_ResourceNotFound, as Graph answers.</summary>
+    private async Task RemoveMember(HttpContext http)
+    {
+        if (await graph.Authorize(http, Write) is not { } caller || await Find(http, caller) is not { } group)
+        {
+            return;
+        }
+
+        var memberId = (string)http.Request.RouteValues["memberId"]!;
+        bool removed;
+        lock (caller.Tenant.Content.Sync)
+        {
+            removed = Guid.TryParse(memberId, out var id) && group.MemberIds.Remove(id);
+        }
+
+        await (removed ? NoContent(http) : GraphObjects.NotFound(http, graph, memberId));
     }
 
     private static Task NoContent(HttpContext http)

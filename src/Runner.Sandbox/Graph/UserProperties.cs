@@ -25,8 +25,13 @@ internal static class UserProperties
             ["displayName"] = new(EdmType.String, u => u.DisplayName),
             ["givenName"] = new(EdmType.String, u => u.GivenName),
             ["surname"] = new(EdmType.String, u => u.Surname),
-            ["mail"] = new(EdmType.String, u => u.UserPrincipalName),
+            ["mail"] = new(EdmType.String, u => u.Mail ?? u.UserPrincipalName),
             ["jobTitle"] = new(EdmType.String, u => u.JobTitle),
+            ["department"] = new(EdmType.String, u => u.Department),
+            ["city"] = new(EdmType.String, u => u.City),
+            ["country"] = new(EdmType.String, u => u.Country),
+            ["usageLocation"] = new(EdmType.String, u => u.UsageLocation),
+            ["externalUserState"] = new(EdmType.String, u => u.ExternalUserState),
             ["officeLocation"] = new(EdmType.String, u => u.OfficeLocation),
             ["userType"] = new(EdmType.String, u => u.UserType),
             ["createdDateTime"] = new(EdmType.DateTimeOffset, u => u.CreatedDateTime),
@@ -49,6 +54,11 @@ internal static class UserProperties
             ["surname"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
             ["mail"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
             ["jobTitle"] = (["eq", "ge", "le", "in", "startswith"], ["ne", "endswith"]),
+            ["department"] = (["eq", "ge", "le", "in", "startswith"], ["ne"]),
+            ["city"] = (["eq", "ge", "le", "in", "startswith"], ["ne"]),
+            ["country"] = (["eq", "ge", "le", "in", "startswith"], ["ne"]),
+            ["usageLocation"] = (["eq", "ge", "le", "in", "startswith"], ["ne"]),
+            ["externalUserState"] = (["eq", "in"], ["ne"]),
             ["officeLocation"] = ([], ["eq", "ne", "ge", "le", "in", "startswith", "endswith"]),
             ["userType"] = (["eq", "in"], ["ne"]),
             ["createdDateTime"] = (["eq", "ge", "le", "in"], ["ne"]),
@@ -67,13 +77,18 @@ internal static class UserProperties
             ["givenName"] = u => u.GivenName,
             ["surname"] = u => u.Surname,
             ["jobTitle"] = u => u.JobTitle,
-            ["mail"] = u => u.UserPrincipalName,
-            ["mobilePhone"] = _ => null,
+            ["department"] = u => u.Department,
+            ["city"] = u => u.City,
+            ["country"] = u => u.Country,
+            ["mail"] = u => u.Mail ?? u.UserPrincipalName,
+            ["mobilePhone"] = u => u.MobilePhone,
             ["officeLocation"] = u => u.OfficeLocation,
             ["preferredLanguage"] = _ => "en-US",
             ["userPrincipalName"] = u => u.UserPrincipalName,
             ["accountEnabled"] = u => u.AccountEnabled,
             ["userType"] = u => u.UserType,
+            ["externalUserState"] = u => u.ExternalUserState,
+            ["creationType"] = u => u.UserType == "Guest" ? "Invitation" : null,
             ["createdDateTime"] = u => Date(u.CreatedDateTime),
             ["usageLocation"] = u => u.UsageLocation,
             ["assignedLicenses"] = u => new JsonArray(u.AssignedSkuIds.Select(s => (JsonNode)new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = s.ToString() }).ToArray()),
@@ -101,6 +116,12 @@ internal static class UserProperties
 
         return json;
     }
+
+    /// <summary>The user with this object id or user principal name, as Graph's /users/{id | userPrincipalName} finds it
+    /// (call under the content lock).</summary>
+    public static SandboxUser? Find(TenantContent content, string idOrUpn) =>
+        content.Users.FirstOrDefault(u =>
+            u.Id.ToString().Equals(idOrUpn, StringComparison.OrdinalIgnoreCase) || u.UserPrincipalName.Equals(idOrUpn, StringComparison.OrdinalIgnoreCase));
 
     public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

@@ -95,6 +95,11 @@ internal sealed class BearerValidator(SandboxContext context)
             return admin;
         }
 
-        return context.Directory.Partner.Content.Users.FirstOrDefault(u => u.Id == oid);
+        var content = context.Directory.Partner.Content;
+        lock (content.Sync)
+        {
+            // Graph can add and delete the partner tenant's own users meanwhile.
+            return content.Users.FirstOrDefault(u => u.Id == oid);
+        }
     }
 }

@@ -59,9 +59,16 @@ internal sealed partial class GdapWriteAuthorization(SandboxContext context, Gra
 
         var granted = context.Directory.GrantedRoles(caller.Tenant.Id, context.Clock.GetUtcNow());
         var path = http.Request.Path.Value ?? "";
+        var relative = GraphVersion().Replace(path, "");
+        if (api == "graph" && relative.Equals("/$batch", StringComparison.OrdinalIgnoreCase))
+        {
+            // A batch is a POST but not a write: each of its requests comes back through here on its own.
+            await next();
+            return;
+        }
+
         if (api == "graph")
         {
-            var relative = GraphVersion().Replace(path, "");
             var needed = GraphRules.FirstOrDefault(r => r.Path.IsMatch(relative)).Roles ?? Admin;
             if (!needed.Any(granted.Contains))
             {

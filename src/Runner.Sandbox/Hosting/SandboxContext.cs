@@ -20,6 +20,7 @@ internal sealed class SandboxContext
         Issuer = new TokenIssuer(keys, clock, Identity, () => BaseUri);
         Validator = new BearerValidator(this);
         Counters = new RequestCounters(t => directory.FindTenant(t)?.Id.ToString());
+        Loopback = new LoopbackClient(this);
     }
 
     public SandboxOptions Options { get; }
@@ -39,6 +40,9 @@ internal sealed class SandboxContext
     public BearerValidator Validator { get; }
 
     public RequestCounters Counters { get; }
+
+    /// <summary>A client to this sandbox's own port, for requests that contain requests ($batch).</summary>
+    public LoopbackClient Loopback { get; }
 
     /// <summary>The PEM file with the CA, once the host has written it.</summary>
     public string? CaCertificatePath { get; set; }

@@ -123,11 +123,13 @@ internal sealed class PartnerCenterApi(SandboxContext context)
     }
 
     /// <summary>
-    /// Changes a subscription's quantity ("Change the quantity of licenses in a customer subscription"): the body is
-    /// the full Subscription resource, as read, with the new quantity (property names in either casing, as the
-    /// documentation's own sample sends PascalCase). The etag read with it, in the body's attributes where the
-    /// documentation puts it (and, if sent, the If-Match header too), guards the change: a stale one gets 400 with
-    /// code 2055 ("Etag is no longer valid") and changes nothing. With <see cref="SandboxFaults.PartnerCenterAcceptedWrites"/>
+    /// Changes a subscription's quantity ("Change the quantity of licenses in a customer subscription") or status
+    /// ("Suspend a subscription", "Reactivate a suspended subscription"): the body is the full Subscription resource,
+    /// as read, with the new quantity or status (property names in either casing, as the documentation's own sample
+    /// sends PascalCase). The etag read with it, in the body's attributes where the documentation puts it (and, if
+    /// sent, the If-Match header too), guards the change: a stale one gets 400 with code 2055 ("Etag is no longer
+    /// valid") and changes nothing; every accepted change gives the subscription a new etag. A suspended subscription
+    /// takes no change but its reactivation (400 code 2001). With <see cref="SandboxFaults.PartnerCenterAcceptedWrites"/>
     /// the change is answered 202 Accepted with a Location to read the result from, as Partner Center's asynchronous
     /// operations are.
     /// </summary>
@@ -160,6 +162,14 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             return;
         }
 
+        var status = patch["status"] is JsonValue statusNode && statusNode.TryGetValue<string>(out var statusText) ? statusText.ToLowerInvariant() : null;
+        if (status is not (null or "active" or "suspended"))
+        {
+            // Cancelling (status "deleted") and the other statuses are Partner Center operations the sandbox does not emulate.
+            await Error(http, 501, "501", $"The sandbox does not emulate setting a subscription's status to '{status}'; it suspends (\"suspended\") and reactivates (\"active\").");
+            return;
+        }
+
         var etag = patch["attributes"] is JsonObject attributes && attributes["etag"] is JsonValue tag && tag.TryGetValue<string>(out var text) ? text : "";
         if (etag.Length == 0)
         {
@@ -174,33 +184,23 @@ internal sealed class PartnerCenterApi(SandboxContext context)
             etag = "";
         }
 
-        var outcome = 0;
+        (int Status, string Code, string Message)? refusal;
         JsonObject? body = null;
         lock (customer.Content.Sync)
         {
-            if (sub.Status != "active")
-            {
-                outcome = 1;
-            }
-            else if (etag.Length == 0 || etag != sub.Etag)
-            {
-                outcome = 2;
-            }
-            else
+            refusal = SubscriptionChange.Refusal(sub, quantity, status ?? sub.Status, etag);
+            if (refusal is null)
             {
                 sub.Quantity = quantity;
+                sub.Status = status ?? sub.Status;
                 sub.Version++;
                 body = PartnerCenterJson.Subscription(customer, sub);
             }
         }
 
-        await (outcome switch
-        {
-            1 => Error(http, 400, "2001", $"Subscription quantity cannot be increased or decreased while the subscription is {sub.Status}."),
-            2 => Error(http, 400, "2055", "Etag is no longer valid."),
-            _ when context.Faults.PartnerCenterAcceptedWrites => Accepted(http, $"/v1/customers/{customer.Id}/subscriptions/{sub.Id}"),
-            _ => Respond(http, body!),
-        });
+        await (refusal is { } r ? Error(http, r.Status, r.Code, r.Message)
+            : context.Faults.PartnerCenterAcceptedWrites ? Accepted(http, $"/v1/customers/{customer.Id}/subscriptions/{sub.Id}")
+            : Respond(http, body!));
     }
 
     /// <summary>

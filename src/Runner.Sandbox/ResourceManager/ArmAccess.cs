@@ -12,6 +12,9 @@ internal sealed class ArmAccess(SandboxContext context)
 {
     public SandboxContext Context => context;
 
+    /// <summary>Resource groups being deleted, settled whenever their subscription is used.</summary>
+    public ResourceGroupDeletions Deletions { get; } = new(context);
+
     /// <summary>The caller, or null after answering 400 (no api-version) or 401 (bad token).</summary>
     public async Task<ApiCaller?> Authorize(HttpContext http)
     {
@@ -48,6 +51,7 @@ internal sealed class ArmAccess(SandboxContext context)
         var own = caller.Tenant.Content.AzureSubscriptions.FirstOrDefault(s => string.Equals(s.SubscriptionId, id, StringComparison.OrdinalIgnoreCase));
         if (own is not null)
         {
+            Deletions.Settle(own, caller.Tenant);
             return (own, caller.Tenant);
         }
 
@@ -62,10 +66,15 @@ internal sealed class ArmAccess(SandboxContext context)
         return null;
     }
 
-    public static async Task<ResourceGroup?> FindGroup(HttpContext http, AzureSubscription sub)
+    public static async Task<ResourceGroup?> FindGroup(HttpContext http, AzureSubscription sub, SandboxTenant tenant)
     {
         var name = (string)http.Request.RouteValues["resourceGroup"]!;
-        var group = sub.ResourceGroups.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
+        ResourceGroup? group;
+        lock (tenant.Content.Sync)
+        {
+            group = sub.ResourceGroups.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+
         if (group is null)
         {
             await ArmJson.Error(http, 404, "ResourceGroupNotFound", $"Resource group '{name}' could not be found.");

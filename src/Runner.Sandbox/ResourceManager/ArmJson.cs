@@ -41,7 +41,7 @@ internal static class ArmJson
         ["type"] = "Microsoft.Resources/resourceGroups",
         ["location"] = group.Location,
         ["tags"] = Tags(group.Tags),
-        ["properties"] = new JsonObject { ["provisioningState"] = "Succeeded" },
+        ["properties"] = new JsonObject { ["provisioningState"] = group.ProvisioningState },
     };
 
     /// <summary>A resource as the list returns it (GenericResourceExpanded), with createdTime and friends when expanded.</summary>

@@ -91,8 +91,14 @@ internal sealed class ArmResourcesApi(ArmAccess access)
     /// </summary>
     private async Task UnderGroup(HttpContext http)
     {
-        if (await access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub) is not { } group)
+        if (await access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub, tenant) is not { } group)
         {
+            return;
+        }
+
+        if (!HttpMethods.IsGet(http.Request.Method) && group.ProvisioningState == "Deleting")
+        {
+            await ResourceGroupDeletions.BeingDeleted(http, group);
             return;
         }
 

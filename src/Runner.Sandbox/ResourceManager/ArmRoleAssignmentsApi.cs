@@ -140,7 +140,13 @@ internal sealed class ArmRoleAssignmentsApi(ArmAccess access)
         }
 
         var tenant = (SandboxTenant)http.Items[nameof(SandboxTenant)]!;
-        if (!Guid.TryParse(principalId, out var principal) || tenant.Content.Users.All(u => u.Id != principal))
+        var known = Guid.TryParse(principalId, out var principal);
+        lock (tenant.Content.Sync)
+        {
+            known = known && tenant.Content.Users.Any(u => u.Id == principal);
+        }
+
+        if (!known)
         {
             await ArmJson.Error(http, 400, "PrincipalNotFound", $"Principal {principalId.Replace("-", "", StringComparison.Ordinal)} does not exist in the directory {tenant.Id}. Check that you have the correct principal ID.");
             return;
@@ -204,7 +210,7 @@ internal sealed class ArmRoleAssignmentsApi(ArmAccess access)
         var scope = $"/subscriptions/{subscription.SubscriptionId}";
         if (http.Request.RouteValues.ContainsKey("resourceGroup"))
         {
-            if (await ArmAccess.FindGroup(http, subscription) is not { } group)
+            if (await ArmAccess.FindGroup(http, subscription, tenant) is not { } group)
             {
                 return null;
             }

@@ -27,6 +27,8 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         routes.MapGet("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)GetResourceGroup);
         routes.MapMethods("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", ["PATCH"], (RequestDelegate)PatchResourceGroup);
         routes.MapPut("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)PutResourceGroup);
+        routes.MapDelete("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)DeleteResourceGroup);
+        routes.MapGet("/subscriptions/{subscriptionId}/operationresults/{operationId}", (RequestDelegate)PollOperation);
         new ArmResourcesApi(_access).Map(routes);
         new ArmTagsApi(_access).Map(routes);
         new ArmRoleAssignmentsApi(_access).Map(routes);
@@ -78,7 +80,7 @@ internal sealed class ResourceManagerApi(SandboxContext context)
 
     private async Task GetResourceGroup(HttpContext http)
     {
-        if (await _access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub) is not { } group)
+        if (await _access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub, tenant) is not { } group)
         {
             return;
         }
@@ -95,13 +97,19 @@ internal sealed class ResourceManagerApi(SandboxContext context)
     /// <summary>PATCH a resource group: its tags are replaced by the ones sent (ResourceGroupResource.Update).</summary>
     private async Task PatchResourceGroup(HttpContext http)
     {
-        if (await _access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub) is not { } group)
+        if (await _access.FindSubscription(http) is not ({ } sub, { } tenant) || await ArmAccess.FindGroup(http, sub, tenant) is not { } group)
         {
             return;
         }
 
         if (await ReadBody(http) is not { } body)
         {
+            return;
+        }
+
+        if (group.ProvisioningState == "Deleting")
+        {
+            await ResourceGroupDeletions.BeingDeleted(http, group);
             return;
         }
 
@@ -135,7 +143,8 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         }
 
         var created = false;
-        JsonObject result;
+        JsonObject? result = null;
+        ResourceGroup? deleting = null;
         lock (tenant.Content.Sync)
         {
             var group = sub.ResourceGroups.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -146,11 +155,35 @@ internal sealed class ResourceManagerApi(SandboxContext context)
                 created = true;
             }
 
-            ArmTagsApi.Replace(group.Tags, body["tags"] as JsonObject ?? []);
-            result = ArmJson.ResourceGroup(sub, group);
+            if (group.ProvisioningState == "Deleting")
+            {
+                deleting = group;
+            }
+            else
+            {
+                ArmTagsApi.Replace(group.Tags, body["tags"] as JsonObject ?? []);
+                result = ArmJson.ResourceGroup(sub, group);
+            }
         }
 
-        await http.WriteJson(result, created ? 201 : 200);
+        await (deleting is not null ? ResourceGroupDeletions.BeingDeleted(http, deleting) : http.WriteJson(result!, created ? 201 : 200));
+    }
+
+    /// <summary>"Resource Groups - Delete": 202 with a Location to poll; the group and its resources go when it completes.</summary>
+    private async Task DeleteResourceGroup(HttpContext http)
+    {
+        if (await _access.FindSubscription(http) is ({ } sub, { } tenant) && await ArmAccess.FindGroup(http, sub, tenant) is { } group)
+        {
+            await _access.Deletions.Delete(http, sub, tenant, group);
+        }
+    }
+
+    private async Task PollOperation(HttpContext http)
+    {
+        if (await _access.FindSubscription(http) is ({ } sub, { } tenant))
+        {
+            await _access.Deletions.Poll(http, sub, tenant);
+        }
     }
 
     private static async Task<JsonObject?> ReadBody(HttpContext http)

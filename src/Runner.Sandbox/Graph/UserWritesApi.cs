@@ -1,0 +1,226 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Runner.Sandbox.Data;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Graph;
+
+/// <summary>
+/// Writes to users, as MSP jobs make them: PATCH /users/{id | userPrincipalName} ("Update user": 204 No Content;
+/// disabling an account is accountEnabled false), DELETE /users/{id} ("Delete a user": 204, and the user is gone from
+/// every list, group and role) and POST /users ("Create user": 201 with the user). The next read shows the change.
+/// </summary>
+internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
+{
+    private static readonly string[] Write = ["User.ReadWrite.All", "Directory.ReadWrite.All"];
+
+    /// <summary>"Update user": accountEnabled alone also needs only User.EnableDisableAccount.All.</summary>
+    private static readonly string[] EnableDisable = [.. Write, "User.EnableDisableAccount.All"];
+
+    private static readonly string[] Delete = [.. Write, "User.DeleteRestore.All"];
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapMethods("/v1.0/users/{id}", ["PATCH"], (RequestDelegate)Update);
+        routes.MapDelete("/v1.0/users/{id}", (RequestDelegate)Remove);
+        routes.MapPost("/v1.0/users", (RequestDelegate)Create);
+    }
+
+    private async Task Update(HttpContext http)
+    {
+        if (await graph.Authorize(http, EnableDisable) is not { } caller || await ReadBody(http) is not { } body)
+        {
+            return;
+        }
+
+        if (body.Any(p => !p.Key.StartsWith('@') && !p.Key.Equals("accountEnabled", StringComparison.OrdinalIgnoreCase)) && !Write.Any(caller.Permissions.Contains))
+        {
+            await graph.Error(http, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            return;
+        }
+
+        var content = caller.Tenant.Content;
+        var (changes, refusal) = UserChanges.Read(body, content.VerifiedDomains);
+        if (refusal is not null)
+        {
+            await graph.Error(http, refusal.Status, refusal.Code, refusal.Message);
+            return;
+        }
+
+        var id = (string)http.Request.RouteValues["id"]!;
+        var upn = Text(body, "userPrincipalName");
+        string outcome;
+        lock (content.Sync)
+        {
+            var user = UserProperties.Find(content, id);
+            outcome = user is null ? "unknown" : upn is not null && content.Users.Any(u => u != user && u.UserPrincipalName.Equals(upn, StringComparison.OrdinalIgnoreCase)) ? "taken" : "done";
+            if (outcome == "done")
+            {
+                changes.ForEach(change => change(user!));
+            }
+        }
+
+        await (outcome switch
+        {
+            "unknown" => GraphObjects.NotFound(http, graph, id),
+            "taken" => UpnTaken(http),
+            _ => NoContent(http),
+        });
+    }
+
+    /// <summary>
+    /// "Delete a user": 204. Entra keeps a deleted user in deletedItems for 30 days; the sandbox does not emulate that
+    /// list, so the user is simply gone: from /users, from group and role members, and its licences are free again.
+    /// </summary>
+    private async Task Remove(HttpContext http)
+    {
+        if (await graph.Authorize(http, Delete) is not { } caller)
+        {
+            return;
+        }
+
+        var id = (string)http.Request.RouteValues["id"]!;
+        var content = caller.Tenant.Content;
+        SandboxUser? user;
+        lock (content.Sync)
+        {
+            user = UserProperties.Find(content, id);
+            if (user is not null)
+            {
+                content.Users.Remove(user);
+                content.Directory.Groups.ForEach(g => g.MemberIds.Remove(user.Id));
+                content.Directory.Roles.ForEach(r => r.MemberIds.Remove(user.Id));
+                content.Directory.Registrations.Remove(user.Id);
+            }
+        }
+
+        await (user is null ? GraphObjects.NotFound(http, graph, id) : NoContent(http));
+    }
+
+    /// <summary>
+    /// "Create user": accountEnabled, displayName, mailNickname, userPrincipalName (a verified domain of the tenant)
+    /// and passwordProfile with a password that meets Entra's complexity are required; 201 with the new user.
+    /// </summary>
+    private async Task Create(HttpContext http)
+    {
+        if (await graph.Authorize(http, Write) is not { } caller || await ReadBody(http) is not { } body)
+        {
+            return;
+        }
+
+        var content = caller.Tenant.Content;
+        if (CreateRefusal(body) is { } missing)
+        {
+            await graph.Error(http, missing.Status, missing.Code, missing.Message);
+            return;
+        }
+
+        var (changes, refusal) = UserChanges.Read(body, content.VerifiedDomains, "mailNickname", "passwordProfile");
+        if (refusal is not null)
+        {
+            await graph.Error(http, refusal.Status, refusal.Code, refusal.Message);
+            return;
+        }
+
+        var user = new SandboxUser
+        {
+            Id = Guid.NewGuid(),
+            TenantId = caller.Tenant.Id,
+            GivenName = null,
+            Surname = null,
+            DisplayName = "",
+            UserPrincipalName = "",
+            AccountEnabled = false,
+            CreatedDateTime = context.Clock.GetUtcNow(),
+        };
+        changes.ForEach(change => change(user));
+        bool taken;
+        lock (content.Sync)
+        {
+            taken = content.Users.Any(u => u.UserPrincipalName.Equals(user.UserPrincipalName, StringComparison.OrdinalIgnoreCase));
+            if (!taken)
+            {
+                content.Users.Add(user);
+                content.Directory.Registrations[user.Id] = [];
+            }
+        }
+
+        if (taken)
+        {
+            await UpnTaken(http);
+            return;
+        }
+
+        var json = new JsonObject { ["@odata.context"] = graph.Context(http, "users") + "/$entity" };
+        foreach (var (key, value) in UserProperties.Project(user, UserProperties.Default))
+        {
+            json[key] = value?.DeepClone();
+        }
+
+        http.Response.Headers.Location = context.Url($"/v1.0/users/{user.Id}");
+        await http.WriteJson(json, 201);
+    }
+
+    /// <summary>The properties "Create user" requires, and the password's complexity.</summary>
+    private static GraphRefusal? CreateRefusal(JsonObject body)
+    {
+        foreach (var required in new[] { "accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile" })
+        {
+            if (Node(body, required) is null)
+            {
+                return UserChanges.InvalidValue(required);
+            }
+        }
+
+        var nickname = Text(body, "mailNickname");
+        if (nickname is null || nickname.Length is 0 or > 64 || nickname.Any(c => char.IsWhiteSpace(c) || c is '@' or '"' or '\\'))
+        {
+            return UserChanges.InvalidValue("mailNickname");
+        }
+
+        var password = Node(body, "passwordProfile") is JsonObject profile && Node(profile, "password") is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        if (password is null)
+        {
+            return UserChanges.InvalidValue("passwordProfile");
+        }
+
+        return UserChanges.IsComplexEnough(password)
+            ? null
+            : new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password.");
+    }
+
+    private async Task<JsonObject?> ReadBody(HttpContext http)
+    {
+        try
+        {
+            if (await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) is JsonObject body)
+            {
+                return body;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        await graph.Error(http, 400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+        return null;
+    }
+
+    private Task UpnTaken(HttpContext http) =>
+        graph.Error(http, 400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+
+    private static JsonNode? Node(JsonObject body, string name) =>
+        body.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static string? Text(JsonObject body, string name) =>
+        Node(body, name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static Task NoContent(HttpContext http)
+    {
+        http.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+}
