@@ -30,7 +30,7 @@ internal static class FourClientsScript
         }
 
         var http = Tokens.CreateHttpClient(Tokens.Scopes.Graph, new Uri(Tokens.Endpoints.Graph, "v1.0/"));
-        using var added = await http.PostAsJsonAsync($"groups/{group!.Id}/members/$ref",
+        var added = await http.PostAsJsonAsync($"groups/{group!.Id}/members/$ref",
             new Dictionary<string, string> { ["@odata.id"] = new Uri(Tokens.Endpoints.Graph, $"v1.0/directoryObjects/{outsider!.Id}").AbsoluteUri }, CancellationToken);
         added.EnsureSuccessStatusCode();
 

@@ -18,7 +18,7 @@ public sealed class SafeWritesTests(SafeWritesTests.Fixture fixture) : IClassFix
     /// <summary>Two customers where GDAP allows the writes and there is Azure to tag.</summary>
     private List<Runner.Sandbox.Data.SandboxTenant> Writable() =>
         [.. Host.Context.Directory.Customers
-            .Where(c => Host.Context.Directory.HasActiveRelationship(c, Host.Clock.GetUtcNow()) && Host.IsWritable(c) && c.Content.AzureSubscriptions.Count > 0)
+            .Where(c => Host.Context.Directory.HasActiveRelationship(c, Host.Clock.GetUtcNow()) && Host.IsWritable(c) && c.Content.AzureSubscriptions.Count > 0 && c.Content.PartnerSubscriptions.Any(s => s.Status == "active"))
             .OrderBy(c => c.Domain, StringComparer.Ordinal)
             .Take(2)];
 
@@ -40,7 +40,7 @@ public sealed class SafeWritesTests(SafeWritesTests.Fixture fixture) : IClassFix
         Assert.True(whatIf.ExitCode == 0, whatIf.ToString());
         var planned = JsonNode.Parse(whatIf.Output)!;
         Assert.Equal("what-if", planned["mode"]!.GetValue<string>());
-        Assert.All(planned["tenants"]!.AsArray(), t => Assert.True(t!["result"]!["WhatIf"]!.GetValue<bool>()));
+        Assert.All(planned["tenants"]!.AsArray(), t => Assert.True(t!["result"]!["whatIf"]!.GetValue<bool>()));
         var plan = Writes(planned["tenants"]!.AsArray().SelectMany(t => t!["writes"]!.AsArray().Select(w => (t["domain"]!.GetValue<string>(), w!))));
         Assert.Equal(tenants.Count * 5, plan.Count);
         Assert.All(tenants, t => Assert.Equal(["PATCH", "PATCH", "POST", "PUT", "PATCH"], plan.Where(p => p.Domain == t.Domain).Select(p => p.Method)));
