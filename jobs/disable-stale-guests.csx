@@ -9,8 +9,8 @@
 //
 // Graph: needs User.Read.All and AuditLog.Read.All (signInActivity; the customer needs Entra ID P1 or P2), and
 // User.ReadWrite.All with a GDAP role that may update users (User Administrator) to disable them.
-// Parameters: days (default 90), max (default 50: a tenant with more stale guests than that is reported, not
-// changed, so a wrong cutoff cannot disable a whole directory).
+// Parameters: days (default 90), max (default 50: a tenant with more stale guests than that fails without a
+// change, so a wrong cutoff cannot disable a whole directory).
 #load "_editor/runner.globals.csx" // IntelliSense in VS Code; Runner skips this line
 #load "_lib/paging.csx"
 
@@ -32,7 +32,7 @@ catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCo
 {
     // Without sign-in activity there is no telling a stale guest from an active one: change nothing.
     Log.LogWarning("{Tenant}: no Entra ID P1/P2, so Graph gives no sign-in activity; no guest is disabled here", Tenant.Domain);
-    return new { tenant = Tenant.Domain, skipped = "no sign-in activity (needs Entra ID P1/P2)" };
+    return null;
 }
 
 var stale = (await AllPagesAsync<User, UserCollectionResponse>(firstPage))
@@ -42,8 +42,8 @@ var stale = (await AllPagesAsync<User, UserCollectionResponse>(firstPage))
 
 if (stale.Count > max)
 {
-    Log.LogWarning("{Tenant}: {Count} stale guests is more than max={Max}; none disabled. Check the cutoff, then raise max.", Tenant.Domain, stale.Count, max);
-    return new { tenant = Tenant.Domain, skipped = $"{stale.Count} stale guests > max {max}" };
+    // A failed tenant is visible in the run's status and exit code, and changes nothing.
+    throw new InvalidOperationException($"{stale.Count} stale guests is more than max={max}, so none was disabled. Check the cutoff (days={days}), then raise max.");
 }
 
 foreach (var guest in stale)

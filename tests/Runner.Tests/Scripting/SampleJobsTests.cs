@@ -115,6 +115,59 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Disable_stale_guests_plans_in_what_if_then_disables_exactly_the_stale_guests_where_GDAP_allows()
+    {
+        var cutoff = DateTimeOffset.UtcNow.AddDays(-90);
+        var premium = ActiveCustomers().Where(c => Runner.Sandbox.Data.DirectorySeeder.HasPremium(c.Content)).ToList();
+        var stale = premium.ToDictionary(c => c.Id, c => c.Content.Users
+            .Where(u => u.UserType == "Guest" && u.AccountEnabled && (u.LastSignInDateTime is { } last ? last < cutoff : u.CreatedDateTime < cutoff))
+            .Select(u => u.UserPrincipalName).Order().ToList());
+        Assert.Contains(stale.Values, v => v.Count > 0);
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        workspace.CopyJob("disable-stale-guests.csx");
+        workspace.CopyJob("_lib/paging.csx");
+
+        var whatIf = await workspace.RunAsync("run", "jobs/disable-stale-guests.csx", "--what-if", "--output", "json");
+
+        Assert.True(whatIf.ExitCode == 0, whatIf.ToString());
+        var planned = JsonNode.Parse(whatIf.Output)!["tenants"]!.AsArray();
+        foreach (var customer in premium)
+        {
+            var rows = Rows(planned, customer.Id);
+            Assert.Equal(stale[customer.Id], rows.Select(r => (string)r["guest"]!).Order());
+            Assert.All(rows, r => Assert.Equal("would disable", (string)r["action"]!));
+            Assert.Equal(stale[customer.Id].Count, planned.Single(t => (string)t!["tenantId"]! == customer.Id.ToString())!["writes"]!.AsArray().Count);
+        }
+
+        Assert.All(premium.SelectMany(c => c.Content.Users).Where(u => stale.Values.Any(v => v.Contains(u.UserPrincipalName))), u => Assert.True(u.AccountEnabled));
+
+        var real = await workspace.RunAsync("run", "jobs/disable-stale-guests.csx", "--output", "json");
+
+        var tenants = JsonNode.Parse(real.Output)!["tenants"]!.AsArray();
+        foreach (var customer in premium.Where(c => stale[c.Id].Count > 0))
+        {
+            var tenant = tenants.Single(t => (string)t!["tenantId"]! == customer.Id.ToString())!;
+            var guests = customer.Content.Users.Where(u => stale[customer.Id].Contains(u.UserPrincipalName)).ToList();
+            if (sandbox.Host.IsWritable(customer))
+            {
+                Assert.Equal("Succeeded", (string)tenant["status"]!);
+                Assert.All(guests, g => Assert.False(g.AccountEnabled, g.UserPrincipalName));
+            }
+            else
+            {
+                // GDAP's roles there do not allow updating users: Graph refuses, and nothing changes.
+                Assert.Equal("Failed", (string)tenant["status"]!);
+                Assert.Contains("Insufficient privileges", (string)tenant["error"]!);
+                Assert.All(guests, g => Assert.True(g.AccountEnabled, g.UserPrincipalName));
+            }
+        }
+
+        var again = await workspace.RunAsync("run", "jobs/disable-stale-guests.csx", "--what-if", "--output", "json");
+        var second = JsonNode.Parse(again.Output)!["tenants"]!.AsArray();
+        Assert.All(premium.Where(c => sandbox.Host.IsWritable(c)), c => Assert.Empty(Rows(second, c.Id)));
+    }
+
+    [Fact]
     public async Task The_repository_jobs_check_clean_and_every_job_in_runner_yaml_names_an_existing_script()
     {
         var repository = RepositoryRoot();
