@@ -132,6 +132,46 @@ public abstract class RunHistoryContract
         Assert.Empty(await history.ListRunsAsync("another-job", 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Writes_are_kept_with_their_run_and_tenant_listed_by_job_tenant_and_time_and_pruned_with_the_run()
+    {
+        await using var history = await OpenAsync();
+        var contoso = Outcome("contoso", TenantStatus.Succeeded, null, null) with { Writes = [Write(0, "PATCH", "https://graph.example/v1.0/users/1", T0), Write(1, "DELETE", "https://graph.example/v1.0/users/2", T0.AddSeconds(1))] };
+        var fabrikam = Outcome("fabrikam", TenantStatus.Succeeded, null, null) with { Writes = [Write(0, "PUT", "https://arm.example/subscriptions/s/resourcegroups/rg", T0)] };
+        await history.StartRunAsync(Run("real"), CancellationToken.None);
+        history.RecordTenant("real", contoso);
+        history.RecordTenant("real", fabrikam);
+        await history.FinishRunAsync("real", RunStatus.Succeeded, T0.AddSeconds(2), null, CancellationToken.None);
+        await history.StartRunAsync(Run("plan", started: T0.AddSeconds(3)) with { Mode = "what-if" }, CancellationToken.None);
+        history.RecordTenant("plan", Outcome("contoso", TenantStatus.Succeeded, null, null) with { Writes = [Write(0, "PATCH", "https://graph.example/v1.0/users/9", T0.AddSeconds(3)) with { Simulated = true }] });
+        await history.FinishRunAsync("plan", RunStatus.Succeeded, T0.AddSeconds(4), null, CancellationToken.None);
+        await history.StartRunAsync(Run("old", started: T0.AddDays(-100)), CancellationToken.None);
+        history.RecordTenant("old", Outcome("contoso", TenantStatus.Succeeded, null, null) with { Writes = [Write(0, "PATCH", "https://graph.example/v1.0/users/0", T0.AddDays(-100))] });
+        await history.FinishRunAsync("old", RunStatus.Succeeded, T0.AddDays(-100), null, CancellationToken.None);
+
+        var run = await history.GetRunAsync("real", CancellationToken.None);
+        Assert.Equal(["PATCH", "DELETE", "PUT"], run!.Writes.OrderBy(w => w.Domain).ThenBy(w => w.Write.Sequence).Select(w => w.Write.Method));
+        var patch = run.Writes.Single(w => w.Write.Method == "PATCH");
+        Assert.Equal((204, "req-0", "sha256:00", "{\"accountEnabled\":false}", "job", "contoso.example"), (patch.Write.Status, patch.Write.RequestId, patch.Write.BodyHash, patch.Write.Body, patch.Job, patch.Domain));
+        Assert.Equal("what-if", (await history.GetRunAsync("plan", CancellationToken.None))!.Run.Mode);
+        Assert.Null(run.Run.Mode);
+
+        var inContoso = await history.ListWritesAsync(new WriteQuery(null, "job", "CONTOSO.example", T0.AddMinutes(-1), false, 100), CancellationToken.None);
+        Assert.Equal(["PATCH", "DELETE"], inContoso.Select(w => w.Write.Method));
+        var withPlans = await history.ListWritesAsync(new WriteQuery(null, null, contoso.Tenant.Id.ToString(), T0.AddMinutes(-1), true, 100), CancellationToken.None);
+        Assert.Equal(2, withPlans.Count);
+        Assert.Single(await history.ListWritesAsync(new WriteQuery(null, null, "contoso.example", T0.AddMinutes(-1), true, 1), CancellationToken.None));
+        Assert.Empty(await history.ListWritesAsync(new WriteQuery(null, "another-job", null, null, true, 100), CancellationToken.None));
+        Assert.Equal(5, (await history.ListWritesAsync(new WriteQuery(null, null, null, null, true, 100), CancellationToken.None)).Count);
+
+        await history.PruneAsync(T0.AddDays(-90), CancellationToken.None);
+
+        Assert.Equal(4, (await history.ListWritesAsync(new WriteQuery(null, null, null, null, true, 100), CancellationToken.None)).Count);
+    }
+
+    private static Runner.Writes.WriteRecord Write(int sequence, string method, string url, DateTimeOffset at) =>
+        new(sequence, at, "graph", method, url, 204, $"req-{sequence}", TimeSpan.FromMilliseconds(30), "sha256:00", "{\"accountEnabled\":false}", "{\"accountEnabled\":false}", false);
+
     private protected static RunRecord Run(string id, string trigger = TriggerKinds.Cron, int attempt = 1, int? pid = 42, int total = 0, string node = "node-1", DateTimeOffset? started = null) =>
         new(id, "job", "/jobs/job.csx", trigger, node, pid, started ?? T0, null, RunStatus.Running, total, 0, 0, 0, 0, 0, null, attempt, null);
 
