@@ -38,7 +38,7 @@ internal static class JobsCommand
 
                 if (parse.GetValue(output) == OutputFormat.Json)
                 {
-                    WriteJson(rows, hostRunning, console.Output);
+                    WriteJson(rows, hostRunning, config, console.Output);
                     return ExitCodes.Success;
                 }
 
@@ -94,7 +94,7 @@ internal static class JobsCommand
         return $"{local.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} ({relative})";
     }
 
-    private static void WriteJson(IEnumerable<(StoredJob Job, History.RunRecord? Last)> rows, bool hostRunning, TextWriter writer)
+    private static void WriteJson(IEnumerable<(StoredJob Job, History.RunRecord? Last)> rows, bool hostRunning, RunnerConfig config, TextWriter writer)
     {
         var document = new JsonObject
         {
@@ -106,6 +106,7 @@ internal static class JobsCommand
                 ["timeZone"] = r.Job.Job.TimeZone.Id,
                 ["nextFire"] = r.Job.NextFire?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
                 ["state"] = r.Job.State,
+                ["writes"] = config.Jobs.TryGetValue(r.Job.Job.Name, out var settings) ? settings.Writes : null,
                 ["inStore"] = r.Job.InStore,
                 ["runningOn"] = new JsonArray(r.Job.RunningOn.Select(n => (JsonNode)n!).ToArray()),
                 ["lastRun"] = r.Last is null ? null : new JsonObject

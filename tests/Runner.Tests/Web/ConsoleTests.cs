@@ -45,6 +45,32 @@ public sealed class ConsoleTests(ConsoleProcess console) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task A_what_if_runs_page_and_api_show_its_planned_writes()
+    {
+        console.Workspace.Write("jobs/retitle.csx", """
+            var user = (await Graph.Users.GetAsync(r => r.QueryParameters.Top = 1, CancellationToken))!.Value![0];
+            await Graph.Users[user.Id].PatchAsync(new User { JobTitle = "Planned" }, cancellationToken: CancellationToken);
+            return user.Id;
+            """);
+        var run = await console.Workspace.RunAsync("run", "jobs/retitle.csx", "--tenant", "contoso.onmicrosoft.com", "--what-if", "--output", "json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var id = (string)JsonNode.Parse(run.Output)!["runId"]!;
+        var userId = (string)JsonNode.Parse(run.Output)!["tenants"]![0]!["result"]!;
+        using var client = console.Client();
+
+        var html = await client.GetStringAsync($"/runs/{id}");
+        var json = JsonNode.Parse(await client.GetStringAsync($"/api/v1/runs/{id}"))!;
+
+        Assert.Contains("Planned writes (1, none sent)", html);
+        Assert.Contains($"/v1.0/users/{userId}", html);
+        Assert.Contains("What-if run: 1 planned, none sent", html);
+        Assert.Equal("what-if", (string)json["mode"]!);
+        var write = json["tenants"]![0]!["writes"]![0]!;
+        Assert.Equal(("PATCH", true), ((string)write["method"]!, (bool)write["simulated"]!));
+        Assert.Contains("what-if", await client.GetStringAsync("/runs"));
+    }
+
+    [Fact]
     public async Task The_api_lists_runs_and_jobs_and_describes_itself()
     {
         using var client = console.Client();
