@@ -194,15 +194,9 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
 
     private async Task<JsonObject?> ReadBody(HttpContext http)
     {
-        try
+        if (await RequestJson.ObjectAsync(http) is { } body)
         {
-            if (await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) is JsonObject body)
-            {
-                return body;
-            }
-        }
-        catch (JsonException)
-        {
+            return body;
         }
 
         await graph.Error(http, 400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");

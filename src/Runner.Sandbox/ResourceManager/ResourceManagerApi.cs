@@ -188,15 +188,9 @@ internal sealed class ResourceManagerApi(SandboxContext context)
 
     private static async Task<JsonObject?> ReadBody(HttpContext http)
     {
-        try
+        if (await RequestJson.ObjectAsync(http) is { } body)
         {
-            if (await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) is JsonObject body)
-            {
-                return body;
-            }
-        }
-        catch (JsonException)
-        {
+            return body;
         }
 
         await ArmJson.Error(http, 400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
