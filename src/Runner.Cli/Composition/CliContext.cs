@@ -5,7 +5,6 @@ using Runner.Clouds;
 using Runner.Configuration;
 using Runner.Redaction;
 using Runner.Runtime;
-using Runner.Sandbox;
 using Runner.State;
 
 namespace Runner.Cli.Composition;
@@ -14,7 +13,9 @@ namespace Runner.Cli.Composition;
 /// and a session, disposed together.</summary>
 internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 {
-    private SandboxHost? _sandbox;
+    // Typed loosely on purpose: a field (or an async method's local) of a sandbox type loads Runner.Sandbox into every
+    // process, and a run against the real cloud (or a sandbox in another process) never needs it.
+    private IAsyncDisposable? _sandbox;
     private TelemetrySetup.Handle? _telemetry;
 
     /// <summary>When runner.yaml exports telemetry: a provider that sends log lines over OTLP (for loggers built elsewhere, like the host's).</summary>
@@ -48,7 +49,6 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 
     public RunnerSession? Session => _session;
 
-    public SandboxHost? Sandbox => _sandbox;
 
     /// <summary>Loads runner.yaml (the --config path, RUNNER_CONFIG, or the nearest one up from here).</summary>
     public RunnerConfig LoadConfig()
@@ -88,22 +88,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
         CloudConnection connection;
         if (config.Cloud.Kind == CloudKind.Sandbox)
         {
-            // Processes started together in a fresh folder: the first creates the sandbox's keys, CA and credential,
-            // the others wait and use the same ones (each making its own left all but one with tokens nobody accepts).
-            using (await Runner.State.FileLock.AcquireAsync(state.SandboxLock, TimeSpan.FromSeconds(120), cancellationToken))
-            {
-                (_sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
-                if (ReferenceEquals(Services.Time, TimeProvider.System))
-                {
-                    // Runner reckons token lifetimes and the credential's 90 days on the sandbox's clock, so advancing
-                    // it (sandbox.faults.advanceClock) behaves as the same days passing in the cloud would.
-                    Services = Services with { Time = _sandbox.Clock };
-                }
-
-                var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
-                var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
-                await SandboxBootstrap.SeedAsync(_sandbox, state.SandboxData, store, connection, cache, Services.Time, cancellationToken);
-            }
+            connection = await StartSandboxAsync(config, state, cancellationToken);
         }
         else
         {
@@ -112,6 +97,30 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
 
         _session = await RunnerSession.OpenAsync(config, connection, Services, null, cancellationToken);
         return _session;
+    }
+
+    /// <summary>Starts and seeds the built-in sandbox: the only place a CLI process touches Runner.Sandbox.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task<CloudConnection> StartSandboxAsync(RunnerConfig config, StateDirectory state, CancellationToken cancellationToken)
+    {
+        // Processes started together in a fresh folder: the first creates the sandbox's keys, CA and credential,
+        // the others wait and use the same ones (each making its own left all but one with tokens nobody accepts).
+        using (await Runner.State.FileLock.AcquireAsync(state.SandboxLock, TimeSpan.FromSeconds(120), cancellationToken))
+        {
+            var (sandbox, connection) = await SandboxBootstrap.StartAsync(config, state.SandboxData, cancellationToken);
+            _sandbox = sandbox;
+            if (ReferenceEquals(Services.Time, TimeProvider.System))
+            {
+                // Runner reckons token lifetimes and the credential's 90 days on the sandbox's clock, so advancing
+                // it (sandbox.faults.advanceClock) behaves as the same days passing in the cloud would.
+                Services = Services with { Time = sandbox.Clock };
+            }
+
+            var store = SecretStores.Create(config, state, Console.Environment, Services.Time, null);
+            var cache = new TokenCacheFile(state, SecretStores.KeyFile(config, state), Console.Environment);
+            await SandboxBootstrap.SeedAsync(sandbox, state.SandboxData, store, connection, cache, Services.Time, cancellationToken);
+            return connection;
+        }
     }
 
     /// <summary>The configured secret store without a whole session (for `runner secret set`); Key Vault included.</summary>

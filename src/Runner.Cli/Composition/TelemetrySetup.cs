@@ -20,11 +20,14 @@ internal static class TelemetrySetup
     /// <summary>Starts export; <paramref name="logging"/> (the process's logger factory) also sends its logs over OTLP.</summary>
     public static Handle? Start(RunnerConfig config, Microsoft.Extensions.Logging.ILoggerFactory? logging = null)
     {
-        if (config.Telemetry.OtlpEndpoint is not { } endpoint)
-        {
-            return null;
-        }
+        return config.Telemetry.OtlpEndpoint is { } endpoint ? Export(config, endpoint, logging) : null;
+    }
 
+    /// <summary>Every OpenTelemetry type is behind this method, so a process without `telemetry:` never loads the SDK
+    /// (its assemblies cost start-up time on every `runner run`).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Handle Export(RunnerConfig config, Uri endpoint, Microsoft.Extensions.Logging.ILoggerFactory? logging)
+    {
         var resource = ResourceBuilder.CreateDefault().AddService(config.Telemetry.ServiceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}");
         var http = config.Telemetry.Protocol == "http";
         Action<OtlpExporterOptions> Otlp(string signal) => o =>
@@ -57,7 +60,7 @@ internal static class TelemetrySetup
     }
 
     /// <summary>The running exporters; <see cref="LogProvider"/> sends a logger's lines to OTLP too (the host adds it to its own logging).</summary>
-    internal sealed class Handle(TracerProvider? traces, MeterProvider? metrics, Microsoft.Extensions.Logging.ILoggerFactory logs, Microsoft.Extensions.Logging.ILoggerProvider forward) : IDisposable
+    internal sealed class Handle(IDisposable? traces, IDisposable? metrics, Microsoft.Extensions.Logging.ILoggerFactory logs, Microsoft.Extensions.Logging.ILoggerProvider forward) : IDisposable
     {
         public Microsoft.Extensions.Logging.ILoggerProvider LogProvider => forward;
 
