@@ -58,7 +58,7 @@ internal static class ScaleBenchmark
         var sizes = options.Ints("sizes", DefaultSizes);
         var latency = options.Int("latency", 20);
         var parallel = options.Int("parallel", 32);
-        var runs = options.Int("runs", 3);
+        var runs = Math.Max(1, options.Int("runs", 3));
         var work = Path.Combine(options.WorkDirectory, "scale");
         var report = new Report("scale", $"Scale: the fan-out at {string.Join(", ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} tenants, 3 API calls each, {latency} ms added per request, --parallel {parallel}",
             $"dotnet run -c Release --project tests/Runner.Benchmarks -- scale --sizes {string.Join(',', sizes)} --runs {runs}");
@@ -95,8 +95,13 @@ internal static class ScaleBenchmark
         report.Notes.Add("run = the run's own durationMs from its JSON (history record, tenants, results); process = `dotnet runner.dll run …` from start to exit. The wall-time targets are judged on the run; the process's ratio is shown beside it.");
         report.Notes.Add("first run = a fresh project folder: no access tokens, no cached customer list (the script compiled beforehand by `runner check`); next runs = tokens and customer list cached.");
         report.Notes.Add("CPU = user + system time of the runner process (/proc/self/stat of the harness, its reaped child) and of the sandbox process (/proc/PID/stat, before and after) during the run, ÷ the tenants that ran; the two share the machine's cores.");
-        report.Notes.Add("CPU per tenant includes what the process spends once whatever the tenant count (start-up, JIT, configuration, the session; a warm one-tenant `runner run` uses about 0.3 s of CPU), spread over the tenants: the smaller the run, the larger that share.");
+        report.Notes.Add("CPU per tenant includes what the process spends once whatever the tenant count (start-up, JIT, configuration, the session: about what a warm one-tenant `runner run` uses, see the startup scenarios), spread over the tenants: the smaller the run, the larger that share.");
         report.Notes.Add("peak RSS = the runner process's VmHWM (the kernel's high-water mark of its resident set), read from /proc/PID/status every 10 ms while it runs; being a high-water mark, only growth in the last 10 ms before exit could be missed. For next runs the highest of the runs.");
+        foreach (var p in points.Where(p => p.Runs.Any(r => r.Failed > 0)))
+        {
+            report.Notes.Add($"{p.Kind}, {p.Tenants:N0} tenants: {string.Join(", ", p.Runs.Select(r => r.Failed))} tenants failed (see run-N.json in the project folder under --work).");
+        }
+
         report.Raw["samples"] = new JsonArray([.. points.SelectMany(p => p.Runs.Select(r => (JsonNode)new JsonObject
         {
             ["size"] = p.Size, ["kind"] = p.Kind, ["processMs"] = Math.Round(r.ProcessMs, 1), ["runMs"] = r.RunMs,
@@ -163,8 +168,8 @@ internal static class ScaleBenchmark
         var size = measured ? RssTargetSize : points.Max(p => p.Size);
         var rss = points.Where(p => p.Size == size).Max(p => p.PeakRssMb);
         var what = measured
-            ? $"peak RSS of the runner process, {RssTargetSize:N0} tenants"
-            : $"peak RSS of the runner process, {size:N0} tenants (the target is for {RssTargetSize:N0}, not measured)";
+            ? $"peak RSS of the runner process, {RssTargetSize:N0} tenants (highest of its runs, first and next)"
+            : $"peak RSS of the runner process, {size:N0} tenants (highest of its runs; the target is for {RssTargetSize:N0}, not measured)";
         report.Targets.Add(new Target(what, $"≤ {RssTargetMb:0} MB", $"{rss:0} MB", rss <= RssTargetMb));
     }
 }
