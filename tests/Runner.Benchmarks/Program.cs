@@ -10,9 +10,12 @@ namespace Runner.Benchmarks;
 ///   memory    (c) 10,000 tenant executions, and 200 recompiled script versions, in one process: RSS and managed heap
 ///   host      (d) 50 jobs firing every 10 s for 2 minutes: fire-to-script-start latency p50/p99
 ///   console   the operator console with 100,000 runs in history: Runs and Run (5,000 tenants) pages, server time
+///   scale     the fan-out at 100, 1,000, 5,000 and 10,000 tenants (--sizes): wall ÷ ideal, CPU per tenant, peak RSS; charts
+///   startup-vs-dotnet  Runner's warm and cold one-tenant run next to `dotnet run hello.cs` (warm and first build); chart
 ///   micro     BenchmarkDotNet micro-benchmarks of the warm run path (configuration, compile cache, tenant selection)
 ///   all       startup, fanout, memory and host, one after the other
-/// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/). See docs/performance.md.
+/// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/); scale and startup-vs-dotnet also
+/// draw PNG charts there and copy them to --images (default docs/images/performance/). See docs/performance.md.
 /// </summary>
 public static class Program
 {
@@ -36,14 +39,14 @@ public static class Program
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|micro|all [--out DIR] [--runs N] [--no-build]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|scale|startup-vs-dotnet|micro|all [--out DIR] [--runs N] [--no-build] [--sizes 100,1000,5000,10000] [--images DIR]");
             return 2;
         }
 
         var scenarios = options.Scenario == "all" ? ["startup", "fanout", "memory", "host"] : new[] { options.Scenario };
-        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console")))
+        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console" or "scale" or "startup-vs-dotnet")))
         {
-            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, micro or all");
+            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, scale, startup-vs-dotnet, micro or all");
             return 2;
         }
 
@@ -60,11 +63,22 @@ public static class Program
                 "fanout" => await FanOutBenchmark.RunAsync(options, builds),
                 "memory" => await MemoryBenchmark.RunAsync(options, builds),
                 "console" => await ConsoleBenchmark.RunAsync(options),
+                "scale" => await ScaleBenchmark.RunAsync(options, builds),
+                "startup-vs-dotnet" => await StartupVsDotnetBenchmark.RunAsync(options, builds),
                 _ => await HostBenchmark.RunAsync(options, builds),
             };
             await report.WriteAsync(options.OutDirectory, machine);
             Console.WriteLine(report.Markdown(machine));
             Console.Error.WriteLine($"Wrote {Path.Combine(options.OutDirectory, scenario)}.json and .md");
+            foreach (var chart in report.Charts)
+            {
+                Console.Error.WriteLine($"Wrote {Path.Combine(options.OutDirectory, chart.File)}");
+            }
+
+            foreach (var copy in report.CopyCharts(options.OutDirectory, options.ImagesDirectory))
+            {
+                Console.Error.WriteLine($"Copied to {copy}");
+            }
         }
 
         return 0;

@@ -9,7 +9,7 @@ namespace Runner.Benchmarks.Harness;
 internal sealed class BenchOptions
 {
     private static readonly string[] Known =
-        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter"];
+        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images"];
 
     private readonly Dictionary<string, string> _values;
 
@@ -31,6 +31,9 @@ internal sealed class BenchOptions
     /// <summary>Scratch space for builds, sandboxes and project folders: --work, default $TMPDIR/runner-bench.</summary>
     public string WorkDirectory => Path.GetFullPath(Get("work", Path.Combine(Path.GetTempPath(), "runner-bench")));
 
+    /// <summary>Where scenarios that draw charts also copy their PNGs: --images, default docs/images/performance/.</summary>
+    public string ImagesDirectory => Path.GetFullPath(Get("images", Path.Combine(RepoRoot, "docs", "images", "performance")));
+
     /// <summary>--no-build reuses the builds of an earlier run in the work folder.</summary>
     public bool Build => !_values.ContainsKey("no-build");
 
@@ -39,11 +42,17 @@ internal sealed class BenchOptions
     public int Int(string key, int fallback) =>
         _values.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>A comma-separated list of integers, such as --sizes 100,1000,5000.</summary>
+    public IReadOnlyList<int> Ints(string key, IReadOnlyList<int> fallback) =>
+        _values.TryGetValue(key, out var text)
+            ? [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, CultureInfo.InvariantCulture))]
+            : fallback;
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, micro or all");
+            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, console, scale, startup-vs-dotnet, micro or all");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

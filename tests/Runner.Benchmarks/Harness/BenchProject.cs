@@ -8,6 +8,9 @@ namespace Runner.Benchmarks.Harness;
 /// </summary>
 internal sealed class BenchProject(string root, string runnerDll)
 {
+    /// <summary>The customer a one-tenant run picks (--tenant).</summary>
+    public const string OneTenant = "contoso.onmicrosoft.com";
+
     public string Root => root;
 
     public string RunnerDll => runnerDll;
@@ -40,4 +43,14 @@ internal sealed class BenchProject(string root, string runnerDll)
         Proc.RunAsync(Start(dll ?? runnerDll, arguments), input);
 
     public void Write(string relative, string content) => File.WriteAllText(Path.Combine(root, relative), content);
+
+    /// <summary>Empties the compile cache (.runner/scripts), so the next run compiles its script: a cold run.</summary>
+    public void EmptyCompileCache()
+    {
+        var cache = Path.Combine(State, "scripts");
+        if (Directory.Exists(cache))
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
 }

@@ -5,7 +5,8 @@ namespace Runner.Benchmarks.Harness;
 
 /// <summary>How a child process ended: exit code, wall time from just before start to exit, and its output.</summary>
 /// <param name="Cpu">User + system CPU time of the process and anything it waited for.</param>
-internal sealed record ProcResult(int ExitCode, TimeSpan Elapsed, string Output, string Error, TimeSpan Cpu)
+/// <param name="PeakRssMb">Its peak resident set (VmHWM, see <see cref="PeakRss"/>) when asked for, else NaN.</param>
+internal sealed record ProcResult(int ExitCode, TimeSpan Elapsed, string Output, string Error, TimeSpan Cpu, double PeakRssMb = double.NaN)
 {
     public ProcResult EnsureSuccess(string what) => ExitCode == 0
         ? this
@@ -58,12 +59,14 @@ internal static class Proc
     }
 
     /// <summary>Runs to exit. The clock covers process creation to exit, as a shell's `time` would.</summary>
-    public static async Task<ProcResult> RunAsync(ProcessStartInfo start, string? input = null, TimeSpan? timeout = null)
+    /// <param name="peakRss">Also read the process's peak resident set while it runs.</param>
+    public static async Task<ProcResult> RunAsync(ProcessStartInfo start, string? input = null, TimeSpan? timeout = null, bool peakRss = false)
     {
         using var process = new Process { StartInfo = start };
         var cpuBefore = ReapedChildrenCpu();
         var clock = Stopwatch.StartNew();
         process.Start();
+        await using var rss = peakRss ? PeakRss.Watch(process) : null;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (input is not null)
@@ -85,7 +88,9 @@ internal static class Proc
 
         clock.Stop();
         var exitCode = process.ExitCode;
-        return new ProcResult(exitCode, clock.Elapsed, await output, await error, ReapedChildrenCpu() - cpuBefore);
+        var cpu = ReapedChildrenCpu() - cpuBefore;
+        var peak = rss is null ? double.NaN : await rss.StopAsync();
+        return new ProcResult(exitCode, clock.Elapsed, await output, await error, cpu, peak);
     }
 
     public static Task<ProcResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string? input = null, TimeSpan? timeout = null) =>

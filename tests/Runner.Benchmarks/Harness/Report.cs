@@ -45,11 +45,19 @@ internal sealed class Report(string scenario, string title, string command)
 
     public JsonObject Raw { get; } = [];
 
+    /// <summary>Pictures, saved as PNG next to the JSON and Markdown, and shown in the Markdown after the targets.</summary>
+    public List<Chart> Charts { get; } = [];
+
     public JsonObject? Load { get; set; }
 
     public async Task WriteAsync(string directory, JsonObject machine)
     {
         Directory.CreateDirectory(directory);
+        foreach (var chart in Charts)
+        {
+            chart.Save(directory);
+        }
+
         var json = new JsonObject
         {
             ["scenario"] = scenario,
@@ -69,6 +77,7 @@ internal sealed class Report(string scenario, string title, string command)
                 ["rows"] = new JsonArray([.. t.Rows.Select(r => (JsonNode)new JsonArray([.. r.Select(c => (JsonNode)c)]))]),
             })]),
             ["notes"] = new JsonArray([.. Notes.Select(n => (JsonNode)n)]),
+            ["images"] = new JsonArray([.. Charts.Select(c => (JsonNode)c.File)]),
             ["raw"] = Raw.DeepClone(),
         };
         await File.WriteAllTextAsync(Path.Combine(directory, $"{scenario}.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -103,7 +112,30 @@ internal sealed class Report(string scenario, string title, string command)
             md.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
         }
 
+        foreach (var chart in Charts)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"![{chart.Caption}]({chart.File})");
+        }
+
         return md.ToString();
+    }
+
+    /// <summary>Copies the charts <see cref="WriteAsync"/> saved in <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public IReadOnlyList<string> CopyCharts(string from, string to)
+    {
+        if (Charts.Count == 0 || Path.GetFullPath(from) == Path.GetFullPath(to))
+        {
+            return [];
+        }
+
+        Directory.CreateDirectory(to);
+        return [.. Charts.Select(chart =>
+        {
+            var target = Path.Combine(to, chart.File);
+            File.Copy(Path.Combine(from, chart.File), target, overwrite: true);
+            return target;
+        })];
     }
 
     private string LoadText() => Load is null ? "unknown" : $"{Load["min"]}–{Load["max"]} (mean {Load["mean"]})";

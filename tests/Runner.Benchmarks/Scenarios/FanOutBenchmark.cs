@@ -10,10 +10,10 @@ namespace Runner.Benchmarks.Scenarios;
 /// </summary>
 internal static class FanOutBenchmark
 {
-    private const int CallsPerTenant = 3;
-    private const int ResourcesPerTenant = 2; // Graph and ARM in the customer's tenant; Partner Center is called as the partner.
+    private const int CallsPerTenant = FanOut.CallsPerTenant;
+    private const int ResourcesPerTenant = FanOut.ResourcesPerTenant;
 
-    private sealed record Sample(string Label, double WallMs, double RunMs, int Succeeded, int Skipped, int Failed, long Tokens, long Graph, long Arm, long PartnerCenter, int TenantsWithOtherTokenCounts, double RunnerCpuMs, double SandboxCpuMs, double FirstWaveMs, double LaterTenantMs, double TenantSumMs);
+    private sealed record Sample(string Label, FanOutRun Run, double FirstWaveMs, double LaterTenantMs, double TenantSumMs);
 
     public static async Task<Report> RunAsync(BenchOptions options, Builds builds)
     {
@@ -24,7 +24,7 @@ internal static class FanOutBenchmark
         var runs = options.Int("runs", 5);
         var work = Path.Combine(options.WorkDirectory, "fanout");
         await using var sandbox = await SandboxProcess.StartAsync(builds.ReadyToRun, Path.Combine(work, "sandbox"), customers);
-        await sandbox.SetFaultsAsync(new JsonObject { ["latencyMs"] = new JsonObject { ["*"] = latency } });
+        await FanOut.SetLatencyAsync(sandbox, latency);
 
         var report = new Report("fanout", $"Fan-out: {customers:N0} customers, 3 API calls each, {latency} ms added per request, --parallel {parallel}",
             $"dotnet run -c Release --project tests/Runner.Benchmarks -- fanout --runs {runs}");
@@ -38,7 +38,7 @@ internal static class FanOutBenchmark
         var samples = new List<Sample>();
         var limits = new List<(string Name, string Yaml)>
         {
-            ($"limits {parallel} for every API", $"limits: {{ partnerCenter: {parallel}, graph: {parallel}, resourceManager: {parallel}, token: {parallel} }}"),
+            ($"limits {parallel} for every API", FanOut.Limits(parallel)),
             ("default limits (Partner Center 8, token 16)", ""),
         };
         await using (var load = new LoadSampler())
@@ -50,9 +50,10 @@ internal static class FanOutBenchmark
                 for (var i = 0; i <= runs; i++)
                 {
                     Console.Error.Write(i == 0 ? "f" : ".");
-                    await sandbox.ResetCountersAsync();
                     var label = i == 0 ? $"{name}: first run (no tokens, customer list fetched)" : $"{name}: next runs";
-                    samples.Add(await RunOnceAsync(project, sandbox, parallel, label, i));
+                    var run = await FanOut.RunAsync(project, sandbox, parallel, $"run-{i}");
+                    var waves = Waves(run.Json, parallel);
+                    samples.Add(new Sample(label, run, waves.First, waves.Later, waves.Sum));
                 }
             }
 
@@ -60,26 +61,26 @@ internal static class FanOutBenchmark
             report.Load = load.Summary();
         }
 
-        var ran = samples[^1].Succeeded;
-        var ideal = ran * CallsPerTenant * latency / (double)parallel;
+        var ran = samples[^1].Run.Succeeded;
+        var ideal = FanOut.IdealMs(ran, latency, parallel);
         var table = new Table($"Wall time against the ideal ({ran:N0} tenants × {CallsPerTenant} calls × {latency} ms ÷ {parallel} = {ideal:0} ms); medians over the runs",
             "run", "runs", "process ms", "÷ ideal", "fan-out ms", "÷ ideal", "API calls / tenant", "token requests", "CPU ms runner", "CPU ms sandbox");
         foreach (var group in samples.GroupBy(s => s.Label))
         {
-            var process = Stats.Of(group.Select(s => s.WallMs)).Median;
-            var fanOut = Stats.Of(group.Select(s => s.RunMs)).Median;
-            var calls = group.Average(s => (s.Graph + s.Arm + s.PartnerCenter) / (double)Math.Max(1, s.Succeeded));
-            table.Add(group.Key, group.Count(), process, process / ideal, fanOut, fanOut / ideal, calls, string.Join(", ", group.Select(s => s.Tokens).Distinct()),
-                Stats.Of(group.Select(s => s.RunnerCpuMs)).Median, Stats.Of(group.Select(s => s.SandboxCpuMs)).Median);
+            var process = Stats.Of(group.Select(s => s.Run.ProcessMs)).Median;
+            var fanOut = Stats.Of(group.Select(s => s.Run.RunMs)).Median;
+            var calls = group.Average(s => s.Run.ApiCalls / (double)Math.Max(1, s.Run.Succeeded));
+            table.Add(group.Key, group.Count(), process, process / ideal, fanOut, fanOut / ideal, calls, string.Join(", ", group.Select(s => s.Run.Tokens).Distinct()),
+                Stats.Of(group.Select(s => s.Run.RunnerCpuMs)).Median, Stats.Of(group.Select(s => s.Run.SandboxCpuMs)).Median);
         }
 
         report.Tables.Add(table);
         var first = samples[0];
         var next = samples.Where(s => s.Label == samples[1].Label).ToList();
-        var expectedTokens = (long)first.Succeeded * ResourcesPerTenant + 2;
+        var expectedTokens = FanOut.ExpectedFirstRunTokens(first.Run.Succeeded);
         var tokens = new Table("Token requests counted at the sandbox", "run", "counted", "expected", "tenants with ≠ 2 token requests");
-        tokens.Add(first.Label, first.Tokens, $"{first.Succeeded:N0} × {ResourcesPerTenant} + the partner's 2 = {expectedTokens:N0}", first.TenantsWithOtherTokenCounts);
-        tokens.Add(next[0].Label, string.Join(", ", next.Select(s => s.Tokens).Distinct()), "0 (all cached)", "–");
+        tokens.Add(first.Label, first.Run.Tokens, $"{first.Run.Succeeded:N0} × {ResourcesPerTenant} + the partner's 2 = {expectedTokens:N0}", first.Run.TenantsWithOtherTokenCounts);
+        tokens.Add(next[0].Label, string.Join(", ", next.Select(s => s.Run.Tokens).Distinct()), "0 (all cached)", "–");
         report.Tables.Add(tokens);
 
         var perTenantIdeal = CallsPerTenant * latency;
@@ -89,52 +90,29 @@ internal static class FanOutBenchmark
         {
             var later = Stats.Of(group.Select(s => s.LaterTenantMs)).Median;
             var busy = Stats.Of(group.Select(s => s.TenantSumMs / parallel)).Median;
-            var runMs = Stats.Of(group.Select(s => s.RunMs)).Median;
+            var runMs = Stats.Of(group.Select(s => s.Run.RunMs)).Median;
             where.Add(group.Key, Stats.Of(group.Select(s => s.FirstWaveMs)).Median, later, later / perTenantIdeal, busy, runMs, runMs - busy);
         }
 
         report.Tables.Add(where);
 
-        var processRatio = Stats.Of(next.Select(s => s.WallMs)).Median / ideal;
-        var fanOutRatio = Stats.Of(next.Select(s => s.RunMs)).Median / ideal;
+        var processRatio = Stats.Of(next.Select(s => s.Run.ProcessMs)).Median / ideal;
+        var fanOutRatio = Stats.Of(next.Select(s => s.Run.RunMs)).Median / ideal;
         report.Targets.Add(new Target("fan-out wall time, whole `runner run` process (tokens cached)", "≤ 1.2 × ideal", $"{processRatio:0.00} × ideal", processRatio <= 1.2));
         report.Targets.Add(new Target("fan-out wall time, the run itself (run start to end, from its JSON)", "≤ 1.2 × ideal", $"{fanOutRatio:0.00} × ideal", fanOutRatio <= 1.2));
-        report.Targets.Add(new Target("token requests, first run", $"= tenants × resources + the partner's = {expectedTokens:N0}", $"{first.Tokens:N0}", first.Tokens == expectedTokens));
-        report.Targets.Add(new Target("token requests, next runs", "0", string.Join(", ", next.Select(s => s.Tokens).Distinct()), next.All(s => s.Tokens == 0)));
+        report.Targets.Add(new Target("token requests, first run", $"= tenants × resources + the partner's = {expectedTokens:N0}", $"{first.Run.Tokens:N0}", first.Run.Tokens == expectedTokens));
+        report.Targets.Add(new Target("token requests, next runs", "0", string.Join(", ", next.Select(s => s.Run.Tokens).Distinct()), next.All(s => s.Run.Tokens == 0)));
         report.Notes.Add("CPU = user + system time of the runner process and of the sandbox process during the run; the two share the machine's cores.");
         report.Notes.Add("process = `dotnet runner.dll run …` from start to exit (configuration, session, cached customer list, run, JSON written); fan-out = the run's own durationMs (history record, tenants, results), without process start-up.");
-        report.Notes.Add($"{first.Skipped:N0} of {customers:N0} customers are skipped (no active GDAP) and make no calls; the first run also fetches the customer list ({first.PartnerCenter + first.Graph + first.Arm - (long)first.Succeeded * CallsPerTenant} list calls) and exchanges tokens.");
+        report.Notes.Add($"{first.Run.Skipped:N0} of {customers:N0} customers are skipped (no active GDAP) and make no calls; the first run also fetches the customer list ({first.Run.ApiCalls - (long)first.Run.Succeeded * CallsPerTenant} list calls) and exchanges tokens.");
         report.Raw["samples"] = new JsonArray([.. samples.Select(s => (JsonNode)new JsonObject
         {
-            ["label"] = s.Label, ["processMs"] = Math.Round(s.WallMs, 1), ["runMs"] = s.RunMs, ["succeeded"] = s.Succeeded, ["skipped"] = s.Skipped, ["failed"] = s.Failed,
-            ["tokenRequests"] = s.Tokens, ["graph"] = s.Graph, ["arm"] = s.Arm, ["partnerCenter"] = s.PartnerCenter,
-            ["runnerCpuMs"] = s.RunnerCpuMs, ["sandboxCpuMs"] = s.SandboxCpuMs,
+            ["label"] = s.Label, ["processMs"] = Math.Round(s.Run.ProcessMs, 1), ["runMs"] = s.Run.RunMs, ["succeeded"] = s.Run.Succeeded, ["skipped"] = s.Run.Skipped, ["failed"] = s.Run.Failed,
+            ["tokenRequests"] = s.Run.Tokens, ["graph"] = s.Run.Graph, ["arm"] = s.Run.Arm, ["partnerCenter"] = s.Run.PartnerCenter,
+            ["runnerCpuMs"] = s.Run.RunnerCpuMs, ["sandboxCpuMs"] = s.Run.SandboxCpuMs,
             ["firstWaveTenantMs"] = s.FirstWaveMs, ["laterTenantMs"] = s.LaterTenantMs, ["tenantSumMs"] = s.TenantSumMs,
         })]);
         return report;
-    }
-
-    private static async Task<Sample> RunOnceAsync(BenchProject project, SandboxProcess sandbox, int parallel, string label, int index)
-    {
-        var output = Path.Combine(project.Root, $"run-{index}.json");
-        var sandboxCpu = Proc.Cpu(sandbox.ProcessId);
-        var result = await project.RunAsync(["run", "jobs/fanout.csx", "--tenant", "all", "--parallel", parallel.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", "json", "--out", output]);
-        result.EnsureSuccess($"fan-out run {index}");
-        var run = JsonNode.Parse(await File.ReadAllTextAsync(output))!;
-        var summary = run["summary"]!;
-        var waves = Waves(run, parallel);
-        sandboxCpu = Proc.Cpu(sandbox.ProcessId) - sandboxCpu;
-        var counters = await sandbox.CountersAsync();
-        var perTenant = counters["tenants"]!.AsObject()
-            .Select(p => p.Value!["token"]?.GetValue<long>() ?? 0)
-            .Where(n => n > 0)
-            .ToList();
-        // The partner's own tenant gets 2 too (Partner Center and Graph), so "≠ 2" counts only surprises.
-        var other = perTenant.Count(n => n != ResourcesPerTenant);
-        return new Sample(label, result.Elapsed.TotalMilliseconds, run["durationMs"]!.GetValue<long>(),
-            summary["succeeded"]!.GetValue<int>(), summary["skipped"]!.GetValue<int>(), summary["failed"]!.GetValue<int>(),
-            SandboxProcess.Api(counters, "token"), SandboxProcess.Api(counters, "graph"), SandboxProcess.Api(counters, "arm"), SandboxProcess.Api(counters, "partnerCenter"), other,
-            result.Cpu.TotalMilliseconds, sandboxCpu.TotalMilliseconds, waves.First, waves.Later, waves.Sum);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Runner.Benchmarks.Harness;
 
@@ -13,14 +12,9 @@ namespace Runner.Benchmarks.Scenarios;
 /// </summary>
 internal static class StartupBenchmark
 {
-    private const string OneTenant = "contoso.onmicrosoft.com";
+    private const string Invariant = ", invariant globalization";
 
-    private sealed record Variant(string Name, string Kind, string Build, string Script, ProcessStartInfo Start, Action? Prepare)
-    {
-        public List<double> Samples { get; } = [];
-
-        public List<double> Cpu { get; } = [];
-    }
+    private const string OneTenant = BenchProject.OneTenant;
 
     public static async Task<Report> RunAsync(BenchOptions options, Builds builds)
     {
@@ -37,7 +31,7 @@ internal static class StartupBenchmark
         (await tiny.RunAsync(["run", "jobs/tiny.csx", "--tenant", OneTenant])).EnsureSuccess("priming run (tiny)");
         (await hello.RunAsync(["run", "jobs/hello.csx"])).EnsureSuccess("priming run (hello)");
 
-        var variants = new List<Variant> { new("dotnet empty.dll", "floor", "", "", Proc.Info("dotnet", [builds.Empty], work), null) };
+        var variants = new List<Variant> { new("dotnet empty.dll", Proc.Info("dotnet", [builds.Empty], work)) };
         foreach (var kind in new[] { "warm", "cold" })
         {
             foreach (var (project, script, args) in new[]
@@ -48,8 +42,8 @@ internal static class StartupBenchmark
             {
                 foreach (var (build, dll) in new[] { ("ReadyToRun", builds.ReadyToRun), ("JIT", builds.Jit) })
                 {
-                    Action? prepare = kind == "cold" ? () => EmptyCompileCache(project) : null;
-                    variants.Add(new Variant($"{kind} run, {script}, {build}", kind, build, script, project.Start(dll, args), prepare));
+                    Action? prepare = kind == "cold" ? project.EmptyCompileCache : null;
+                    variants.Add(new Variant(Name(kind, script, build), project.Start(dll, args), prepare));
                 }
             }
         }
@@ -57,7 +51,7 @@ internal static class StartupBenchmark
         // What culture-aware scripts (ICU, issue 13) cost at start-up: the same warm run with .NET's invariant mode forced.
         var invariant = tiny.Start(builds.ReadyToRun, ["run", "jobs/tiny.csx", "--tenant", OneTenant]);
         invariant.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
-        variants.Add(new Variant("warm run, tiny.csx, 1 tenant, ReadyToRun, invariant globalization", "warm-invariant", "ReadyToRun", "tiny.csx, 1 tenant", invariant, null));
+        variants.Add(new Variant(Name("warm", "tiny.csx, 1 tenant", "ReadyToRun") + Invariant, invariant));
 
         var report = new Report("startup", "Start-up: one `runner run`, warm and cold, as whole processes",
             $"dotnet run -c Release --project tests/Runner.Benchmarks -- startup --runs {runs}");
@@ -66,22 +60,7 @@ internal static class StartupBenchmark
         report.Parameters["sandbox"] = "runner sandbox --customers 10, its own process";
         await using (var load = new LoadSampler())
         {
-            for (var round = -warmup; round < runs; round++)
-            {
-                Console.Error.Write(round < 0 ? "w" : ".");
-                foreach (var variant in variants)
-                {
-                    variant.Prepare?.Invoke();
-                    var result = (await Proc.RunAsync(variant.Start)).EnsureSuccess(variant.Name);
-                    if (round >= 0)
-                    {
-                        variant.Samples.Add(result.Elapsed.TotalMilliseconds);
-                        variant.Cpu.Add(result.Cpu.TotalMilliseconds);
-                    }
-                }
-            }
-
-            Console.Error.WriteLine();
+            await RoundRobin.RunAsync(variants, warmup, runs);
             report.Load = load.Summary();
         }
 
@@ -95,8 +74,8 @@ internal static class StartupBenchmark
         }
 
         report.Tables.Add(table);
-        double Median(string kind, string build, string script) =>
-            Stats.Of(variants.Single(v => v.Kind == kind && v.Build == build && v.Script == script).Samples).Median;
+        double Median(string kind, string build, string script, string suffix = "") =>
+            variants.Single(v => v.Name == Name(kind, script, build) + suffix).Median;
         var side = new Table("Side by side (medians, ms)", "", "ReadyToRun", "JIT", "JIT ÷ ReadyToRun");
         foreach (var script in new[] { "tiny.csx, 1 tenant", "hello.csx, 10 tenants" })
         {
@@ -113,7 +92,7 @@ internal static class StartupBenchmark
         }
 
         var icu = Median("warm", "ReadyToRun", "tiny.csx, 1 tenant");
-        var withoutIcu = Median("warm-invariant", "ReadyToRun", "tiny.csx, 1 tenant");
+        var withoutIcu = Median("warm", "ReadyToRun", "tiny.csx, 1 tenant", Invariant);
         report.Tables.Add(side);
         var globalization = new Table("Culture-aware runtime (medians, ms)", "", "ICU (default)", "invariant mode", "ICU ÷ invariant");
         globalization.Add("warm run, tiny.csx, 1 tenant, ReadyToRun", icu, withoutIcu, icu / withoutIcu);
@@ -127,14 +106,7 @@ internal static class StartupBenchmark
         return report;
     }
 
-    private static void EmptyCompileCache(BenchProject project)
-    {
-        var cache = Path.Combine(project.State, "scripts");
-        if (Directory.Exists(cache))
-        {
-            Directory.Delete(cache, recursive: true);
-        }
-    }
+    private static string Name(string kind, string script, string build) => $"{kind} run, {script}, {build}";
 
     /// <summary>Which assemblies a warm one-tenant run loads (RUNNER_DIAG_LOADED_ASSEMBLIES): each one is start-up time.</summary>
     private static async Task<string> LoadedAssembliesAsync(BenchProject project, string dll, Report report)
