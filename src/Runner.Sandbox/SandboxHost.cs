@@ -112,9 +112,9 @@ public sealed class SandboxHost : IAsyncDisposable
     public static async Task<SandboxHost> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        if (options.Customers is < 1 or > 5000)
+        if (options.Customers is < 1 or > 20000)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Customers, "The sandbox holds between 1 and 5,000 customers.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Customers, "The sandbox holds between 1 and 20,000 customers.");
         }
 
         var clock = new SandboxClock(options.TimeProvider);

@@ -6,7 +6,7 @@ public sealed class SandboxOptions
     /// <summary>Seed for the generated partner, customers, users and subscriptions. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
-    /// <summary>Number of customer tenants, 1 to 5,000. Default 10.</summary>
+    /// <summary>Number of customer tenants, 1 to 20,000. Default 10.</summary>
     public int Customers { get; set; } = 10;
 
     /// <summary>TCP port; 0 (the default) picks a free one on 127.0.0.1. A fixed port also listens on ::1.</summary>

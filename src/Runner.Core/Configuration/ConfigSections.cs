@@ -332,7 +332,7 @@ internal static class ConfigSections
         var map = node?.Map("customers", "seed", "faults");
         var faults = map?["faults"]?.Map("latency", "throttleRate", "errorRate", "failingTenants", "tokenOutage", "retryAfter", "slowTenants", "advanceClock");
         return new SandboxSettings(
-            map?["customers"]?.Int(1, 5000) ?? 10,
+            map?["customers"]?.Int(1, 20000) ?? 10,
             map?["seed"]?.Int(int.MinValue, int.MaxValue) ?? 42,
             new SandboxFaultSettings(
                 PerApi(faults?["latency"], n => n.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(5))),
