@@ -10,6 +10,7 @@ namespace Runner.Benchmarks;
 ///   memory    (c) 10,000 tenant executions, and 200 recompiled script versions, in one process: RSS and managed heap
 ///   host      (d) 50 jobs firing every 10 s for 2 minutes: fire-to-script-start latency p50/p99
 ///   console   the operator console with 100,000 runs in history: Runs and Run (5,000 tenants) pages, server time
+///   powershell  the status quo: the fan-out as a PowerShell loop (sequential and -Parallel 32) against Runner, --sizes 100,1000
 ///   micro     BenchmarkDotNet micro-benchmarks of the warm run path (configuration, compile cache, tenant selection)
 ///   all       startup, fanout, memory and host, one after the other
 /// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/). See docs/performance.md.
@@ -36,14 +37,14 @@ public static class Program
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|micro|all [--out DIR] [--runs N] [--no-build]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|powershell|micro|all [--out DIR] [--runs N] [--no-build]");
             return 2;
         }
 
         var scenarios = options.Scenario == "all" ? ["startup", "fanout", "memory", "host"] : new[] { options.Scenario };
-        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console")))
+        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console" or "powershell")))
         {
-            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, micro or all");
+            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, powershell, micro or all");
             return 2;
         }
 
@@ -60,6 +61,7 @@ public static class Program
                 "fanout" => await FanOutBenchmark.RunAsync(options, builds),
                 "memory" => await MemoryBenchmark.RunAsync(options, builds),
                 "console" => await ConsoleBenchmark.RunAsync(options),
+                "powershell" => await PowerShellBenchmark.RunAsync(options, builds),
                 _ => await HostBenchmark.RunAsync(options, builds),
             };
             await report.WriteAsync(options.OutDirectory, machine);
