@@ -20,29 +20,35 @@ internal static class PowerShellReport
             var bySize = samples.Where(s => s.Size == size).ToList();
             var runnerFirst = Median(bySize, PowerShellVariants.RunnerFirst, s => s.ProcessMs);
             var runnerNext = Median(bySize, PowerShellVariants.RunnerNext, s => s.ProcessMs);
-            foreach (var group in bySize.GroupBy(s => s.Variant))
+            foreach (var variant in new[] { PowerShellVariants.RunnerFirst, PowerShellVariants.RunnerNext, PowerShellVariants.Sequential, PowerShellVariants.Parallel(parallel) })
             {
+                var group = bySize.Where(s => s.Variant == variant).ToList();
+                if (group.Count == 0)
+                {
+                    if (variant == PowerShellVariants.Sequential && sequentialSkipped.Contains(size))
+                    {
+                        var note = $"skipped: {size:N0} > --sequential-max {sequentialMax:N0}";
+                        wall.Add(Size(size), variant, 0, "–", note, "–", "–", "–", "–", "–", "–", "–", "–");
+                        speedUp.Add(Size(size), variant, note, "–", "–");
+                    }
+
+                    continue;
+                }
+
                 var process = Stats.Of(group.Select(s => s.ProcessMs)).Median;
                 var tenants = Stats.Of(group.Select(s => (double)s.Succeeded)).Median;
-                wall.Add(Size(size), group.Key, group.Count(), Distinct(group.Select(s => s.Succeeded)), process, tenants / (process / 1000), Stats.Of(group.Select(s => s.InProcessMs)).Median,
-                    Distinct(group.Select(s => s.Tokens)), ExpectedTokens(group.First()), group.Average(s => s.CallsPerTenantTotal / (double)Math.Max(1, s.Succeeded)),
+                wall.Add(Size(size), variant, group.Count, Distinct(group.Select(s => s.Succeeded)), process, tenants / (process / 1000), Stats.Of(group.Select(s => s.InProcessMs)).Median,
+                    Distinct(group.Select(s => s.Tokens)), ExpectedTokens(group[0]), group.Average(s => s.CallsPerTenantTotal / (double)Math.Max(1, s.Succeeded)),
                     Distinct(group.Select(s => s.ListCalls)), Stats.Of(group.Select(s => s.ClientCpuMs)).Median, Stats.Of(group.Select(s => s.SandboxCpuMs)).Median);
-                if (group.Key.StartsWith("PowerShell", StringComparison.Ordinal))
+                if (variant.StartsWith("PowerShell", StringComparison.Ordinal))
                 {
-                    speedUp.Add(Size(size), group.Key, process, process / runnerFirst, process / runnerNext);
+                    speedUp.Add(Size(size), variant, process, process / runnerFirst, process / runnerNext);
                 }
 
                 foreach (var s in group)
                 {
                     checks.Add(Size(size), s.Variant, s.Round, s.Customers, s.Succeeded, s.Failed, s.Skipped, s.Users, s.Subscriptions, s.Licences, s.TenantsCalled, s.TenantsOff, s.Tokens);
                 }
-            }
-
-            if (sequentialSkipped.Contains(size))
-            {
-                var note = $"skipped: {size:N0} > --sequential-max {sequentialMax:N0}";
-                wall.Add(Size(size), PowerShellVariants.Sequential, 0, "–", note, "–", "–", "–", "–", "–", "–", "–", "–");
-                speedUp.Add(Size(size), PowerShellVariants.Sequential, note, "–", "–");
             }
 
             AddChecks(report, size, bySize);
