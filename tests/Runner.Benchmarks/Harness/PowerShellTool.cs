@@ -6,7 +6,7 @@ namespace Runner.Benchmarks.Harness;
 /// </summary>
 internal sealed class PowerShellTool
 {
-    /// <summary>Pinned: without --version, `dotnet tool install` picks 7.7.0, which fails here.</summary>
+    /// <summary>Pinned to a version that runs here: without --version, `dotnet tool install` picks 7.7.0, which fails.</summary>
     public const string Version = "7.6.10";
 
     private PowerShellTool(string path, string reportedVersion)

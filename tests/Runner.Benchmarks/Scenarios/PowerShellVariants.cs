@@ -67,6 +67,8 @@ internal static class PowerShellVariants
         ];
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
+            // Trust, with validation on: the system's CAs plus the sandbox's (what runner.yaml's caFile gives the runner
+            // projects), for this process only. Not -SkipCertificateCheck, which would switch validation off.
             ["SSL_CERT_FILE"] = target.CaBundle,
             ["PARTNER_CLIENT_SECRET"] = target.ClientSecret,
             ["PARTNER_REFRESH_TOKEN"] = await sandbox.ConsentAsync(),
