@@ -12,6 +12,7 @@ namespace Runner.Benchmarks;
 ///   console   the operator console with 100,000 runs in history: Runs and Run (5,000 tenants) pages, server time
 ///   scale     the fan-out at 100, 1,000, 5,000 and 10,000 tenants (--sizes): wall ÷ ideal, CPU per tenant, peak RSS; charts
 ///   startup-vs-dotnet  Runner's warm and cold one-tenant run next to `dotnet run hello.cs` (warm and first build); chart
+///   powershell  the status quo: the fan-out as a PowerShell loop (sequential and -Parallel 32) against Runner, --sizes 100,1000
 ///   micro     BenchmarkDotNet micro-benchmarks of the warm run path (configuration, compile cache, tenant selection)
 ///   all       startup, fanout, memory and host, one after the other
 /// Each writes SCENARIO.json and SCENARIO.md to --out (default artifacts/benchmarks/); scale and startup-vs-dotnet also
@@ -39,14 +40,14 @@ public static class Program
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|scale|startup-vs-dotnet|micro|all [--out DIR] [--runs N] [--no-build] [--sizes 100,1000,5000,10000] [--images DIR]");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|console|scale|startup-vs-dotnet|powershell|micro|all [--out DIR] [--runs N] [--no-build] [--sizes 100,1000,5000,10000] [--images DIR] [--sequential-max N]");
             return 2;
         }
 
         var scenarios = options.Scenario == "all" ? ["startup", "fanout", "memory", "host"] : new[] { options.Scenario };
-        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console" or "scale" or "startup-vs-dotnet")))
+        if (scenarios.Any(s => s is not ("startup" or "fanout" or "memory" or "host" or "console" or "scale" or "startup-vs-dotnet" or "powershell")))
         {
-            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, scale, startup-vs-dotnet, micro or all");
+            Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}'; expected startup, fanout, memory, host, console, scale, startup-vs-dotnet, powershell, micro or all");
             return 2;
         }
 
@@ -65,6 +66,7 @@ public static class Program
                 "console" => await ConsoleBenchmark.RunAsync(options),
                 "scale" => await ScaleBenchmark.RunAsync(options, builds),
                 "startup-vs-dotnet" => await StartupVsDotnetBenchmark.RunAsync(options, builds),
+                "powershell" => await PowerShellBenchmark.RunAsync(options, builds),
                 _ => await HostBenchmark.RunAsync(options, builds),
             };
             await report.WriteAsync(options.OutDirectory, machine);

@@ -9,7 +9,7 @@ namespace Runner.Benchmarks.Harness;
 internal sealed class BenchOptions
 {
     private static readonly string[] Known =
-        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images"];
+        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images", "sequential-max"];
 
     private readonly Dictionary<string, string> _values;
 
@@ -48,11 +48,15 @@ internal sealed class BenchOptions
             ? [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, CultureInfo.InvariantCulture))]
             : fallback;
 
+    /// <summary>A comma-separated list of integers, e.g. --sizes 100,1000.</summary>
+    public IReadOnlyList<int> Ints(string key, string fallback) =>
+        [.. Get(key, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, console, scale, startup-vs-dotnet, micro or all");
+            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, console, scale, startup-vs-dotnet, powershell, micro or all");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -68,7 +68,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
     /// <summary>runner.yaml for a project that uses this sandbox as its cloud, plus <paramref name="extra"/> YAML.</summary>
     public async Task<string> RunnerYamlAsync(string extra)
     {
-        var info = await GetAsync("info");
+        var info = await InfoAsync();
         var url = Url.AbsoluteUri;
         return $"""
             cloud: custom
@@ -77,6 +77,9 @@ internal sealed class SandboxProcess : IAsyncDisposable
             {extra}
             """;
     }
+
+    /// <summary>The partner tenant, the app's client id, the endpoints (GET /_sandbox/info).</summary>
+    public Task<JsonObject> InfoAsync() => GetAsync("info");
 
     /// <summary>A partner admin refresh token, as if consent had just happened.</summary>
     public async Task<string> ConsentAsync() => (string)(await PostAsync("consent", new JsonObject()))["refresh_token"]!;
