@@ -9,7 +9,11 @@ namespace Runner.Benchmarks.Harness;
 internal sealed class BenchOptions
 {
     private static readonly string[] Known =
-        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter"];
+        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter",
+         "cluster-nodes", "configs", "skip-single", "skip-cluster"];
+
+    /// <summary>Options that take no value: present or not.</summary>
+    private static readonly string[] Flags = ["no-build", "skip-single", "skip-cluster"];
 
     private readonly Dictionary<string, string> _values;
 
@@ -32,18 +36,34 @@ internal sealed class BenchOptions
     public string WorkDirectory => Path.GetFullPath(Get("work", Path.Combine(Path.GetTempPath(), "runner-bench")));
 
     /// <summary>--no-build reuses the builds of an earlier run in the work folder.</summary>
-    public bool Build => !_values.ContainsKey("no-build");
+    public bool Build => !Flag("no-build");
+
+    public bool Flag(string key) => _values.ContainsKey(key);
 
     public string Get(string key, string fallback) => _values.GetValueOrDefault(key, fallback);
 
     public int Int(string key, int fallback) =>
         _values.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>A duration: "90" or "90s" (seconds), "2m" (minutes).</summary>
+    public TimeSpan Duration(string key, TimeSpan fallback)
+    {
+        if (!_values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        var (number, unit) = text.EndsWith('m') ? (text[..^1], 60) : text.EndsWith('s') ? (text[..^1], 1) : (text, 1);
+        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? TimeSpan.FromSeconds(value * unit)
+            : throw new ArgumentException($"--{key} {text}: expected a whole number of seconds (30, 30s) or minutes (1m)");
+    }
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, micro or all");
+            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, scheduler-scale, console, micro or all");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -56,7 +76,7 @@ internal sealed class BenchOptions
             }
 
             var key = arg[2..];
-            if (key == "no-build")
+            if (Flags.Contains(key))
             {
                 values[key] = "true";
                 continue;
