@@ -74,8 +74,11 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU time of the host and of the workers it has waited for, so far.</summary>
-    public TimeSpan Cpu() => HasExited ? TimeSpan.Zero : Proc.CpuWithReapedChildren(_process.Id);
+    /// <summary>CPU time of the host and its workers (running, or ended and waited for), so far.</summary>
+    public TimeSpan Cpu() => HasExited ? TimeSpan.Zero : ProcessTree.Cpu(_process.Id);
+
+    /// <summary>CPU time of the host process itself, so far.</summary>
+    public TimeSpan OwnCpu() => HasExited ? TimeSpan.Zero : Proc.Cpu(_process.Id);
 
     /// <summary>Resident memory of the host and every process below it (workers, warm or running), in bytes.</summary>
     public long TreeRss() => HasExited ? 0 : ProcessTree.Rss(_process.Id);

@@ -6,7 +6,19 @@ namespace Runner.Benchmarks.Harness;
 internal static class ProcessTree
 {
     /// <summary>Resident set of <paramref name="root"/> and its descendants, in bytes.</summary>
-    public static long Rss(int root)
+    public static long Rss(int root) => Members(root).Sum(pid => Read($"/proc/{pid}/statm") is { } statm
+        ? long.Parse(statm.Split(' ')[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize
+        : 0);
+
+    /// <summary>
+    /// CPU time used so far by <paramref name="root"/>, its descendants alive now, and every descendant that has ended
+    /// and been waited for (cutime + cstime of its parent): the difference between two readings is what the tree
+    /// used in between, including processes that came and went.
+    /// </summary>
+    public static TimeSpan Cpu(int root) => Members(root).Aggregate(TimeSpan.Zero, (sum, pid) => sum + Proc.CpuWithReapedChildren(pid));
+
+    /// <summary><paramref name="root"/> and every process below it, alive now.</summary>
+    public static HashSet<int> Members(int root)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -31,9 +43,7 @@ internal static class ProcessTree
             }
         }
 
-        return tree.Sum(pid => Read($"/proc/{pid}/statm") is { } statm
-            ? long.Parse(statm.Split(' ')[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize
-            : 0);
+        return tree;
     }
 
     /// <summary>A /proc file, or null if the process has gone meanwhile.</summary>
