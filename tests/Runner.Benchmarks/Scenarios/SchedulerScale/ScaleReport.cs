@@ -14,8 +14,8 @@ internal static class ScaleReport
         var audits = outcomes.Select(o => (Outcome: o, Audit: new FireAudit(o))).ToList();
         var summary = new Table("Fire-to-script-start, ms (the fire's scheduled time → the script's first statement), and missed fires",
             "setup", "configuration", "fires due", "started", "missed", "p50", "p95", "p99", "max", "fires per node");
-        var cost = new Table("What the machine spent over the window (CPU of each host and everything below it: workers warm, running or ended; and the PostgreSQL server)",
-            "setup", "configuration", "CPU s, hosts", "CPU s, workers", "CPU s, PostgreSQL", "CPU ms per started fire", "share of the machine's CPU", "fires a minute the machine could carry at that cost", "RSS MB, hosts + workers (mean / max)", "load average (mean / max)");
+        var cost = new Table("What the machine spent over the window (CPU: see the notes)",
+            "setup", "configuration", "CPU s, hosts", "CPU s, workers", "CPU s, PostgreSQL", "share of the machine's CPU", "fires run in the window", "CPU ms per fire run: all / workers", "ceiling: fires a minute", "RSS MB, hosts + workers (mean / max)", "load average (mean / max)");
         foreach (var (outcome, audit) in audits)
         {
             summary.Add(outcome.Setup, outcome.Config.Name, audit.Expected, audit.Started.Count, audit.Missed.Count,
@@ -25,11 +25,13 @@ internal static class ScaleReport
             var workers = outcome.Cpu.Sum(c => c.Workers.TotalSeconds);
             var postgres = outcome.PostgresCpu?.TotalSeconds ?? double.NaN;
             var total = hosts + workers + (outcome.PostgresCpu?.TotalSeconds ?? 0);
-            var perFire = audit.Started.Count > 0 ? total * 1000 / audit.Started.Count : double.NaN;
+            var perFire = outcome.Executed > 0 ? total * 1000 / outcome.Executed : double.NaN;
+            var workersPerFire = outcome.Executed > 0 ? workers * 1000 / outcome.Executed : double.NaN;
             var window = (outcome.To - outcome.From).TotalSeconds;
-            cost.Add(outcome.Setup, outcome.Config.Name, hosts, workers, postgres, perFire,
+            cost.Add(outcome.Setup, outcome.Config.Name, hosts, workers, postgres,
                 $"{total / (window * Environment.ProcessorCount) * 100:0} %",
-                perFire > 0 ? Math.Floor(Environment.ProcessorCount * 60_000 / perFire) : double.NaN,
+                outcome.Executed, $"{perFire:0} / {workersPerFire:0}",
+                workersPerFire > 0 ? Math.Floor(Environment.ProcessorCount * 60_000 / workersPerFire) : double.NaN,
                 $"{outcome.RssMb.Mean:0} / {outcome.RssMb.Max:0}", $"{outcome.Load["mean"]} / {outcome.Load["max"]}");
         }
 
@@ -42,13 +44,13 @@ internal static class ScaleReport
         }
 
         report.Notes.Add($"Load: {load.Jobs} jobs, each firing once every {ScaleLoad.Text(load.Every)} ({load.FiresPerMinute:0.#} fires a minute), each running jobs/stamp.csx for one tenant, whose first statement reads the clock and returns it as the run's result; fire-to-script-start = that reading − the fire's scheduled time (one machine, one clock).");
-        foreach (var (setup, config) in outcomes.Select(o => (o.Setup, o.Config)))
+        foreach (var (setup, clustered, config) in outcomes.Select(o => (o.Setup, o.Clustered, o.Config)))
         {
-            report.Notes.Add($"{setup}, configuration {config.Name}: {config.Description}. runner.yaml: `{config.SchedulerYaml("").Trim()}`{(config.Spread ? $" and job i's cron at second ⌊i × {load.Every.TotalSeconds:0} ÷ {load.Jobs}⌋ of the period (e.g. `{load.Cron(load.Jobs - 1, true)}`)" : $", every job's cron `{load.Cron(0, false)}`")}.");
+            report.Notes.Add($"{setup}, configuration {config.Name}: {config.Description}. runner.yaml: `{config.SchedulerYaml(clustered ? ScaleSetup.PostgresStore : "").Trim()}`{(config.Spread ? $" and job i's cron at second ⌊i × {load.Every.TotalSeconds:0} ÷ {load.Jobs}⌋ of the period (e.g. `{load.Cron(load.Jobs - 1, true)}`)" : $", every job's cron `{load.Cron(0, false)}`")}.");
         }
 
         report.Notes.Add("A fire is missed when no first cron attempt at its due time ran the script: Quartz handled it as misfired (no host picked it up within scheduler.misfireThreshold, 1 minute), or its run never started the script. A misfired fire under misfire: fireOnce (the default) runs once later at another time: those runs are 'off-schedule' in the details, not counted as started.");
-        report.Notes.Add("Fires a minute the machine could carry = cores × 60 s ÷ CPU per started fire: every fire is a worker process (warm or not, it is started, rehearses and exits), so this is the ceiling on this machine however the scheduler is configured. A cluster on one machine shares the same cores: it shows how fires spread over nodes and that each runs once, not more capacity.");
+        report.Notes.Add($"CPU = user + system time over the window of each host process, of the workers below it (warm ones included: a fire's worker was started and rehearsed ahead, and its replacement is started after it), and of the PostgreSQL server with its backends. Fires run in the window = scheduler runs the hosts started between its first and last second, whenever they were due (with a backlog, earlier fires and misfired ones run late). Ceiling = {Environment.ProcessorCount} cores × 60 s ÷ the workers' CPU per fire run: every fire costs one worker process however the scheduler is configured, so no configuration carries more fires a minute on this machine (the hosts' and the database's own CPU lower it further; with few fires their fixed cost dominates the 'all' figure). A cluster on one machine shares the same cores: it shows how fires spread over nodes and that each runs once, not more capacity.");
         foreach (var outcome in outcomes.Where(o => o.Unsettled is not null))
         {
             report.Notes.Add($"{outcome.Setup}, {outcome.Config.Name}: gave up waiting for the window's fires to settle ({outcome.Unsettled}); fires still Running then count as missed.");

@@ -9,6 +9,7 @@ internal readonly record struct Occurrence(string Job, DateTimeOffset At);
 /// <summary>What one measured window gave: the fires due, the fires history has, and what the machine spent.</summary>
 /// <param name="Cpu">CPU time per host over the window.</param>
 /// <param name="PostgresCpu">CPU time of the PostgreSQL server (postmaster and backends) over the window, for a cluster.</param>
+/// <param name="Executed">Scheduler runs the hosts recorded (started) inside the window, whatever time they were due: what the CPU was spent on.</param>
 /// <param name="Unsettled">Why the wait for the window's fires to finish was given up, if it was.</param>
 internal sealed record ScaleOutcome(
     string Setup,
@@ -18,6 +19,7 @@ internal sealed record ScaleOutcome(
     DateTimeOffset To,
     IReadOnlyList<Occurrence> Expected,
     IReadOnlyList<StampFire> Fires,
+    int Executed,
     IReadOnlyList<NodeCpu> Cpu,
     TimeSpan? PostgresCpu,
     Stats RssMb,
@@ -82,12 +84,14 @@ internal static class ScaleRun
         }
 
         List<StampFire> fires;
+        int executed;
         await using (var history = setup.OpenHistory())
         {
             fires = await StampFires.ReadAsync(history, from, to);
+            executed = (await history.ListRunsAsync(null, 1_000_000, CancellationToken.None)).Count(r => r.ScheduledFor is not null && r.StartedAt >= from && r.StartedAt < to);
         }
 
-        return new ScaleOutcome(setup.Label, setup.Clustered, config, from, to, expected, fires, spent, postgresAfter - postgresBefore, Stats.Of(rss), loadAverage, unsettled,
+        return new ScaleOutcome(setup.Label, setup.Clustered, config, from, to, expected, fires, executed, spent, postgresAfter - postgresBefore, Stats.Of(rss), loadAverage, unsettled,
             setup.Hosts.ToDictionary(h => h.Name, h => h.Tail(40)));
     }
 

@@ -12,6 +12,9 @@ namespace Runner.Benchmarks.Scenarios.SchedulerScale;
 /// </summary>
 internal sealed class ScaleSetup : IAsyncDisposable
 {
+    /// <summary>The store part of the cluster's scheduler: section; RUNNER_PG is set for each node.</summary>
+    public const string PostgresStore = "store: postgres, connectionString: \"env:RUNNER_PG\"";
+
     private readonly Func<IRunHistory> _history;
 
     private ScaleSetup(string label, bool clustered, IReadOnlyList<HostProcess> hosts, Func<IRunHistory> history)
@@ -46,7 +49,7 @@ internal sealed class ScaleSetup : IAsyncDisposable
     {
         var database = await postgres.CreateDatabaseAsync($"scale_{config.Name}_{DateTime.UtcNow:HHmmss}");
         var shared = await BenchProject.WriteAsync(folder, builds.ReadyToRun, sandbox,
-            config.SchedulerYaml("store: postgres, connectionString: \"env:RUNNER_PG\"") + load.JobsYaml(config.Spread));
+            config.SchedulerYaml(PostgresStore) + load.JobsYaml(config.Spread));
         var members = new List<(string Name, BenchProject Project)>();
         for (var i = 1; i <= nodes; i++)
         {
