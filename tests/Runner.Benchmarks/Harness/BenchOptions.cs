@@ -9,7 +9,11 @@ namespace Runner.Benchmarks.Harness;
 internal sealed class BenchOptions
 {
     private static readonly string[] Known =
-        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images", "sequential-max"];
+        ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images", "sequential-max",
+         "cluster-nodes", "configs", "skip-single", "skip-cluster"];
+
+    /// <summary>Options that take no value: present or not.</summary>
+    private static readonly string[] Flags = ["no-build", "skip-single", "skip-cluster"];
 
     private readonly Dictionary<string, string> _values;
 
@@ -35,7 +39,9 @@ internal sealed class BenchOptions
     public string ImagesDirectory => Path.GetFullPath(Get("images", Path.Combine(RepoRoot, "docs", "images", "performance")));
 
     /// <summary>--no-build reuses the builds of an earlier run in the work folder.</summary>
-    public bool Build => !_values.ContainsKey("no-build");
+    public bool Build => !Flag("no-build");
+
+    public bool Flag(string key) => _values.ContainsKey(key);
 
     public string Get(string key, string fallback) => _values.GetValueOrDefault(key, fallback);
 
@@ -52,11 +58,25 @@ internal sealed class BenchOptions
     public IReadOnlyList<int> Ints(string key, string fallback) =>
         [.. Get(key, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
 
+    /// <summary>A duration: "90" or "90s" (seconds), "2m" (minutes).</summary>
+    public TimeSpan Duration(string key, TimeSpan fallback)
+    {
+        if (!_values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        var (number, unit) = text.EndsWith('m') ? (text[..^1], 60) : text.EndsWith('s') ? (text[..^1], 1) : (text, 1);
+        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? TimeSpan.FromSeconds(value * unit)
+            : throw new ArgumentException($"--{key} {text}: expected a whole number of seconds (30, 30s) or minutes (1m)");
+    }
+
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, console, scale, startup-vs-dotnet, powershell, micro or all");
+            throw new ArgumentException("expected a scenario first: startup, fanout, memory, host, console, scale, startup-vs-dotnet, powershell, scheduler-scale, micro or all");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -69,7 +89,7 @@ internal sealed class BenchOptions
             }
 
             var key = arg[2..];
-            if (key == "no-build")
+            if (Flags.Contains(key))
             {
                 values[key] = "true";
                 continue;

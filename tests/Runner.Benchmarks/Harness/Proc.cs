@@ -105,6 +105,10 @@ internal static class Proc
     /// <summary>CPU time (utime + stime) a running process has used so far.</summary>
     public static TimeSpan Cpu(int processId) => StatCpu($"/proc/{processId}/stat", 11);
 
+    /// <summary>CPU time a running process has used so far plus that of its children it has waited for (a host and
+    /// the workers that have ended).</summary>
+    public static TimeSpan CpuWithReapedChildren(int processId) => StatCpu($"/proc/{processId}/stat", 11) + StatCpu($"/proc/{processId}/stat", 13);
+
     /// <param name="index">Of the first of two adjacent fields, counted after the ") " that ends the command name.</param>
     private static TimeSpan StatCpu(string path, int index)
     {

@@ -3,6 +3,9 @@ namespace Runner.Benchmarks.Harness;
 /// <summary>Order statistics of a sample, in milliseconds.</summary>
 internal sealed record Stats(int Count, double Median, double Min, double Max, double Mean, double P90, double P99)
 {
+    /// <summary>Nearest-rank 95th percentile (NaN for an empty sample).</summary>
+    public double P95 { get; init; } = double.NaN;
+
     public static Stats Of(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -11,12 +14,15 @@ internal sealed record Stats(int Count, double Median, double Min, double Max, d
             return new Stats(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
-        return new Stats(sorted.Length, Percentile(sorted, 50), sorted[0], sorted[^1], sorted.Average(), Percentile(sorted, 90), Percentile(sorted, 99));
+        return new Stats(sorted.Length, Percentile(sorted, 50), sorted[0], sorted[^1], sorted.Average(), Percentile(sorted, 90), Percentile(sorted, 99))
+        {
+            P95 = Percentile(sorted, 95),
+        };
     }
 
     public static Stats Of(IEnumerable<TimeSpan> values) => Of(values.Select(v => v.TotalMilliseconds));
 
-    /// <summary>Nearest rank for p90/p99 (a value that was seen); the usual midpoint for the median of an even count.</summary>
+    /// <summary>Nearest rank for p90/p95/p99 (a value that was seen); the usual midpoint for the median of an even count.</summary>
     private static double Percentile(double[] sorted, int p)
     {
         if (p == 50)

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Runner.Benchmarks.Harness;
-using Runner.Execution;
 using Runner.History;
 
 namespace Runner.Benchmarks.Scenarios;
@@ -23,7 +21,7 @@ internal static class HostBenchmark
     {
         var jobs = options.Int("jobs", 50);
         var minutes = options.Int("minutes", 2);
-        var every = options.Int("every", 10);
+        var every = (int)options.Duration("every", TimeSpan.FromSeconds(10)).TotalSeconds;
         var work = Path.Combine(options.WorkDirectory, "host");
         await using var sandbox = await SandboxProcess.StartAsync(builds.ReadyToRun, Path.Combine(work, "sandbox"), customers: 10);
         var report = new Report("host", $"The host: {jobs} jobs firing every {every} s for {minutes} minutes, fire-to-script-start",
@@ -110,95 +108,36 @@ internal static class HostBenchmark
         (await project.RunAsync(["run", "jobs/stamp.csx", "--tenant", "contoso.onmicrosoft.com"])).EnsureSuccess("priming run");
 
         DateTimeOffset windowStart, windowEnd;
-        var log = new List<string>();
-        using (var host = Process.Start(project.Start(builds.ReadyToRun, "host"))!)
+        IReadOnlyList<string> log;
+        await using (var host = HostProcess.Start(project, builds.ReadyToRun, "host"))
         {
-            host.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (log)
-                    {
-                        log.Add(e.Data);
-                    }
-                }
-            };
-            host.OutputDataReceived += (_, _) => { };
-            host.BeginErrorReadLine();
-            host.BeginOutputReadLine();
-            try
-            {
-                await WaitForAsync(() => Contains(log, " started (") || host.HasExited, TimeSpan.FromMinutes(2));
-                if (host.HasExited)
-                {
-                    throw new InvalidOperationException($"runner host exited {host.ExitCode}:\n{string.Join('\n', log)}");
-                }
+            await host.WaitStartedAsync(TimeSpan.FromMinutes(2));
 
-                // Whole bursts only, from the first one at least 15 seconds after the host is up (its warm workers
-                // are starting meanwhile).
-                var ready = DateTimeOffset.UtcNow.AddSeconds(15);
-                windowStart = new DateTimeOffset((ready.UtcTicks / (every * TimeSpan.TicksPerSecond) + 1) * every * TimeSpan.TicksPerSecond, TimeSpan.Zero);
-                windowEnd = windowStart.AddMinutes(minutes);
-                Console.Error.WriteLine($"  measuring fires from {windowStart:HH:mm:ss} to {windowEnd:HH:mm:ss}");
-                await Task.Delay(windowEnd - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(every / 2.0));
-                await WaitForAsync(() => Finished(project, windowStart, windowEnd).GetAwaiter().GetResult(), TimeSpan.FromMinutes(2));
-            }
-            finally
-            {
-                await Proc.TerminateAsync(host);
-                if (!host.WaitForExit(TimeSpan.FromMinutes(1)))
-                {
-                    host.Kill(entireProcessTree: true);
-                }
-            }
+            // Whole bursts only, from the first one at least 15 seconds after the host is up (its warm workers
+            // are starting meanwhile).
+            var ready = DateTimeOffset.UtcNow.AddSeconds(15);
+            windowStart = new DateTimeOffset((ready.UtcTicks / (every * TimeSpan.TicksPerSecond) + 1) * every * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            windowEnd = windowStart.AddMinutes(minutes);
+            Console.Error.WriteLine($"  measuring fires from {windowStart:HH:mm:ss} to {windowEnd:HH:mm:ss}");
+            await Task.Delay(windowEnd - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(every / 2.0));
+            await Poll.UntilAsync(() => Finished(project, windowEnd, every), TimeSpan.FromMinutes(2), "the measured fires to finish");
+            log = host.Tail(100);
         }
 
         var fires = await ReadFiresAsync(project, windowStart, windowEnd);
-        return (fires, jobs * (int)((windowEnd - windowStart).TotalSeconds / every), log);
+        return (fires, jobs * (int)((windowEnd - windowStart).TotalSeconds / every), [.. log]);
     }
 
-    private static async Task<bool> Finished(BenchProject project, DateTimeOffset from, DateTimeOffset to)
+    private static async Task<bool> Finished(BenchProject project, DateTimeOffset to, int every)
     {
         await using var history = SqliteRunHistory.Open(Path.Combine(project.State, "history.db"));
-        var runs = await history.ListRunsAsync(null, 100_000, CancellationToken.None);
-        return runs.Where(r => r.ScheduledFor >= from && r.ScheduledFor < to).All(r => r.Status != RunStatus.Running)
-            && runs.Any(r => r.ScheduledFor >= to.AddSeconds(-10));
+        return await StampFires.NoneRunningBeforeAsync(history, to) && await StampFires.LatestOccurrenceAsync(history) >= to.AddSeconds(-every);
     }
 
     private static async Task<List<Fire>> ReadFiresAsync(BenchProject project, DateTimeOffset from, DateTimeOffset to)
     {
         await using var history = SqliteRunHistory.Open(Path.Combine(project.State, "history.db"));
-        var fires = new List<Fire>();
-        foreach (var run in (await history.ListRunsAsync(null, 100_000, CancellationToken.None)).Where(r => r.Trigger == TriggerKinds.Cron && r.ScheduledFor >= from && r.ScheduledFor < to))
-        {
-            var details = await history.GetRunAsync(run.Id, CancellationToken.None);
-            var result = details?.Tenants.SingleOrDefault()?.Result;
-            DateTimeOffset? start = result is not null && long.TryParse(result, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-            fires.Add(new Fire(run.Job, run.ScheduledFor!.Value, run.StartedAt, start, run.Status.ToString()));
-        }
-
-        return fires;
-    }
-
-    private static bool Contains(List<string> log, string text)
-    {
-        lock (log)
-        {
-            return log.Any(l => l.Contains(text, StringComparison.Ordinal));
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout} in the host benchmark.");
-            }
-
-            await Task.Delay(500);
-        }
+        return [.. (await StampFires.ReadAsync(history, from, to)).Where(f => f.Trigger == TriggerKinds.Cron)
+            .Select(f => new Fire(f.Job, f.Scheduled, f.Recorded, f.ScriptStart, f.Status.ToString()))];
     }
 }
