@@ -22,7 +22,7 @@ namespace Runner.Benchmarks;
 public static class Program
 {
     private const string Usage = "usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|scheduler-scale|console|micro|all [--out DIR] [--runs N] [--no-build]\n" +
-        "       scheduler-scale [--jobs 500] [--minutes 10] [--every 1m] [--cluster-nodes 3] [--configs default,tuned] [--skip-single] [--skip-cluster]";
+        "       scheduler-scale [--jobs 500] [--minutes 10] [--every 1m] [--cluster-nodes 3] [--configs default,tuned|spread|no-warm] [--skip-single] [--skip-cluster]";
 
     public static async Task<int> Main(string[] args)
     {
