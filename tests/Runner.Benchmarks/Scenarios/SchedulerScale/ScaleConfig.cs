@@ -13,7 +13,7 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
 
     public const int DefaultWarmWorkers = 2;
 
-    public const string Names = "default, spread, tuned";
+    public const string Names = "default, spread, tuned, no-warm";
 
     public int EffectiveMaxConcurrentJobs => MaxConcurrentJobs ?? DefaultMaxConcurrentJobs;
 
@@ -27,6 +27,8 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
     /// and twice that many fires at once (a fire holds its slot from pick-up until its worker exits). In a cluster
     /// each node is sized for twice its even share of the fires (at most all of them): Quartz hands a fire to whichever
     /// node asks first, which is uneven, and a node at its maxConcurrentJobs stops asking, so the others take over.
+    /// no-warm: tuned, but warmWorkers 0: every fire starts its own worker, which skips the warm worker's rehearsal
+    /// (less CPU per fire, for a machine whose cores cannot carry the load otherwise) and pays the start-up in latency.
     /// </summary>
     public static ScaleConfig Create(string name, ScaleLoad load, int nodes)
     {
@@ -36,13 +38,15 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
                 return new ScaleConfig(name, "runner.yaml sets no scheduler limits (maxConcurrentJobs 4, warmWorkers 2); every job at second 0", false, null, null);
             case "spread":
                 return new ScaleConfig(name, "the default limits (maxConcurrentJobs 4, warmWorkers 2); schedules spread evenly over the period", true, null, null);
-            case "tuned":
+            case "tuned" or "no-warm":
                 var peak = load.PeakPerSecond(spread: true);
                 var share = Math.Min(1.0, 2.0 / nodes);
                 var warm = Math.Clamp((int)Math.Ceiling(4 * peak * share), DefaultWarmWorkers, 256);
                 var concurrent = Math.Clamp(2 * warm, DefaultMaxConcurrentJobs, 256);
                 var sizing = nodes == 1 ? $"4 × the {peak} fires due per second" : $"4 × the {peak} fires due per second × 2 ÷ {nodes} nodes, per node";
-                return new ScaleConfig(name, $"schedules spread evenly over the period; warmWorkers {warm} ({sizing}), maxConcurrentJobs {concurrent} (2 × warmWorkers)", true, concurrent, warm);
+                return name == "tuned"
+                    ? new ScaleConfig(name, $"schedules spread evenly over the period; warmWorkers {warm} ({sizing}), maxConcurrentJobs {concurrent} (2 × warmWorkers)", true, concurrent, warm)
+                    : new ScaleConfig(name, $"as tuned (maxConcurrentJobs {concurrent}) but warmWorkers 0: a new worker process per fire, no rehearsal", true, concurrent, 0);
             default:
                 throw new ArgumentException($"--configs: unknown configuration '{name}'; known: {Names}");
         }

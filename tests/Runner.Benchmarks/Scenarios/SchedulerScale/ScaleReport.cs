@@ -51,9 +51,9 @@ internal static class ScaleReport
 
         report.Notes.Add("A fire is missed when no first cron attempt at its due time ran the script: Quartz handled it as misfired (no host picked it up within scheduler.misfireThreshold, 1 minute), or its run never started the script. A misfired fire under misfire: fireOnce (the default) runs once later at another time: those runs are 'off-schedule' in the details, not counted as started.");
         report.Notes.Add($"CPU = user + system time over the window of each host process, of the workers below it (warm ones included: a fire's worker was started and rehearsed ahead, and its replacement is started after it), and of the PostgreSQL server with its backends. Fires run in the window = scheduler runs the hosts started between its first and last second, whenever they were due (with a backlog, earlier fires and misfired ones run late). Ceiling = {Environment.ProcessorCount} cores × 60 s ÷ the workers' CPU per fire run: every fire costs one worker process however the scheduler is configured, so no configuration carries more fires a minute on this machine (the hosts' and the database's own CPU lower it further; with few fires their fixed cost dominates the 'all' figure). A cluster on one machine shares the same cores: it shows how fires spread over nodes and that each runs once, not more capacity.");
-        foreach (var outcome in outcomes.Where(o => o.Unsettled is not null))
+        foreach (var outcome in outcomes)
         {
-            report.Notes.Add($"{outcome.Setup}, {outcome.Config.Name}: gave up waiting for the window's fires to settle ({outcome.Unsettled}); fires still Running then count as missed.");
+            report.Notes.AddRange(outcome.Problems.Select(p => $"**{outcome.Setup}, {outcome.Config.Name}: {p}**"));
         }
     }
 

@@ -10,7 +10,7 @@ internal readonly record struct Occurrence(string Job, DateTimeOffset At);
 /// <param name="Cpu">CPU time per host over the window.</param>
 /// <param name="PostgresCpu">CPU time of the PostgreSQL server (postmaster and backends) over the window, for a cluster.</param>
 /// <param name="Executed">Scheduler runs the hosts recorded (started) inside the window, whatever time they were due: what the CPU was spent on.</param>
-/// <param name="Unsettled">Why the wait for the window's fires to finish was given up, if it was.</param>
+/// <param name="Problems">What went wrong with the measurement itself: a host that exited, a wait given up.</param>
 internal sealed record ScaleOutcome(
     string Setup,
     bool Clustered,
@@ -24,7 +24,7 @@ internal sealed record ScaleOutcome(
     TimeSpan? PostgresCpu,
     Stats RssMb,
     JsonObject Load,
-    string? Unsettled,
+    IReadOnlyList<string> Problems,
     IReadOnlyDictionary<string, IReadOnlyList<string>> HostLogs);
 
 /// <summary>CPU time one host spent: its own process, and the workers below it (warm, running, or ended).</summary>
@@ -60,8 +60,7 @@ internal static class ScaleRun
             while (DateTimeOffset.UtcNow < to)
             {
                 rss.Add(setup.Hosts.Sum(h => h.TreeRss()) / 1024.0 / 1024.0);
-                var left = to - DateTimeOffset.UtcNow;
-                await Task.Delay(left < TimeSpan.FromSeconds(5) ? left > TimeSpan.Zero ? left : TimeSpan.Zero : TimeSpan.FromSeconds(5));
+                await Task.Delay(TimeSpan.FromTicks(Math.Clamp((to - DateTimeOffset.UtcNow).Ticks, 0, TimeSpan.TicksPerSecond * 5)));
             }
 
             loadAverage = sampler.Summary();
@@ -73,14 +72,14 @@ internal static class ScaleRun
             var (own, tree) = (hostsAfter[h.Name].Own - hostsBefore[h.Name].Own, hostsAfter[h.Name].Tree - hostsBefore[h.Name].Tree);
             return new NodeCpu(h.Name, own, tree - own);
         }).ToList();
-        string? unsettled = null;
+        var problems = setup.Hosts.Where(h => h.HasExited).Select(h => $"host {h.Name} exited during the window (its last lines are in the JSON's raw hostLogs)").ToList();
         try
         {
             await Poll.UntilAsync(() => SettledAsync(setup, expected.Count, from, to), TimeSpan.FromMinutes(5), "the window's fires to finish", TimeSpan.FromSeconds(2));
         }
         catch (TimeoutException e)
         {
-            unsettled = e.Message;
+            problems.Add($"{e.Message} Fires still Running then count as missed.");
         }
 
         List<StampFire> fires;
@@ -91,7 +90,7 @@ internal static class ScaleRun
             executed = (await history.ListRunsAsync(null, 1_000_000, CancellationToken.None)).Count(r => r.ScheduledFor is not null && r.StartedAt >= from && r.StartedAt < to);
         }
 
-        return new ScaleOutcome(setup.Label, setup.Clustered, config, from, to, expected, fires, executed, spent, postgresAfter - postgresBefore, Stats.Of(rss), loadAverage, unsettled,
+        return new ScaleOutcome(setup.Label, setup.Clustered, config, from, to, expected, fires, executed, spent, postgresAfter - postgresBefore, Stats.Of(rss), loadAverage, problems,
             setup.Hosts.ToDictionary(h => h.Name, h => h.Tail(40)));
     }
 
