@@ -119,10 +119,10 @@ internal sealed class GraphBatchGate(WriteLedger ledger, Func<HttpRequestMessage
                 if (copy["dependsOn"] is JsonArray dependsOn)
                 {
                     var kept = dependsOn.Select(d => d?.ToString()).Where(d => d is not null && readIds.Contains(d)).Select(d => (JsonNode?)d).ToArray();
-                    copy["dependsOn"] = kept.Length > 0 ? new JsonArray(kept) : null;
-                    if (kept.Length == 0)
+                    copy.Remove("dependsOn");
+                    if (kept.Length > 0)
                     {
-                        copy.Remove("dependsOn");
+                        copy["dependsOn"] = new JsonArray(kept);
                     }
                 }
 
