@@ -63,26 +63,30 @@ internal sealed class CredentialStore(
     /// <summary>
     /// Saves a cache snapshot (merged with what another process saved meanwhile), then writes the newest refresh
     /// token back when the policy says so or <paramref name="forceWriteBack"/> asks. <paramref name="metadata"/>'s
-    /// LastRedeemedAt must be when this process's own refresh token was issued. Returns the merged metadata.
+    /// LastRedeemedAt must be when this process's own refresh token was issued. <paramref name="basis"/> is the
+    /// version of the file the snapshot grew from: when the file on disk is still that one, no other process saved
+    /// meanwhile and the snapshot is written as it is (merging two caches of 20,000 tokens costs seconds and
+    /// hundreds of megabytes). Returns the merged metadata and the version written.
     /// </summary>
-    public async Task<CredentialMetadata> SaveAsync(CredentialMetadata metadata, byte[] msal, bool forceWriteBack, CancellationToken cancellationToken)
+    public async Task<(CredentialMetadata Metadata, TokenCacheFile.FileVersion? Version)> SaveAsync(
+        CredentialMetadata metadata, byte[] msal, TokenCacheFile.FileVersion? basis, bool forceWriteBack, CancellationToken cancellationToken)
     {
-        (metadata, var merged) = await MergeAndWriteAsync(metadata, msal, cancellationToken);
+        (metadata, var merged, var version) = await MergeAndWriteAsync(metadata, msal, basis, cancellationToken);
         if (!forceWriteBack && !IsWriteBackDue(metadata))
         {
-            return metadata;
+            return (metadata, version);
         }
 
         var refreshToken = RefreshTokenReader.Read(merged, metadata.HomeAccountId);
         redactor.Add(refreshToken);
         if (refreshToken is null || !store.CanWrite)
         {
-            return metadata;
+            return (metadata, version);
         }
 
         var updated = await WriteBackAsync(refreshToken, metadata, cancellationToken);
-        (updated, _) = await MergeAndWriteAsync(updated, merged, cancellationToken);
-        return updated;
+        (updated, _, version) = await MergeAndWriteAsync(updated, merged, version, cancellationToken);
+        return (updated, version);
     }
 
     /// <summary>After an interactive consent: the new cache replaces the old one, and the refresh token is stored at once.</summary>
@@ -120,47 +124,50 @@ internal sealed class CredentialStore(
         await store.SetAsync(RefreshTokenSecret, refreshToken, tags, expectedVersion, cancellationToken);
     }
 
-    private async Task<(CredentialMetadata Metadata, byte[] Msal)> MergeAndWriteAsync(CredentialMetadata metadata, byte[] msal, CancellationToken cancellationToken)
+    private async Task<(CredentialMetadata Metadata, byte[] Msal, TokenCacheFile.FileVersion? Version)> MergeAndWriteAsync(
+        CredentialMetadata metadata, byte[] msal, TokenCacheFile.FileVersion? basis, CancellationToken cancellationToken)
     {
         using (await cache.LockAsync(cancellationToken))
         {
-            TokenCacheFile.Contents? onDisk = null;
-            try
-            {
-                onDisk = cache.Exists ? cache.Read() : null;
-            }
-            catch (StateException e)
-            {
-                log.LogWarning("Replacing the unreadable token cache: {Reason}", e.Message);
-            }
-
             var merged = msal;
-            if (onDisk?.Metadata is { } other)
+            if (basis is null || cache.CurrentVersion() != basis)
             {
-                if (other.HomeAccountId == metadata.HomeAccountId)
+                TokenCacheFile.Contents? onDisk = null;
+                try
                 {
-                    merged = MsalCacheMerger.Merge(msal, metadata.LastRedeemedAt, onDisk.Msal, other.LastRedeemedAt);
-                    metadata = CredentialMetadata.Newest(metadata, other);
+                    onDisk = cache.Exists ? cache.Read() : null;
                 }
-                else if (other.ConsentedAt > metadata.ConsentedAt)
+                catch (StateException e)
                 {
-                    // Someone consented again (perhaps as another admin) while this process ran: theirs wins.
-                    log.LogDebug("The token cache on disk holds a newer consent; keeping it");
-                    return (other, onDisk.Msal);
+                    log.LogWarning("Replacing the unreadable token cache: {Reason}", e.Message);
+                }
+
+                if (onDisk?.Metadata is { } other)
+                {
+                    if (other.HomeAccountId == metadata.HomeAccountId)
+                    {
+                        merged = MsalCacheMerger.Merge(msal, metadata.LastRedeemedAt, onDisk.Msal.ToArray(), other.LastRedeemedAt);
+                        metadata = CredentialMetadata.Newest(metadata, other);
+                    }
+                    else if (other.ConsentedAt > metadata.ConsentedAt)
+                    {
+                        // Someone consented again (perhaps as another admin) while this process ran: theirs wins.
+                        log.LogDebug("The token cache on disk holds a newer consent; keeping it");
+                        return (other, onDisk.Msal.ToArray(), onDisk.Version);
+                    }
                 }
             }
 
             try
             {
-                cache.Write(new TokenCacheFile.Contents(metadata, merged));
+                return (metadata, merged, cache.Write(new TokenCacheFile.Contents(metadata, merged)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateException)
             {
                 // The working token is still in memory (and its predecessor on disk and in the store); keep going.
                 log.LogWarning("Could not save the token cache {Path}: {Reason}", cache.Path, e.Message);
+                return (metadata, merged, null);
             }
-
-            return (metadata, merged);
         }
     }
 

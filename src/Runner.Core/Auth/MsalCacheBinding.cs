@@ -6,20 +6,34 @@ namespace Runner.Auth;
 /// Connects MSAL's user token cache to Runner's persistence without serialising on every access: the cache is
 /// loaded once, changes only mark it dirty, and a snapshot is taken when <see cref="RequestSnapshot"/> asks.
 /// Serialising a cache of thousands of tokens on every exchange would make a large fan-out quadratic.
+/// The serialized cache is asked of <c>load</c> at MSAL's first access, not held from the start: a run that finds
+/// every token in Runner's index never needs MSAL, and tens of megabytes would otherwise stay alive for nothing.
 /// </summary>
 internal sealed class MsalCacheBinding
 {
     private readonly object _sync = new();
-    private byte[]? _initial;
+    private Func<byte[]?>? _load;
     private bool _loaded;
     private bool _snapshotRequested;
     private Func<byte[], byte[]>? _repair;
 
-    public MsalCacheBinding(ITokenCache cache, byte[]? initial)
+    public MsalCacheBinding(ITokenCache cache, Func<byte[]?>? load)
     {
-        _initial = initial;
+        _load = load;
         cache.SetBeforeAccess(BeforeAccess);
         cache.SetAfterAccess(AfterAccess);
+    }
+
+    /// <summary>True once MSAL has accessed the cache (and so holds the loaded contents).</summary>
+    public bool IsLoaded
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _loaded;
+            }
+        }
     }
 
     /// <summary>True when the cache changed since the last snapshot.</summary>
@@ -33,7 +47,9 @@ internal sealed class MsalCacheBinding
     {
         lock (_sync)
         {
-            _repair = repair;
+            // Two repairs asked before the next access both apply, in order.
+            var pending = _repair;
+            _repair = pending is null ? repair : cache => repair(pending(cache));
         }
     }
 
@@ -52,12 +68,12 @@ internal sealed class MsalCacheBinding
         {
             if (!_loaded)
             {
-                if (_initial is { Length: > 0 })
+                if (_load?.Invoke() is { Length: > 0 } initial)
                 {
-                    args.TokenCache.DeserializeMsalV3(_initial, shouldClearExistingCache: true);
+                    args.TokenCache.DeserializeMsalV3(initial, shouldClearExistingCache: true);
                 }
 
-                _initial = null;
+                _load = null;
                 _loaded = true;
             }
 

@@ -19,16 +19,16 @@ internal sealed class PersistedAccessTokens
 
     /// <summary>Reads the bearer access tokens of <paramref name="homeAccountId"/> and <paramref name="clientId"/>
     /// from MSAL's serialized cache (MsalV3 JSON) that are valid after <paramref name="validAfter"/>.</summary>
-    public static PersistedAccessTokens Read(byte[]? msalCache, string? homeAccountId, string clientId, DateTimeOffset validAfter)
+    public static PersistedAccessTokens Read(ReadOnlyMemory<byte>? msalCache, string? homeAccountId, string clientId, DateTimeOffset validAfter)
     {
-        if (msalCache is not { Length: > 0 } || homeAccountId is null)
+        if (msalCache is not { Length: > 0 } cache || homeAccountId is null)
         {
             return Empty;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(msalCache);
+            using var document = JsonDocument.Parse(cache);
             if (!document.RootElement.TryGetProperty("AccessToken", out var tokens) || tokens.ValueKind != JsonValueKind.Object)
             {
                 return Empty;

@@ -8,8 +8,9 @@ using Runner.Redaction;
 namespace Runner.Auth;
 
 /// <summary>
-/// The Secure Application Model's exchange step on MSAL: one confidential client, one account (the partner admin
-/// who consented), and per-tenant, per-resource access tokens through AcquireTokenSilent(...).WithTenantId(...).
+/// The Secure Application Model's exchange step on MSAL: one account (the partner admin who consented), and
+/// per-tenant, per-resource access tokens through AcquireTokenSilent(...).WithTenantId(...), on MSAL clients that
+/// split the tenants between them so a lookup stays cheap at 10,000 tenants (<see cref="MsalShards"/>).
 /// Concurrent first requests for the same tenant and scope share one exchange; a token is reused until five
 /// minutes before it expires (across runs too: tokens of the persisted cache are served from an index, see
 /// <see cref="PersistedAccessTokens"/>); a refusal is remembered for the run so a broken tenant is asked once, while
@@ -31,19 +32,19 @@ internal sealed class TokenBroker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CloudHttp _http;
-    private IClientApplicationBase _app;
-    private MsalCacheBinding _cache;
+    private MsalShards _msal;
     private bool _publicClient;
     private readonly SemaphoreSlim _exchangeLimit;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string Tenant, string Scope), Lazy<Task<BrokeredToken>>> _tokens = new();
-    private readonly Lazy<PersistedAccessTokens> _persisted;
+    private readonly PersistedAccessTokens _persisted;
     private readonly TimeSpan _retryDelay;
     private IAccount? _account;
     private CredentialMetadata? _metadata;
     private DateTimeOffset _ownRedeemedAt;
     private string? _reimportedVersion;
+    private TokenCacheFile.FileVersion? _basis;
     private long _exchanges;
 
     // Guards the fields a token acquisition reads and others write concurrently: the client and its cache (swapped by
@@ -74,13 +75,30 @@ internal sealed class TokenBroker : IAsyncDisposable
 
         _http = http;
 
+        // Read once for the metadata and the index of still-valid tokens; the file's bytes are not kept (MSAL reads
+        // the file again if it is needed at all: see MsalCacheBinding).
         var stored = credentials.LoadCache();
         _metadata = stored?.Metadata;
+        _basis = stored?.Version;
         _ownRedeemedAt = _metadata?.LastRedeemedAt ?? DateTimeOffset.MinValue;
         _publicClient = _metadata?.PublicClient ?? false;
-        (_app, _cache) = Build(_publicClient, stored?.Msal);
-        _persisted = new Lazy<PersistedAccessTokens>(() =>
-            PersistedAccessTokens.Read(stored?.Msal, stored?.Metadata?.HomeAccountId, application.ClientId, time.GetUtcNow() + RefreshMargin));
+        _msal = Build(_publicClient, stored is null ? null : LoadMsal);
+        _persisted = PersistedAccessTokens.Read(stored?.Msal, stored?.Metadata?.HomeAccountId, application.ClientId, time.GetUtcNow() + RefreshMargin);
+    }
+
+    /// <summary>MSAL's serialized cache from the file as it is now, for MSAL's first access.</summary>
+    private byte[]? LoadMsal()
+    {
+        try
+        {
+            return _credentials.LoadCache()?.Msal.ToArray();
+        }
+        catch (State.StateException e)
+        {
+            // Damaged since this process read it: start MSAL empty (the stored refresh token is imported again).
+            _log.LogWarning("The token cache could not be read again: {Reason}", e.Message);
+            return null;
+        }
     }
 
     /// <summary>
@@ -88,13 +106,12 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// belongs to a public client and is refused with the app's secret or certificate (AADSTS700025); one from the
     /// browser consent belongs to the confidential client and is refused without them (AADSTS7000218).
     /// </summary>
-    private (IClientApplicationBase App, MsalCacheBinding Cache) Build(bool publicClient, byte[]? msal)
-    {
-        IClientApplicationBase app = publicClient
+    private MsalShards Build(bool publicClient, Func<byte[]?>? msal) => new(
+        () => publicClient
             ? MsalClients.Public(_application, _cloud, _http, _log).Build()
-            : MsalClients.Confidential(_application, _cloud, _http, _log).Build();
-        return (app, new MsalCacheBinding(app.UserTokenCache, msal));
-    }
+            : MsalClients.Confidential(_application, _cloud, _http, _log).Build(),
+        msal,
+        () => Metadata?.PartnerTenantId);
 
     /// <summary>The partner application this broker signs in as (for the consent flow, which uses the same registration).</summary>
     public PartnerApplication Application => _application;
@@ -114,7 +131,7 @@ internal sealed class TokenBroker : IAsyncDisposable
     }
 
     /// <summary>Whether the persisted cache holds a usable token for the tenant and scope (no request is made).</summary>
-    public bool HasPersistedToken(string tenant, string scope) => _persisted.Value.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is not null;
+    public bool HasPersistedToken(string tenant, string scope) => _persisted.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is not null;
 
     /// <summary>Token requests that reached the token endpoint in this process.</summary>
     public long Exchanges => Interlocked.Read(ref _exchanges);
@@ -184,34 +201,40 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// <summary>Saves the token cache and writes the refresh token back as policy says, or always with <paramref name="forceWriteBack"/>.</summary>
     public async Task FlushAsync(bool forceWriteBack, CancellationToken cancellationToken)
     {
-        var (app, cache, account) = Client();
-        if (account is null || (!cache.IsDirty && !forceWriteBack))
+        var (msal, account) = Client();
+        if (account is null || (!msal.IsDirty && !forceWriteBack))
         {
             return;
         }
 
-        cache.RequestSnapshot();
-        await app.GetAccountAsync(account.HomeAccountId.Identifier);
-        _log.LogDebug("Saving the token cache ({Bytes} bytes)", cache.Snapshot?.Length);
+        var snapshot = await msal.SnapshotAsync(account.HomeAccountId.Identifier);
+        _log.LogDebug("Saving the token cache ({Bytes} bytes)", snapshot.Length);
         CredentialMetadata? metadata;
         lock (_state)
         {
             metadata = _metadata is null ? null : _metadata with { LastRedeemedAt = _ownRedeemedAt };
         }
 
-        if (cache.Snapshot is { } snapshot && metadata is not null)
+        if (metadata is not null)
         {
-            var saved = await _credentials.SaveAsync(metadata, snapshot, forceWriteBack, cancellationToken);
+            TokenCacheFile.FileVersion? basis;
+            lock (_state)
+            {
+                basis = _basis;
+            }
+
+            var (saved, version) = await _credentials.SaveAsync(metadata, snapshot, basis, forceWriteBack, cancellationToken);
             lock (_state)
             {
                 _metadata = saved;
+                _basis = version;
             }
         }
     }
 
     private async Task<BrokeredToken> AcquireAsync(string tenant, string scope, bool forceRefresh)
     {
-        if (!forceRefresh && _persisted.Value.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is { } persisted)
+        if (!forceRefresh && _persisted.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is { } persisted)
         {
             _redactor.Add(persisted.Value);
             return persisted;
@@ -266,24 +289,25 @@ internal sealed class TokenBroker : IAsyncDisposable
     private async Task<BrokeredToken> SilentAsync(string tenant, string scope, bool forceRefresh, bool isPartner)
     {
         await _exchangeLimit.WaitAsync(_lifetime.Token);
-        var (app, cache, account) = Client();
+        var (msal, account) = Client();
+        var shard = msal.For(tenant);
         try
         {
             AuthenticationResult result;
             try
             {
-                result = await app.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+                result = await shard.App.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             }
             catch (MsalClientException e) when (e.ErrorCode == MsalError.MultipleTokensMatchedError)
             {
                 // Overlapping access tokens, left by an older Runner or merged from another process: MSAL would refuse
                 // this lookup until the cache is cleared, so drop the older ones (as MSAL does on saving) and ask again.
                 _log.LogInformation("The token cache held overlapping access tokens for {Tenant}; keeping the newest", tenant);
-                cache.RequestRepair(MsalCacheRepair.RemoveOverlappingAccessTokens);
-                result = await app.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
+                shard.Cache.RequestRepair(MsalCacheRepair.RemoveOverlappingAccessTokens);
+                result = await shard.App.AcquireTokenSilent([scope], account).WithTenantId(tenant).WithForceRefresh(forceRefresh).ExecuteAsync(_lifetime.Token);
             }
 
-            Track(result);
+            Track(result, shard);
             _log.LogDebug("Token for {Tenant} ({Scope}) from {Source}", tenant, scope, result.AuthenticationResultMetadata.TokenSource);
             return new BrokeredToken(result.AccessToken, ExpiresOn(result), result.TenantId ?? tenant);
         }
@@ -366,7 +390,7 @@ internal sealed class TokenBroker : IAsyncDisposable
 
             if (Metadata is { } metadata)
             {
-                var account = await Client().App.GetAccountAsync(metadata.HomeAccountId);
+                var account = await Client().Msal.Home.App.GetAccountAsync(metadata.HomeAccountId);
                 lock (_state)
                 {
                     _account = account;
@@ -396,18 +420,20 @@ internal sealed class TokenBroker : IAsyncDisposable
             // The stored token was obtained by the other kind of client (e.g. a device code consent on another
             // machine): what the local cache holds belongs to the old one, so start from an empty cache.
             _log.LogDebug("The stored refresh token belongs to a {Kind} client", publicClient ? "public" : "confidential");
-            var (app, cache) = Build(publicClient, null);
+            var msal = Build(publicClient, null);
             lock (_state)
             {
                 _publicClient = publicClient;
-                (_app, _cache) = (app, cache);
+                _msal = msal;
             }
         }
 
         try
         {
-            var result = await ((IByRefreshToken)Client().App).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
-            Track(result);
+            var shards = Client().Msal;
+            var result = await ((IByRefreshToken)shards.Home.App).AcquireTokenByRefreshToken([scope], stored.Value).ExecuteAsync(_lifetime.Token);
+            Track(result, shards.Home);
+            await shards.ShareHomeAsync(result.Account.HomeAccountId.Identifier, _time.GetUtcNow());
             var now = _time.GetUtcNow();
             var metadata = new CredentialMetadata(
                 result.Account.HomeAccountId.Identifier,
@@ -433,13 +459,14 @@ internal sealed class TokenBroker : IAsyncDisposable
         }
     }
 
-    private void Track(AuthenticationResult result)
+    private void Track(AuthenticationResult result, MsalShards.Shard shard)
     {
         _redactor.Add(result.AccessToken);
         if (result.AuthenticationResultMetadata.TokenSource == TokenSource.IdentityProvider)
         {
             Interlocked.Increment(ref _exchanges);
             var now = _time.GetUtcNow();
+            shard.RedeemedAt = now;
             lock (_state)
             {
                 _ownRedeemedAt = now;
@@ -451,11 +478,11 @@ internal sealed class TokenBroker : IAsyncDisposable
         }
     }
 
-    private (IClientApplicationBase App, MsalCacheBinding Cache, IAccount? Account) Client()
+    private (MsalShards Msal, IAccount? Account) Client()
     {
         lock (_state)
         {
-            return (_app, _cache, _account);
+            return (_msal, _account);
         }
     }
 

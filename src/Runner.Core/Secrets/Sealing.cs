@@ -38,4 +38,28 @@ internal static class Sealing
             return null;
         }
     }
+
+    /// <summary>
+    /// Like <see cref="Open"/>, but decrypts inside <paramref name="sealedData"/> (a large token cache is not copied):
+    /// the plain text is the returned slice of it; null when the data is not ours, damaged, or sealed with another key.
+    /// </summary>
+    public static Memory<byte>? OpenInPlace(byte[] sealedData, byte[] key, ReadOnlySpan<byte> associatedData)
+    {
+        if (sealedData.Length < 32 || !sealedData.AsSpan(0, 4).SequenceEqual(Magic))
+        {
+            return null;
+        }
+
+        var body = sealedData.AsMemory(32);
+        try
+        {
+            using var aes = new AesGcm(key, 16);
+            aes.Decrypt(sealedData.AsSpan(4, 12), body.Span, sealedData.AsSpan(16, 16), body.Span, associatedData);
+            return body;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
 }

@@ -43,7 +43,7 @@ public sealed class CredentialStoreTests
         Assert.Equal(newest, RefreshTokenOnDisk(older));
         Assert.Equal(newest, (await newer.Credentials.ReadRefreshTokenAsync(CancellationToken.None))!.Value);
         var merged = older.Credentials.LoadCache()!.Msal;
-        Assert.Contains(customer, System.Text.Encoding.UTF8.GetString(merged));
+        Assert.Contains(customer, System.Text.Encoding.UTF8.GetString(merged.Span));
     }
 
     [Fact]
@@ -123,6 +123,6 @@ public sealed class CredentialStoreTests
     private static string? RefreshTokenOnDisk(RunnerSession session)
     {
         var contents = session.Credentials.LoadCache()!;
-        return RefreshTokenReader.Read(contents.Msal, contents.Metadata!.HomeAccountId);
+        return RefreshTokenReader.Read(contents.Msal.ToArray(), contents.Metadata!.HomeAccountId);
     }
 }

@@ -85,7 +85,7 @@ public sealed class MsalCacheRepairTests(SandboxFixture sandbox) : IClassFixture
         // what a cache written by an older Runner looked like. MSAL refused such a cache with "multiple tokens".
         var file = new TokenCacheFile(new Runner.State.StateDirectory(workspace.StatePath), workspace.Path(".runner/store.key"), workspace.Environment);
         var contents = file.Read()!;
-        var cache = JsonNode.Parse(contents.Msal)!.AsObject();
+        var cache = JsonNode.Parse(contents.Msal.Span)!.AsObject();
         var tokens = cache["AccessToken"]!.AsObject();
         var past = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         foreach (var (_, token) in tokens)
@@ -104,7 +104,7 @@ public sealed class MsalCacheRepairTests(SandboxFixture sandbox) : IClassFixture
         var again = await workspace.RunAsync("run", "jobs/probe.csx");
 
         Assert.True(again.ExitCode == 0, again.ToString());
-        var repaired = JsonNode.Parse(file.Read()!.Msal)!["AccessToken"]!.AsObject();
+        var repaired = JsonNode.Parse(file.Read()!.Msal.Span)!["AccessToken"]!.AsObject();
         Assert.Single(repaired, p => ((string)p.Value!["target"]!).Contains(PartnerCenter, StringComparison.OrdinalIgnoreCase) &&
                                      ((string)p.Value!["realm"]!).Equals((string)partner["realm"]!, StringComparison.OrdinalIgnoreCase));
     }

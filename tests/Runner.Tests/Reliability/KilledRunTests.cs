@@ -123,7 +123,7 @@ public sealed class KilledRunTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var state = new StateDirectory(workspace.StatePath);
         var tokens = new TokenCacheFile(state, state.StoreKeyFile, workspace.Environment).Read();
         Assert.NotNull(tokens);
-        Assert.NotEmpty(tokens.Msal);
+        Assert.False(tokens.Msal.IsEmpty);
 
         var cache = new ScriptCache(state.CompileCache);
         var entries = Directory.GetDirectories(state.CompileCache).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).ToList();
