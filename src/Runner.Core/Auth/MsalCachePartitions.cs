@@ -27,7 +27,7 @@ internal static class MsalCachePartitions
 
     public static byte[][] Split(ReadOnlyMemory<byte> cache, string? homeTenant, int count)
     {
-        using var document = JsonDocument.Parse(cache);
+        var json = cache.Span;
         var buffers = new ArrayBufferWriter<byte>[count];
         var writers = new Utf8JsonWriter[count];
         for (var i = 0; i < count; i++)
@@ -37,43 +37,53 @@ internal static class MsalCachePartitions
             writers[i].WriteStartObject();
         }
 
-        foreach (var section in document.RootElement.EnumerateObject())
+        string? open = null;
+        foreach (var entry in MsalJson.Entries(json))
         {
-            if (section.Value.ValueKind != JsonValueKind.Object)
+            if (entry.Section != open)
             {
-                foreach (var writer in writers)
+                if (open is not null)
                 {
-                    section.WriteTo(writer);
+                    Array.ForEach(writers, w => w.WriteEndObject());
                 }
 
-                continue;
-            }
-
-            foreach (var writer in writers)
-            {
-                writer.WriteStartObject(section.Name);
-            }
-
-            foreach (var entry in section.Value.EnumerateObject())
-            {
-                var realm = entry.Value.ValueKind == JsonValueKind.Object && entry.Value.TryGetProperty("realm", out var r) ? r.GetString() : null;
-                if (string.IsNullOrEmpty(realm) || string.Equals(realm, homeTenant, StringComparison.OrdinalIgnoreCase))
+                open = null;
+                if (entry.Key is null)
                 {
                     foreach (var writer in writers)
                     {
-                        entry.WriteTo(writer);
+                        writer.WritePropertyName(entry.Section);
+                        writer.WriteRawValue(entry.Value(json), skipInputValidation: true);
                     }
+
+                    continue;
                 }
-                else
-                {
-                    entry.WriteTo(writers[Of(realm, count)]);
-                }
+
+                open = entry.Section;
+                Array.ForEach(writers, w => w.WriteStartObject(entry.Section));
             }
 
-            foreach (var writer in writers)
+            var value = entry.Value(json);
+            var realm = MsalJson.Field(value, "realm"u8);
+            if (string.IsNullOrEmpty(realm) || string.Equals(realm, homeTenant, StringComparison.OrdinalIgnoreCase))
             {
-                writer.WriteEndObject();
+                foreach (var writer in writers)
+                {
+                    writer.WritePropertyName(entry.Key!);
+                    writer.WriteRawValue(value, skipInputValidation: true);
+                }
             }
+            else
+            {
+                var writer = writers[Of(realm, count)];
+                writer.WritePropertyName(entry.Key!);
+                writer.WriteRawValue(value, skipInputValidation: true);
+            }
+        }
+
+        if (open is not null)
+        {
+            Array.ForEach(writers, w => w.WriteEndObject());
         }
 
         var parts = new byte[count][];
@@ -89,95 +99,79 @@ internal static class MsalCachePartitions
 
     /// <summary>
     /// One cache from the partitions: each entry once (an entry several partitions hold, such as the home tenant's,
-    /// from the partition that redeemed last), and the refresh token of the partition that redeemed last, the newest.
+    /// the later-expiring, else the one of the partition that redeemed last), and the refresh token of the partition
+    /// that redeemed last, the newest.
     /// </summary>
-    public static byte[] Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant)
+    public static ReadOnlyMemory<byte> Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant)
     {
-        // Newest first: the first partition to write a key wins.
-        var ordered = partitions.Where(p => p.Cache.Length > 0).OrderByDescending(p => p.RedeemedAt).ToList();
-        var documents = ordered.Select(p => JsonDocument.Parse(p.Cache)).ToList();
-        try
+        // Newest first: of two entries under one key that expire alike, the first partition's wins.
+        var ordered = partitions.Where(p => p.Cache.Length > 0).OrderByDescending(p => p.RedeemedAt).Select(p => p.Cache).ToList();
+        var sections = new List<string>();
+        var chosen = new Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>>();
+        var order = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
+        foreach (var cache in ordered)
         {
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
+            foreach (var entry in MsalJson.Entries(cache))
             {
-                writer.WriteStartObject();
-                var sections = new List<string>();
-                foreach (var document in documents)
+                var value = entry.Value((ReadOnlyMemory<byte>)cache);
+                if (!order.TryGetValue(entry.Section, out var keys))
                 {
-                    foreach (var section in document.RootElement.EnumerateObject())
-                    {
-                        if (!sections.Contains(section.Name))
-                        {
-                            sections.Add(section.Name);
-                        }
-                    }
+                    sections.Add(entry.Section);
+                    order[entry.Section] = keys = [];
                 }
 
-                foreach (var name in sections)
+                if (!chosen.TryGetValue((entry.Section, entry.Key), out var held))
                 {
-                    WriteSection(writer, name, documents, homeTenant);
+                    chosen[(entry.Section, entry.Key)] = value;
+                    keys.Add(entry.Key);
                 }
+                else if (MsalJson.Seconds(value.Span, "expires_on"u8) > MsalJson.Seconds(held.Span, "expires_on"u8))
+                {
+                    chosen[(entry.Section, entry.Key)] = value;
+                }
+            }
+        }
 
-                writer.WriteEndObject();
+        // Sized once: growing by doubling would copy an 80 MB cache several times over.
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, ordered.Sum(p => p.Length)));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var section in sections)
+            {
+                WriteSection(writer, section, order[section], chosen, homeTenant);
             }
 
-            return buffer.WrittenSpan.ToArray();
+            writer.WriteEndObject();
         }
-        finally
-        {
-            documents.ForEach(d => d.Dispose());
-        }
+
+        return buffer.WrittenMemory;
     }
 
-    private static void WriteSection(Utf8JsonWriter writer, string name, List<JsonDocument> newestFirst, string? homeTenant)
+    private static void WriteSection(Utf8JsonWriter writer, string section, List<string?> keys,
+        Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>> chosen, string? homeTenant)
     {
-        var first = newestFirst.Select(d => d.RootElement.TryGetProperty(name, out var s) ? s : (JsonElement?)null).First(s => s is not null)!.Value;
-        if (first.ValueKind != JsonValueKind.Object)
+        if (keys is [null])
         {
-            writer.WritePropertyName(name);
-            first.WriteTo(writer);
+            writer.WritePropertyName(section);
+            writer.WriteRawValue(chosen[(section, null)].Span, skipInputValidation: true);
             return;
         }
 
-        // Every partition holds the home tenant's entries: its tokens may have been renewed in one partition only,
-        // so of two entries under one key the later-expiring wins, else the newest partition's.
-        var chosen = new Dictionary<string, JsonProperty>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var document in newestFirst)
-        {
-            if (!document.RootElement.TryGetProperty(name, out var section) || section.ValueKind != JsonValueKind.Object)
-            {
-                continue;
-            }
-
-            foreach (var entry in section.EnumerateObject())
-            {
-                if (!chosen.TryGetValue(entry.Name, out var held))
-                {
-                    chosen[entry.Name] = entry;
-                    order.Add(entry.Name);
-                }
-                else if (ExpiresOn(entry.Value) > ExpiresOn(held.Value))
-                {
-                    chosen[entry.Name] = entry;
-                }
-            }
-        }
-
-        writer.WriteStartObject(name);
+        writer.WriteStartObject(section);
         var home = new System.Text.Json.Nodes.JsonObject();
-        foreach (var key in order)
+        foreach (var key in keys.OfType<string>())
         {
-            var entry = chosen[key];
-            if (name == "AccessToken" && homeTenant is not null && entry.Value.TryGetProperty("realm", out var realm) &&
-                string.Equals(realm.GetString(), homeTenant, StringComparison.OrdinalIgnoreCase))
+            var value = chosen[(section, key)].Span;
+            if (section == "AccessToken" && homeTenant is not null &&
+                string.Equals(MsalJson.Field(value, "realm"u8), homeTenant, StringComparison.OrdinalIgnoreCase))
             {
-                home[key] = System.Text.Json.Nodes.JsonNode.Parse(entry.Value.GetRawText());
+                home[key] = System.Text.Json.Nodes.JsonNode.Parse(value);
             }
             else
             {
-                entry.WriteTo(writer);
+                writer.WritePropertyName(key);
+                writer.WriteRawValue(value, skipInputValidation: true);
             }
         }
 
@@ -192,10 +186,4 @@ internal static class MsalCachePartitions
 
         writer.WriteEndObject();
     }
-
-    private static long ExpiresOn(JsonElement entry) =>
-        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("expires_on", out var value) && value.ValueKind == JsonValueKind.String &&
-        long.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            ? seconds
-            : 0;
 }

@@ -46,7 +46,7 @@ internal sealed class MsalShards
     public Shard For(string tenant) => _shards[MsalCachePartitions.Of(tenant, _shards.Length)];
 
     /// <summary>Every client's cache as one, for saving. Clients MSAL never used give their piece of the file as it was.</summary>
-    public async Task<byte[]> SnapshotAsync(string homeAccountId)
+    public async Task<ReadOnlyMemory<byte>> SnapshotAsync(string homeAccountId)
     {
         var parts = new List<(byte[] Cache, DateTimeOffset RedeemedAt)>(_shards.Length);
         for (var i = 0; i < _shards.Length; i++)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Runner.Auth;
@@ -28,23 +29,16 @@ internal sealed class PersistedAccessTokens
 
         try
         {
-            using var document = JsonDocument.Parse(cache);
-            if (!document.RootElement.TryGetProperty("AccessToken", out var tokens) || tokens.ValueKind != JsonValueKind.Object)
-            {
-                return Empty;
-            }
-
+            var json = cache.Span;
             var byTenant = new Dictionary<string, List<Entry>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var property in tokens.EnumerateObject())
+            foreach (var entry in MsalJson.Entries(json, "AccessToken"))
             {
-                var item = property.Value;
-                if (Text(item, "home_account_id") is not { } account || !account.Equals(homeAccountId, StringComparison.OrdinalIgnoreCase) ||
-                    Text(item, "client_id") is not { } client || !client.Equals(clientId, StringComparison.OrdinalIgnoreCase) ||
-                    Text(item, "token_type") is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ||
-                    Text(item, "realm") is not { Length: > 0 } realm ||
-                    Text(item, "secret") is not { Length: > 0 } secret ||
-                    Text(item, "target") is not { Length: > 0 } target ||
-                    !long.TryParse(Text(item, "expires_on"), out var expiresOn))
+                if (entry.Key is null || Token.Read(entry.Value(json)) is not { } token ||
+                    !string.Equals(token.Account, homeAccountId, StringComparison.OrdinalIgnoreCase) ||
+                    !string.Equals(token.Client, clientId, StringComparison.OrdinalIgnoreCase) ||
+                    token.Type is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ||
+                    token.Realm is not { Length: > 0 } realm || token.Secret is not { Length: > 0 } secret || token.Target is not { Length: > 0 } target ||
+                    !long.TryParse(token.ExpiresOn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresOn))
                 {
                     continue;
                 }
@@ -94,8 +88,46 @@ internal sealed class PersistedAccessTokens
         return best;
     }
 
-    private static string? Text(JsonElement item, string name) =>
-        item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>The fields of one access token entry that the index needs, read in one pass.</summary>
+    private sealed record Token(string? Account, string? Client, string? Type, string? Realm, string? Secret, string? Target, string? ExpiresOn)
+    {
+        public static Token? Read(ReadOnlySpan<byte> entry)
+        {
+            var reader = new Utf8JsonReader(entry);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            string? account = null, client = null, type = null, realm = null, secret = null, target = null, expiresOn = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                var field = name.SequenceEqual("home_account_id"u8) ? 1 : name.SequenceEqual("client_id"u8) ? 2 : name.SequenceEqual("token_type"u8) ? 3 :
+                    name.SequenceEqual("realm"u8) ? 4 : name.SequenceEqual("secret"u8) ? 5 : name.SequenceEqual("target"u8) ? 6 : name.SequenceEqual("expires_on"u8) ? 7 : 0;
+                reader.Read();
+                if (field == 0 || reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var value = reader.GetString();
+                switch (field)
+                {
+                    case 1: account = value; break;
+                    case 2: client = value; break;
+                    case 3: type = value; break;
+                    case 4: realm = value; break;
+                    case 5: secret = value; break;
+                    case 6: target = value; break;
+                    default: expiresOn = value; break;
+                }
+            }
+
+            return new Token(account, client, type, realm, secret, target, expiresOn);
+        }
+    }
 
     private sealed record Entry(HashSet<string> Scopes, BrokeredToken Token);
 }

@@ -8,29 +8,28 @@ namespace Runner.Auth;
 /// </summary>
 internal static class RefreshTokenReader
 {
-    public static string? Read(byte[] msalCache, string? homeAccountId)
+    public static string? Read(ReadOnlySpan<byte> msalCache, string? homeAccountId)
     {
         if (msalCache.Length == 0)
         {
             return null;
         }
 
-        using var document = JsonDocument.Parse(msalCache);
-        if (!document.RootElement.TryGetProperty("RefreshToken", out var tokens) || tokens.ValueKind != JsonValueKind.Object)
+        foreach (var entry in MsalJson.Entries(msalCache, "RefreshToken"))
         {
-            return null;
-        }
-
-        foreach (var entry in tokens.EnumerateObject())
-        {
-            var item = entry.Value;
-            if (homeAccountId is not null && item.TryGetProperty("home_account_id", out var account) &&
-                !string.Equals(account.GetString(), homeAccountId, StringComparison.OrdinalIgnoreCase))
+            if (entry.Key is null)
             {
                 continue;
             }
 
-            if (item.TryGetProperty("secret", out var secret) && secret.GetString() is { Length: > 0 } value)
+            var item = entry.Value(msalCache);
+            if (homeAccountId is not null && MsalJson.Field(item, "home_account_id"u8) is { } account &&
+                !string.Equals(account, homeAccountId, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (MsalJson.Field(item, "secret"u8) is { Length: > 0 } value)
             {
                 return value;
             }

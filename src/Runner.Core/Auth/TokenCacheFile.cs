@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Win32.SafeHandles;
@@ -94,13 +93,15 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     {
         state.Ensure();
         var metadata = JsonSerializer.SerializeToUtf8Bytes(contents.Metadata, TokenCacheJson.Default.CredentialMetadata);
-        var plain = new byte[HeaderLength + metadata.Length + contents.Msal.Length];
+        // Laid out behind the seal's header and encrypted where it lies: one buffer the size of the file.
+        var sealedData = new byte[Sealing.Overhead + HeaderLength + metadata.Length + contents.Msal.Length];
+        var plain = sealedData.AsSpan(Sealing.Overhead);
         plain[0] = Layout;
-        BinaryPrimitives.WriteInt32LittleEndian(plain.AsSpan(1), metadata.Length);
-        metadata.CopyTo(plain, HeaderLength);
-        contents.Msal.Span.CopyTo(plain.AsSpan(HeaderLength + metadata.Length));
-        AtomicFile.Write(state.TokenCacheFile, Sealing.Seal(plain, Key(), Purpose), ownerOnly: true);
-        CryptographicOperations.ZeroMemory(plain);
+        BinaryPrimitives.WriteInt32LittleEndian(plain[1..], metadata.Length);
+        metadata.CopyTo(plain[HeaderLength..]);
+        contents.Msal.Span.CopyTo(plain[(HeaderLength + metadata.Length)..]);
+        Sealing.SealInPlace(sealedData, Key(), Purpose);
+        AtomicFile.Write(state.TokenCacheFile, sealedData, ownerOnly: true);
         return CurrentVersion();
     }
 
