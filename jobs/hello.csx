@@ -1,5 +1,6 @@
 // hello.csx: a first look at every customer, through all three clients.
-// Run it: dotnet run --project src/Runner.Cli -- run jobs/hello.csx --tenant all
+// Run it: runner run jobs/hello.csx --tenant all
+// (in Runner's repository: dotnet run --project src/Runner.Cli -- run jobs/hello.csx --tenant all)
 #load "_editor/runner.globals.csx" // IntelliSense in VS Code; Runner skips this line
 
 // Microsoft Graph: the customer's users (first page is enough for a count on small tenants; follow

@@ -27,11 +27,22 @@ internal static class CliApp
 {
     public static RootCommand BuildRoot(CliConsole console)
     {
-        var root = new RootCommand("Runner: run C# job scripts across every Microsoft CSP customer tenant, with authentication done for you.")
+        var root = new RootCommand(Rendering.CommandHelp.With(
+            $"Runner: run C# job scripts across every Microsoft CSP customer tenant, with authentication done for you. Documentation: {Runner.Projects.DocsLinks.RepositoryUrl}/tree/main/docs",
+            "runner init my-jobs && cd my-jobs",
+            "runner run jobs/hello.csx --tenant all",
+            "runner new stale-guests",
+            "runner <command> --help"))
         {
             GlobalOptions.Config,
             GlobalOptions.Verbose,
         };
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new Rendering.VersionText(console);
+        }
+
+        root.Subcommands.Add(InitCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(TenantsCommand.Create(console));

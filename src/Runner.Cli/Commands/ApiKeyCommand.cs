@@ -13,7 +13,7 @@ internal static class ApiKeyCommand
         var name = new Argument<string>("name") { Description = "What the key is for (letters, digits and dashes), e.g. psa-sync." };
         var role = new Option<string>("--role") { Description = "operator (runs, pauses, resumes) or viewer (reads).", DefaultValueFactory = _ => "viewer" };
         role.AcceptOnlyFromAmong("operator", "viewer");
-        var create = new Command("create", "Make an API key for /api/v1; it is printed once and stored only as a hash in the secret store.") { name, role };
+        var create = new Command("create", CommandHelp.With("Make an API key for /api/v1; it is printed once and stored only as a hash in the secret store.", "runner apikey create grafana --role viewer")) { name, role };
         create.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -44,7 +44,7 @@ internal static class ApiKeyCommand
             }
         });
         var revokeName = new Argument<string>("name") { Description = "The key to revoke." };
-        var revoke = new Command("revoke", "Revoke an API key: calls with it are refused from now on.") { revokeName };
+        var revoke = new Command("revoke", CommandHelp.With("Revoke an API key: calls with it are refused from now on.", "runner apikey revoke grafana")) { revokeName };
         revoke.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -67,6 +67,6 @@ internal static class ApiKeyCommand
             }
         });
 
-        return new Command("apikey", "Manage API keys for the console's REST API.") { create, revoke };
+        return new Command("apikey", CommandHelp.With("Manage API keys for the console's REST API.", "runner apikey create ci-pipeline --role operator", "runner apikey revoke ci-pipeline")) { create, revoke };
     }
 }

@@ -19,7 +19,7 @@ internal static class AuditCommand
         var last = new Option<int>("--last", "-n") { Description = "At most this many writes, the newest (default 1000).", DefaultValueFactory = _ => 1000 };
         var whatIf = new Option<bool>("--include-what-if") { Description = "Also list what-if runs' planned writes (marked planned)." };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "table, json or csv." };
-        var command = new Command("audit", "List the writes jobs made (method, URL, status, request id, body), by tenant, job and time.")
+        var command = new Command("audit", CommandHelp.With("List the writes jobs made (method, URL, status, request id, body), by tenant, job and time.", "runner audit --since 7d", "runner audit --job disable-stale-guests --tenant contoso.onmicrosoft.com"))
         {
             tenant, job, since, last, whatIf, output,
         };

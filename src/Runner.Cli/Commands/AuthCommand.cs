@@ -12,11 +12,11 @@ internal static class AuthCommand
 {
     public static Command Create(CliConsole console)
     {
-        var status = new Command("status", "Who consented and when, when the refresh token was last used and stored, and days left before the 90-day limit.");
+        var status = new Command("status", CommandHelp.With("Who consented and when, when the refresh token was last used and stored, and days left before the 90-day limit.", "runner auth status"));
         status.SetAction((parse, cancellation) => RunAsync(console, parse, refresh: false, cancellation));
-        var refresh = new Command("refresh", "Redeem the refresh token now: Entra rotates it and the 90 days start again; the new one is stored.");
+        var refresh = new Command("refresh", CommandHelp.With("Redeem the refresh token now: Entra rotates it and the 90 days start again; the new one is stored.", "runner auth refresh"));
         refresh.SetAction((parse, cancellation) => RunAsync(console, parse, refresh: true, cancellation));
-        return new Command("auth", "The partner credential: status and refresh.") { status, refresh };
+        return new Command("auth", CommandHelp.With("The partner credential: status and refresh.", "runner auth status", "runner auth refresh")) { status, refresh };
     }
 
     private static async Task<int> RunAsync(CliConsole console, ParseResult parse, bool refresh, CancellationToken cancellation)

@@ -13,7 +13,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole console)
     {
         var scripts = new Argument<string[]>("scripts") { Description = "Scripts to compile (shell globs such as jobs/*.csx work).", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("check", "Compile scripts without running them and print their diagnostics.") { scripts };
+        var command = new Command("check", CommandHelp.With("Compile scripts without running them and print their diagnostics.", "runner check jobs/*.csx")) { scripts };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

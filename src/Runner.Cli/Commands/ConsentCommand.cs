@@ -14,7 +14,7 @@ internal static class ConsentCommand
     {
         var deviceCode = new Option<bool>("--device-code") { Description = "Sign in on another device: print a code and a URL instead of opening a browser here." };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser; print the sign-in URL to open on this machine." };
-        var command = new Command("consent", "Sign in once as a partner admin (with MFA) and store the refresh token Runner works from.") { deviceCode, noBrowser };
+        var command = new Command("consent", CommandHelp.With("Sign in once as a partner admin (with MFA) and store the refresh token Runner works from.", "runner consent", "runner consent --device-code")) { deviceCode, noBrowser };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -13,7 +13,7 @@ internal static class HistoryCommand
         var job = new Argument<string?>("job") { Arity = ArgumentArity.ZeroOrOne, Description = "Only this job's runs." };
         var last = new Option<int>("--last", "-n") { Description = "How many runs (default 20).", DefaultValueFactory = _ => 20 };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json." };
-        var command = new Command("history", "List recent runs: trigger, attempt, node, status and tenant counts.") { job, last, output };
+        var command = new Command("history", CommandHelp.With("List recent runs: trigger, attempt, node, status and tenant counts.", "runner history hello --last 20")) { job, last, output };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -12,7 +12,7 @@ internal static class HostCommand
     public static Command Create(CliConsole console)
     {
         var node = new Option<string?>("--node") { Description = "This host's name in history and in a cluster (default: scheduler.nodeName, else the machine name)." };
-        var command = new Command("host", "Run the scheduler: every job in runner.yaml on its cron schedule, each fire in its own worker process. Stops gracefully on Ctrl+C or SIGTERM.")
+        var command = new Command("host", CommandHelp.With("Run the scheduler: every job in runner.yaml on its cron schedule, each fire in its own worker process. Stops gracefully on Ctrl+C or SIGTERM.", "runner host"))
         {
             node,
         };

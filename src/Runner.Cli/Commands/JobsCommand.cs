@@ -16,7 +16,7 @@ internal static class JobsCommand
     public static Command Create(CliConsole console)
     {
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json." };
-        var command = new Command("jobs", "List scheduled jobs with their next fire times, as the scheduler store has them.") { output };
+        var command = new Command("jobs", CommandHelp.With("List scheduled jobs with their next fire times, as the scheduler store has them.", "runner jobs")) { output };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Runner.Cli.Composition;
 using Runner.Cli.Rendering;
 using Runner.Configuration;
+using Runner.Projects;
 using Runner.Scripting;
 
 namespace Runner.Cli.Commands;
@@ -17,7 +18,7 @@ internal static partial class NewCommand
         var force = new Option<bool>("--force") { Description = "Overwrite the script if it exists." };
         var editorOnly = new Option<bool>("--editor") { Description = "Only (re)write the editor set-up (jobs/_editor/, omnisharp.json, .vscode/settings.json)." };
         var writes = new Option<bool>("--writes") { Description = "A job that changes things; without it the script says // runner: read-only and every write is refused." };
-        var command = new Command("new", "Write a new job script, ready to check and run, plus VS Code IntelliSense for it.") { name, partnerLevel, writes, force, editorOnly };
+        var command = new Command("new", CommandHelp.With("Write a new job script, ready to check and run, plus VS Code IntelliSense for it.", "runner new stale-guests", "runner new disable-stale-guests --writes")) { name, partnerLevel, writes, force, editorOnly };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -46,14 +47,7 @@ internal static partial class NewCommand
                     await File.WriteAllTextAsync(script, JobTemplate.Render(jobName, parse.GetValue(partnerLevel), parse.GetValue(writes)), cancellation);
                 }
 
-                var stub = EditorStub.Write(jobs);
-                // A folder with C# projects (Runner's own repository) keeps its Roslyn/C# Dev Kit set-up: switching
-                // the whole workspace to OmniSharp is the operator's call there (docs/scripting.md says how).
-                var hasProjects = Directory.EnumerateFiles(root, "*.sln*").Concat(Directory.EnumerateFiles(root, "*.csproj")).Any();
-                var extras = WriteIfMissing(Path.Combine(root, "omnisharp.json"), OmniSharpJson)
-                    .Concat(hasProjects ? [] : WriteIfMissing(Path.Combine(root, ".vscode", "settings.json"), VsCodeSettings))
-                    .ToList();
-
+                var editor = EditorSetup.Write(root, jobs);
                 if (script is not null)
                 {
                     var relative = Display(script, console);
@@ -72,7 +66,18 @@ internal static partial class NewCommand
                         """);
                 }
 
-                await console.Output.WriteLineAsync($"Editor IntelliSense: {Display(stub, console)}{(extras.Count > 0 ? ", " + string.Join(", ", extras.Select(e => Display(e, console))) : "")} (VS Code with the C# extension in OmniSharp mode; see docs/scripting.md).");
+                await console.Output.WriteLineAsync($"Editor IntelliSense: {string.Join(", ", editor.Select(e => Display(e, console)))} (VS Code with the C# extension in OmniSharp mode; see {DocsLinks.Page("scripting.md#editor-support-vs-code")}).");
+                if (!HasConfig(context))
+                {
+                    // An installed tool in an empty folder: the script is there, but nothing can run it yet.
+                    await console.Output.WriteLineAsync($"""
+
+                        There is no runner.yaml here or in a parent folder, so nothing can run this script yet. Set the folder up with
+                          runner init
+                        (a commented runner.yaml for the built-in sandbox, jobs/hello.csx, and a .gitignore for the state folder; it keeps {Display(script ?? jobs, console)}).
+                        """);
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception e)
@@ -90,6 +95,9 @@ internal static partial class NewCommand
         return path is not null && File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : context.Console.CurrentDirectory;
     }
 
+    private static bool HasConfig(CliContext context) =>
+        ConfigLoader.Locate(context.ConfigPath, context.Console.CurrentDirectory, context.Console.Environment) is { } path && File.Exists(path);
+
     internal static string JobName(string given)
     {
         var name = given.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) ? given[..^4] : given;
@@ -103,43 +111,11 @@ internal static partial class NewCommand
             : throw new UsageException($"'{given}' is not a job name: use letters, digits, '-' and '_' (e.g. stale-guests), starting with a letter or digit.");
     }
 
-    private static IEnumerable<string> WriteIfMissing(string path, string content)
-    {
-        if (File.Exists(path))
-        {
-            yield break;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        yield return path;
-    }
-
     private static string Display(string path, CliConsole console)
     {
         var relative = Path.GetRelativePath(console.CurrentDirectory, path);
         return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
     }
-
-    /// <summary>OmniSharp (the C# extension's server for .csx files) compiles scripts for this framework.</summary>
-    internal const string OmniSharpJson = """
-        {
-          "script": {
-            "enabled": true,
-            "defaultTargetFramework": "net10.0",
-            "enableScriptNuGetReferences": true
-          }
-        }
-
-        """;
-
-    /// <summary>The C# extension edits .csx files only in OmniSharp mode (its Roslyn server has no script support yet).</summary>
-    internal const string VsCodeSettings = """
-        {
-          "dotnet.server.useOmnisharp": true
-        }
-
-        """;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     private static partial Regex ValidName();

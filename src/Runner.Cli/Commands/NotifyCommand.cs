@@ -12,7 +12,7 @@ internal static class NotifyCommand
     public static Command Create(CliConsole console)
     {
         var name = new Argument<string>("channel") { Description = "A channel under notify.channels in runner.yaml." };
-        var test = new Command("test", "Send a test message to a notification channel, to check its address and credentials.") { name };
+        var test = new Command("test", CommandHelp.With("Send a test message to a notification channel, to check its address and credentials.", "runner notify test ops-teams")) { name };
         test.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -56,6 +56,6 @@ internal static class NotifyCommand
                 return Failures.Report(e, console, context.Redactor, verbose);
             }
         });
-        return new Command("notify", "Notification channels (notify: in runner.yaml).") { test };
+        return new Command("notify", CommandHelp.With("Notification channels (notify: in runner.yaml).", "runner notify test ops-teams")) { test };
     }
 }

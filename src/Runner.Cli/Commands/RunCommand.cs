@@ -31,7 +31,7 @@ internal static class RunCommand
         var whatIf = new Option<bool>("--what-if") { Description = "Record every write (POST, PUT, PATCH, DELETE) and simulate its success instead of sending it; reads go through." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse every write: a tenant whose script tries one fails, naming the call." };
         var secrets = new Option<string[]>("--secret") { Description = "Let the script read this secret from the store through Secrets[\"NAME\"]. Repeatable." };
-        var command = new Command("run", "Run a job script across customer tenants.")
+        var command = new Command("run", CommandHelp.With("Run a job script across customer tenants.", "runner run jobs/hello.csx --tenant all", "runner run jobs/disable-stale-guests.csx --tenant group:pilot --what-if"))
         {
             target, tenants, exclude, parameters, parallel, timeout, output, outFile, refresh, partnerLevel, whatIf, readOnly, secrets,
         };

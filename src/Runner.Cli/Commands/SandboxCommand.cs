@@ -20,7 +20,7 @@ internal static class SandboxCommand
         var customers = new Option<int?>("--customers") { Description = "Customer tenants to seed, 1 to 20,000 (default 10, or sandbox.customers in runner.yaml)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the generated data (default 42, or sandbox.seed in runner.yaml)." };
         var data = new Option<string?>("--data") { Description = "Folder for the CA, keys and app secret (default .runner/sandbox-standalone)." };
-        var command = new Command("sandbox", "Run the local cloud (Entra ID, Partner Center, ARM, Graph, Key Vault) standalone.") { port, customers, seed, data };
+        var command = new Command("sandbox", CommandHelp.With("Run the local cloud (Entra ID, Partner Center, ARM, Graph, Key Vault) standalone.", "runner sandbox --port 8443 --customers 50")) { port, customers, seed, data };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -12,7 +12,7 @@ internal static class SecretCommand
     public static Command Create(CliConsole console)
     {
         var name = new Argument<string>("name") { Description = "The secret's name, as runner.yaml refers to it (secret:NAME): letters, digits and dashes." };
-        var set = new Command("set", "Store a secret: typed at a terminal (not shown), or read from standard input when piped.") { name };
+        var set = new Command("set", CommandHelp.With("Store a secret: typed at a terminal (not shown), or read from standard input when piped.", "runner secret set app-secret")) { name };
         set.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);
@@ -49,6 +49,6 @@ internal static class SecretCommand
             }
         });
 
-        return new Command("secret", "Manage secrets in the configured secret store.") { set };
+        return new Command("secret", CommandHelp.With("Manage secrets in the configured secret store.", "runner secret set app-secret")) { set };
     }
 }

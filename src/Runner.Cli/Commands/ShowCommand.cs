@@ -13,7 +13,7 @@ internal static class ShowCommand
         var run = new Argument<string>("run") { Description = "A run id, or the start of one." };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "table or json (with --writes also csv)." };
         var writes = new Option<bool>("--writes") { Description = "List the run's writes (sent, or planned by a what-if run) instead of its results." };
-        var command = new Command("show", "Show one run: its tenants, their results and logs.") { run, output, writes };
+        var command = new Command("show", CommandHelp.With("Show one run: its tenants, their results and logs.", "runner show 20261205-070000-3fa9c1", "runner show 20261205-070000 --writes")) { run, output, writes };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

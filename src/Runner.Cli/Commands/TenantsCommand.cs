@@ -16,7 +16,7 @@ internal static class TenantsCommand
         var check = new Option<bool>("--check") { Description = "Try each tenant's Partner Center, Graph and ARM token and show what is missing (GDAP, consent, MFA)." };
         var parallel = new Option<int?>("--parallel") { Description = "Tenants checked at the same time (default from runner.yaml)." };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "table, json or csv." };
-        var command = new Command("tenants", "List customer tenants and the partner's access to each.") { refresh, check, parallel, output };
+        var command = new Command("tenants", CommandHelp.With("List customer tenants and the partner's access to each.", "runner tenants --check")) { refresh, check, parallel, output };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

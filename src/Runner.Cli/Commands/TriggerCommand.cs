@@ -25,7 +25,7 @@ internal static class TriggerCommand
         var tenants = new Option<string[]>("--tenant", "-t") { Description = "Run for these tenants instead of the job's own (same forms as runner run). Repeatable." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the run to finish, show it, and exit with its outcome." };
         var output = new Option<OutputFormat?>("--output", "-o") { Description = "With --wait: table or json." };
-        var command = new Command("trigger", "Run a job now through the scheduler (reaches a running host or cluster).") { job, parameters, tenants, wait, output };
+        var command = new Command("trigger", CommandHelp.With("Run a job now through the scheduler (reaches a running host or cluster).", "runner trigger hello --wait")) { job, parameters, tenants, wait, output };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -12,7 +12,7 @@ internal static class WebCommand
     public static Command Create(CliConsole console)
     {
         var listen = new Option<string?>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:8080 (default: web.listen in runner.yaml)." };
-        var command = new Command("web", "Serve the operator console (pages and /api/v1) from this project's stores. Ctrl+C stops it.") { listen };
+        var command = new Command("web", CommandHelp.With("Serve the operator console (pages and /api/v1) from this project's stores. Ctrl+C stops it.", "runner web --listen http://127.0.0.1:8080")) { listen };
         command.SetAction(async (parse, cancellation) =>
         {
             var verbose = parse.GetValue(GlobalOptions.Verbose);

@@ -55,7 +55,7 @@ internal sealed class CliContext : Runner.Scheduling.IWorkerContext
     {
         var path = ConfigLoader.Locate(ConfigPath, Console.CurrentDirectory, Console.Environment)
             ?? throw new ConfigException(Path.Combine(Console.CurrentDirectory, ConfigLoader.FileName), 0, 0, "",
-                "no runner.yaml here or in any parent folder. Create one (see README.md), pass --config, or set RUNNER_CONFIG.");
+                "no runner.yaml here or in any parent folder. Run `runner init` to set this folder up (the built-in sandbox to start), or pass --config, or set RUNNER_CONFIG.");
         if (!File.Exists(path))
         {
             throw new ConfigException(path, 0, 0, "", "the file does not exist");

@@ -79,7 +79,7 @@ internal static class UserChanges
 
             if (NotEmulated.Contains(name))
             {
-                return ([], new GraphRefusal(501, "NotImplemented", $"The sandbox does not store the user property '{name}'. docs/sandbox.md lists what it emulates."));
+                return ([], new GraphRefusal(501, "NotImplemented", $"The sandbox does not store the user property '{name}'. {Hosting.SandboxDocs.Page} lists what it emulates."));
             }
 
             var refusal = name.Equals("accountEnabled", StringComparison.OrdinalIgnoreCase)

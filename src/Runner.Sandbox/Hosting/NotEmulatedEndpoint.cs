@@ -19,7 +19,7 @@ internal static class NotEmulatedEndpoint
     private static Task Answer(HttpContext http, SandboxContext context)
     {
         var request = $"{http.Request.Method} {http.Request.Path}";
-        var message = $"The sandbox does not emulate {request}. docs/sandbox.md lists what it emulates.";
+        var message = $"The sandbox does not emulate {request}. {SandboxDocs.Page} lists what it emulates.";
         return ApiClassifier.Api(http.Request.Path) switch
         {
             // Graph: { error: { code, message, innerError } }.

@@ -91,6 +91,7 @@ internal static class ScaleBenchmark
         }
 
         report.Tables.Add(table);
+        report.Tables.Add(MarginalTable(points));
         AddTargets(report, points);
         report.Notes.Add("run = the run's own durationMs from its JSON (history record, tenants, results); process = `dotnet runner.dll run …` from start to exit. The wall-time targets are judged on the run; the process's ratio is shown beside it.");
         report.Notes.Add("first run = a fresh project folder: no access tokens, no cached customer list (the script compiled beforehand by `runner check`); next runs = tokens and customer list cached.");
@@ -136,6 +137,28 @@ internal static class ScaleBenchmark
         return [new Point(size, First, [first], latency, parallel), new Point(size, Next, next, latency, parallel)];
     }
 
+    /// <summary>One step between two measured sizes: the runner's CPU for the extra tenants ÷ their number (medians' totals).</summary>
+    internal sealed record Step(string Kind, int From, int To, double CpuMs);
+
+    internal static List<Step> Marginal(IReadOnlyList<Point> points, string kind)
+    {
+        var series = points.Where(p => p.Kind == kind).OrderBy(p => p.Tenants).ToList();
+        return [.. series.Zip(series.Skip(1), (a, b) => new Step(kind, a.Tenants, b.Tenants,
+            (b.RunnerCpuPerTenant * b.Tenants - a.RunnerCpuPerTenant * a.Tenants) / (b.Tenants - a.Tenants)))];
+    }
+
+    private static Table MarginalTable(IReadOnlyList<Point> points)
+    {
+        var table = new Table("Runner CPU per further tenant between sizes (the start-up, paid once, cancels out): (CPU at the larger size − CPU at the smaller) ÷ (the tenants between)",
+            "run", "from", "to", "CPU ms per further tenant, runner");
+        foreach (var step in Marginal(points, Next).Concat(Marginal(points, First)))
+        {
+            table.Add(step.Kind, step.From.ToString("N0", CultureInfo.InvariantCulture), step.To.ToString("N0", CultureInfo.InvariantCulture), step.CpuMs);
+        }
+
+        return table;
+    }
+
     /// <summary>The size the CPU per tenant is compared with: 100 tenants when measured, else the smallest.</summary>
     private static int BaselineSize(List<Point> points) =>
         points.Any(p => p.Size == 100) ? 100 : points.Min(p => p.Size);
@@ -161,6 +184,24 @@ internal static class ScaleBenchmark
                 var change = p.RunnerCpuPerTenant / baseline - 1;
                 report.Targets.Add(new Target($"{kind}, {p.Tenants:N0} tenants: runner CPU per tenant", $"within ±{CpuBand:0%} of {baseline:0.00} ms ({reference.Tenants:N0} tenants)",
                     $"{p.RunnerCpuPerTenant:0.00} ms ({change:+0%;-0%})", Math.Abs(change) <= CpuBand));
+            }
+        }
+
+        // Linear cost, the start-up left out: what each further tenant costs between two sizes.
+        foreach (var kind in new[] { Next, First })
+        {
+            var steps = Marginal(points, kind);
+            if (steps.Count < 2)
+            {
+                continue;
+            }
+
+            var first = steps[0];
+            foreach (var step in steps.Skip(1))
+            {
+                var change = step.CpuMs / first.CpuMs - 1;
+                report.Targets.Add(new Target($"{kind}, {step.From:N0} → {step.To:N0} tenants: runner CPU per further tenant",
+                    $"within ±{CpuBand:0%} of {first.CpuMs:0.00} ms ({first.From:N0} → {first.To:N0})", $"{step.CpuMs:0.00} ms ({change:+0%;-0%})", Math.Abs(change) <= CpuBand));
             }
         }
 
