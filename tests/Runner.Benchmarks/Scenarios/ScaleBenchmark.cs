@@ -183,7 +183,7 @@ internal static class ScaleBenchmark
             {
                 var change = p.RunnerCpuPerTenant / baseline - 1;
                 report.Targets.Add(new Target($"{kind}, {p.Tenants:N0} tenants: runner CPU per tenant", $"within ±{CpuBand:0%} of {baseline:0.00} ms ({reference.Tenants:N0} tenants)",
-                    $"{p.RunnerCpuPerTenant:0.00} ms ({change:+0%;-0%})", Math.Abs(change) <= CpuBand));
+                    $"{p.RunnerCpuPerTenant:0.00} ms ({change:+0%;-0%;0%})", Math.Abs(change) <= CpuBand));
             }
         }
 
@@ -201,7 +201,7 @@ internal static class ScaleBenchmark
             {
                 var change = step.CpuMs / first.CpuMs - 1;
                 report.Targets.Add(new Target($"{kind}, {step.From:N0} → {step.To:N0} tenants: runner CPU per further tenant",
-                    $"within ±{CpuBand:0%} of {first.CpuMs:0.00} ms ({first.From:N0} → {first.To:N0})", $"{step.CpuMs:0.00} ms ({change:+0%;-0%})", Math.Abs(change) <= CpuBand));
+                    $"within ±{CpuBand:0%} of {first.CpuMs:0.00} ms ({first.From:N0} → {first.To:N0})", $"{step.CpuMs:0.00} ms ({change:+0%;-0%;0%})", Math.Abs(change) <= CpuBand));
             }
         }
 
