@@ -71,6 +71,20 @@ public sealed class InitCommandTests
     }
 
     [Fact]
+    public async Task Two_inits_at_once_in_one_folder_set_it_up_once()
+    {
+        using var workspace = new Workspace();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => workspace.RunAsync("init"))));
+
+        Assert.Single(results, r => r.ExitCode == 0);
+        Assert.Single(results, r => r.ExitCode == 2 && r.Error.Contains("runner.yaml already exists", StringComparison.Ordinal));
+        Assert.Single(File.ReadAllLines(workspace.Path(".gitignore")), l => l == ".runner/");
+        var run = await workspace.RunAsync("run", "jobs/hello.csx", "--tenant", "all");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
     public async Task Init_with_a_folder_creates_it_and_says_to_cd_there()
     {
         using var workspace = new Workspace();
