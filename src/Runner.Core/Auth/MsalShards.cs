@@ -16,7 +16,7 @@ internal sealed class MsalShards
     public const int DefaultCount = 16;
 
     private readonly Shard[] _shards;
-    private readonly Lazy<byte[][]?> _pieces;
+    private readonly Lazy<byte[]?[]?> _pieces;
     private readonly Func<string?> _homeTenant;
 
     /// <param name="build">Builds one MSAL client.</param>
@@ -25,17 +25,24 @@ internal sealed class MsalShards
     public MsalShards(Func<IClientApplicationBase> build, Func<byte[]?>? load, Func<string?> homeTenant, int count = DefaultCount)
     {
         _homeTenant = homeTenant;
-        _pieces = new Lazy<byte[][]?>(() => load?.Invoke() is { Length: > 0 } all ? MsalCachePartitions.Split(all, homeTenant(), count) : null);
+        _pieces = new Lazy<byte[]?[]?>(() => load?.Invoke() is { Length: > 0 } all ? MsalCachePartitions.Split(all, homeTenant(), count) : null);
         _shards = new Shard[count];
         for (var i = 0; i < count; i++)
         {
             var index = i;
             var app = build();
-            _shards[i] = new Shard(app, new MsalCacheBinding(app.UserTokenCache, load is null ? null : () => _pieces.Value?[index]));
+            _shards[i] = new Shard(app, new MsalCacheBinding(app.UserTokenCache, load is null ? null : () => Take(index)));
         }
     }
 
     public int Count => _shards.Length;
+
+    /// <summary>A client's piece of the file, handed over once: MSAL holds it from then on (and saves it from there).</summary>
+    private byte[]? Take(int index)
+    {
+        var pieces = _pieces.Value;
+        return pieces is null ? null : Interlocked.Exchange(ref pieces[index], null);
+    }
 
     /// <summary>The client that imports a refresh token (and whose cache is copied to the others afterwards).</summary>
     public Shard Home => _shards[0];

@@ -1,0 +1,49 @@
+using Runner.Sandbox;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Auth;
+
+/// <summary>
+/// The broker's MSAL clients, each with a share of the tenants: a process that touches a few of them keeps every
+/// other tenant's token in the saved cache, and the refresh token it saves is the newest.
+/// </summary>
+public sealed class MsalShardsTests
+{
+    private const string Graph = "https://graph.microsoft.com/.default";
+
+    [Fact]
+    public async Task A_later_process_that_redeems_once_keeps_every_tenants_token_and_saves_the_new_refresh_token()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Customers = 40 });
+        using var workspace = await new Workspace { Time = sandbox.Clock }.WithSandboxAsync(sandbox);
+        var customers = sandbox.Customers.Where(c => c.GdapStatus == "active").Select(c => c.TenantId.ToString()).ToList();
+        Assert.True(customers.Count >= 20, $"{customers.Count} active customers");
+        await using (var first = await Sessions.OpenAsync(workspace))
+        {
+            foreach (var customer in customers)
+            {
+                await first.Broker.GetTokenAsync(customer, Graph, CancellationToken.None);
+            }
+        }
+
+        string rotated;
+        await using (var second = await Sessions.OpenAsync(workspace))
+        {
+            // Every customer token is served from the file's index; the redemption goes through MSAL, which splits
+            // the cache among its clients and loads only the ones it uses.
+            Assert.All(customers, c => Assert.True(second.Broker.HasPersistedToken(c, Graph), c));
+            sandbox.Clock.Advance(TimeSpan.FromMinutes(1));
+            await second.Broker.RedeemAsync(CancellationToken.None);
+            await second.Broker.FlushAsync(CancellationToken.None);
+            rotated = (await second.Credentials.ReadRefreshTokenAsync(CancellationToken.None))!.Value;
+        }
+
+        await using var third = await Sessions.OpenAsync(workspace);
+        Assert.All(customers, c => Assert.True(third.Broker.HasPersistedToken(c, Graph), $"{c}'s token was lost when the cache was saved"));
+        Assert.Equal(rotated, Runner.Auth.RefreshTokenReader.Read(third.Credentials.LoadCache()!.Msal.Span, third.Credentials.LoadCache()!.Metadata!.HomeAccountId));
+        Assert.Equal(0, third.Broker.Exchanges);
+        var token = await third.Broker.GetTokenAsync(customers[^1], Graph, CancellationToken.None);
+        Assert.Equal(0, third.Broker.Exchanges);
+        Assert.False(string.IsNullOrEmpty(token.Value));
+    }
+}
