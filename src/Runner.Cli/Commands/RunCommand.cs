@@ -77,7 +77,9 @@ internal static class RunCommand
     {
         if (!console.Interactive)
         {
-            return await runner.RunAsync(request, new ScriptOutputWriter(console.Error), cancellation);
+            // Disposed (every line written) before the caller prints the results.
+            using var output = new ScriptOutputWriter(console.Error);
+            return await runner.RunAsync(request, output, cancellation);
         }
 
         RunOutcome? outcome = null;
@@ -88,7 +90,11 @@ internal static class RunCommand
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask(Markup.Escape(request.Job), maxValue: 1);
-                outcome = await runner.RunAsync(request, new CompositeObserver(new ProgressObserver(task), new ScriptOutputEcho(console.Err)), cancellation);
+                using (var echo = new ScriptOutputEcho(console.Err))
+                {
+                    outcome = await runner.RunAsync(request, new CompositeObserver(new ProgressObserver(task), echo), cancellation);
+                }
+
                 task.StopTask();
             });
         return outcome!;

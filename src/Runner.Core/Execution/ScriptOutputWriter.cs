@@ -6,11 +6,12 @@ namespace Runner.Execution;
 /// <summary>
 /// Writes what scripts print, as it happens, one line per write named by tenant (<c>[contoso.com] text</c>, with
 /// <c>(stderr)</c> for standard error). A CLI run writes them to standard error; a worker writes them to its standard
-/// error too, so the host's record of a worker that dies mid-run still ends with what the script said last.
+/// error too, so the host's record of a worker that dies mid-run still ends with what the script said last. Written
+/// through a <see cref="LinePump"/>; dispose it when the run is over, before anything else is printed.
 /// </summary>
-internal sealed class ScriptOutputWriter(TextWriter target) : IRunObserver
+internal sealed class ScriptOutputWriter(TextWriter target) : IRunObserver, IDisposable
 {
-    private readonly object _sync = new();
+    private readonly LinePump _pump = new(target.WriteLine, target.Flush);
 
     public static string Format(CustomerTenant tenant, LogLine line) =>
         line.Level >= LogLevel.Error ? $"[{tenant.Domain}] (stderr) {line.Message}" : $"[{tenant.Domain}] {line.Message}";
@@ -27,12 +28,7 @@ internal sealed class ScriptOutputWriter(TextWriter target) : IRunObserver
     {
     }
 
-    public void TenantWrote(CustomerTenant tenant, LogLine line)
-    {
-        lock (_sync)
-        {
-            target.WriteLine(Format(tenant, line));
-            target.Flush();
-        }
-    }
+    public void TenantWrote(CustomerTenant tenant, LogLine line) => _pump.Post(Format(tenant, line));
+
+    public void Dispose() => _pump.Dispose();
 }

@@ -81,9 +81,17 @@ internal sealed class WorkerLifecycle
             };
             writer = new WorkerEventWriter(Events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
             var session = context.Session ?? await context.OpenSessionAsync(config, hostGone.Token);
-            var outcome = order.Job == SchedulerKeys.KeepAlive
-                ? await KeepAliveRun.RunAsync(session, request, writer, hostGone.Token)
-                : await new JobRunner(session).RunAsync(request, new CompositeObserver(writer, new ScriptOutputWriter(Error)), hostGone.Token);
+            RunOutcome outcome;
+            if (order.Job == SchedulerKeys.KeepAlive)
+            {
+                outcome = await KeepAliveRun.RunAsync(session, request, writer, hostGone.Token);
+            }
+            else
+            {
+                using var output = new ScriptOutputWriter(Error);
+                outcome = await new JobRunner(session).RunAsync(request, new CompositeObserver(writer, output), hostGone.Token);
+            }
+
             var status = outcome.Status;
             if (hostGone.IsCancellationRequested)
             {
