@@ -78,7 +78,7 @@ internal static class RunCommand
         if (!console.Interactive)
         {
             // Disposed (every line written) before the caller prints the results.
-            using var output = new ScriptOutputWriter(console.Error);
+            using var output = new ScriptOutputWriter(console.Error, queued: true);
             return await runner.RunAsync(request, output, cancellation);
         }
 

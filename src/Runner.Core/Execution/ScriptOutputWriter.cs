@@ -6,12 +6,16 @@ namespace Runner.Execution;
 /// <summary>
 /// Writes what scripts print, as it happens, one line per write named by tenant (<c>[contoso.com] text</c>, with
 /// <c>(stderr)</c> for standard error). A CLI run writes them to standard error; a worker writes them to its standard
-/// error too, so the host's record of a worker that dies mid-run still ends with what the script said last. Written
-/// through a <see cref="LinePump"/>; dispose it when the run is over, before anything else is printed.
+/// error too, so the host's record of a worker that dies mid-run still ends with what the script said last.
+/// <paramref name="queued"/>: written from a <see cref="LinePump"/> instead of the script's own thread (the CLI: a
+/// script's console write holds Console.Out's lock, which every stderr write on Unix takes too, so echoing there
+/// deadlocked two tenants printing to both streams); dispose it when the run is over. A worker writes at once, so
+/// that a script that ends its process (Environment.Exit) has its last line recorded.
 /// </summary>
-internal sealed class ScriptOutputWriter(TextWriter target) : IRunObserver, IDisposable
+internal sealed class ScriptOutputWriter(TextWriter target, bool queued = false) : IRunObserver, IDisposable
 {
-    private readonly LinePump _pump = new(target.WriteLine, target.Flush);
+    private readonly object _sync = new();
+    private readonly LinePump? _pump = queued ? new LinePump(target.WriteLine, target.Flush) : null;
 
     public static string Format(CustomerTenant tenant, LogLine line) =>
         line.Level >= LogLevel.Error ? $"[{tenant.Domain}] (stderr) {line.Message}" : $"[{tenant.Domain}] {line.Message}";
@@ -28,7 +32,20 @@ internal sealed class ScriptOutputWriter(TextWriter target) : IRunObserver, IDis
     {
     }
 
-    public void TenantWrote(CustomerTenant tenant, LogLine line) => _pump.Post(Format(tenant, line));
+    public void TenantWrote(CustomerTenant tenant, LogLine line)
+    {
+        if (_pump is not null)
+        {
+            _pump.Post(Format(tenant, line));
+            return;
+        }
 
-    public void Dispose() => _pump.Dispose();
+        lock (_sync)
+        {
+            target.WriteLine(Format(tenant, line));
+            target.Flush();
+        }
+    }
+
+    public void Dispose() => _pump?.Dispose();
 }
