@@ -32,6 +32,13 @@ internal sealed class SandboxApplication
     /// </summary>
     public Dictionary<Guid, Guid[]> GroupClaims { get; } = [];
 
+    /// <summary>
+    /// The object id of the app's service principal in <paramref name="tenantId"/>: consent creates one enterprise
+    /// application per tenant, each with its own id, and app-only tokens name it in oid and sub
+    /// ("Access token claims reference", oid: "the object ID of the service principal" for applications).
+    /// </summary>
+    public Guid ServicePrincipalId(Guid tenantId) => DeterministicGuid.Create(0, $"{ClientId}:servicePrincipal:{tenantId}");
+
     /// <summary>Permissions granted to the app for .default requests, per resource.</summary>
     public Dictionary<string, string[]> DelegatedPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -17,8 +17,10 @@ internal static class SandboxSeeder
     public static SandboxDirectory Build(int seed, int customerCount, DateTimeOffset now)
     {
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        SandboxUser? admin = null;
+        // The partner's content is built on first use, after the admin below exists: the admin is one of its users.
         var partner = new SandboxTenant(DeterministicGuid.Create(seed, "partner"), PartnerName, PartnerDomain, -1, true,
-            t => BuildPartnerContent(seed, t, today));
+            t => BuildPartnerContent(seed, t, today, admin!));
         var customers = new SandboxTenant[customerCount];
         var usedDomains = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { PartnerDomain };
         for (var i = 0; i < customerCount; i++)
@@ -48,7 +50,7 @@ internal static class SandboxSeeder
             RedirectUris = ["http://localhost", "http://localhost/signin-oidc", "http://127.0.0.1/signin-oidc"],
         };
 
-        var admin = new SandboxUser
+        admin = new SandboxUser
         {
             Id = DeterministicGuid.Create(seed, "partner-admin"),
             TenantId = partner.Id,
@@ -71,7 +73,7 @@ internal static class SandboxSeeder
     /// <summary>The partner's "Runner operators" security group, which the partner admin is a member of.</summary>
     public static Guid RunnerOperatorsGroup(int seed) => DeterministicGuid.Create(seed, "group:runner-operators");
 
-    private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today)
+    private static TenantContent BuildPartnerContent(int seed, SandboxTenant tenant, DateTimeOffset today, SandboxUser admin)
     {
         var random = new Random(DeterministicGuid.RandomSeed(seed, "partner-content"));
         var users = new List<SandboxUser>();
@@ -79,6 +81,9 @@ internal static class SandboxSeeder
         {
             users.Add(CreateUser(random, tenant, i, today, []));
         }
+
+        // Every user who signs in exists in its home directory (GET /users, $filter=userPrincipalName eq '...').
+        users.Add(admin);
 
         var content = new TenantContent
         {
@@ -90,6 +95,8 @@ internal static class SandboxSeeder
             CountryLetterCode = "GB",
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        // The admin who consents for the partner's app is a Global Administrator of the partner tenant.
+        content.Directory.Roles.First(r => r.RoleTemplateId == DirectorySeeder.RoleTemplates[0].Template).MemberIds.Add(admin.Id);
         return content;
     }
 

@@ -27,6 +27,7 @@ internal sealed class GraphApi(SandboxContext context)
         new GdapApi(context, this).Map(routes);
         new DirectoryRolesApi(this).Map(routes);
         new GroupsApi(context, this).Map(routes);
+        new ServicePrincipalsApi(context, this).Map(routes);
         new PoliciesApi(context, this).Map(routes);
         new RegistrationDetailsApi(this).Map(routes);
         new AssignLicenseApi(this).Map(routes);

@@ -15,6 +15,7 @@ internal sealed class DiscoveryEndpoints(SandboxContext context)
         routes.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (RequestDelegate)Configuration);
         routes.MapGet("/{tenant}/discovery/v2.0/keys", (RequestDelegate)Keys);
         routes.MapGet("/common/discovery/keys", (RequestDelegate)Keys);
+        routes.MapGet("/common/discovery/instance", (RequestDelegate)Instance);
     }
 
     private async Task Configuration(HttpContext http)
@@ -54,6 +55,48 @@ internal sealed class DiscoveryEndpoints(SandboxContext context)
             ["cloud_instance_name"] = "microsoftonline.com",
             ["cloud_graph_host_name"] = "graph.windows.net",
             ["msgraph_host"] = "graph.microsoft.com",
+        });
+    }
+
+    /// <summary>
+    /// Instance discovery, which MSAL calls before using an authority it does not know ("Custom authority aliases" in
+    /// MSAL's docs): for an authorize endpoint on this host, where its tenant's metadata is and which host names are
+    /// the same cloud; for any other host, invalid_instance (AADSTS50049) as Entra answers for a host that is not one
+    /// of its clouds.
+    /// </summary>
+    private async Task Instance(HttpContext http)
+    {
+        var now = context.Clock.GetUtcNow();
+        var endpoint = http.Request.Query["authorization_endpoint"].ToString();
+        if (endpoint.Length == 0)
+        {
+            await EntraError.MissingParameter("authorization_endpoint").ToResult(http, now).ExecuteAsync(http);
+            return;
+        }
+
+        var own = context.BaseUri;
+        // The sandbox's cloud is its loopback host names. The port is not compared: MSAL Python sends the host
+        // without it, and the answer names this port anyway.
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var authorize) || authorize.Scheme != Uri.UriSchemeHttps ||
+            !(authorize.Host == own.Host || authorize.Host == "localhost"))
+        {
+            await EntraError.InvalidInstance().ToResult(http, now).ExecuteAsync(http);
+            return;
+        }
+
+        var segments = authorize.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var tenant = segments.Length > 0 ? segments[0] : "common";
+        var version = segments.Contains("v2.0", StringComparer.OrdinalIgnoreCase) ? "/v2.0" : "";
+        await http.WriteJson(new JsonObject
+        {
+            ["tenant_discovery_endpoint"] = $"https://{own.Authority}/{tenant}{version}/.well-known/openid-configuration",
+            ["api-version"] = "1.1",
+            ["metadata"] = new JsonArray(new JsonObject
+            {
+                ["preferred_network"] = own.Authority,
+                ["preferred_cache"] = own.Authority,
+                ["aliases"] = new JsonArray(own.Authority, $"localhost:{own.Port}"),
+            }),
         });
     }
 

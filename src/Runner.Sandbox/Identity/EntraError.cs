@@ -46,6 +46,9 @@ internal sealed record EntraError(int StatusCode, string Error, int Code, string
     public static EntraError TenantNotFound(string tenant) => new(400, "invalid_request", 90002,
         $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
 
+    /// <summary>Instance discovery's answer for an authority host that is not a Microsoft cloud (here: not the sandbox).</summary>
+    public static EntraError InvalidInstance() => new(400, "invalid_instance", 50049, "Unknown or invalid instance.");
+
     public static EntraError UnknownApplication(string clientId, string tenant) => new(400, "unauthorized_client", 700016,
         $"Application with identifier '{clientId}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.");
 

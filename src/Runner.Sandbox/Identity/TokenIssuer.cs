@@ -34,8 +34,12 @@ internal sealed class TokenIssuer(SigningKeys keys, SandboxClock clock, Identity
         };
         if (user is null)
         {
-            claims["oid"] = app.ClientId.ToString();
-            claims["sub"] = app.ClientId.ToString();
+            // "Access token claims reference": for an app-only token oid is the object id of the app's service
+            // principal in the issuing tenant (never the application id, which is appid), and sub is the same
+            // principal (Entra sends the same value in both for app-only tokens).
+            var principal = app.ServicePrincipalId(tenant.Id).ToString();
+            claims["oid"] = principal;
+            claims["sub"] = principal;
             claims["roles"] = new JsonArray(permissions.Select(p => (JsonNode)p).ToArray());
             claims["idtyp"] = "app";
         }

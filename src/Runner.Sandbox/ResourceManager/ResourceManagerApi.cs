@@ -25,12 +25,15 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         routes.MapGet("/subscriptions/{subscriptionId}", (RequestDelegate)GetSubscription);
         routes.MapGet("/subscriptions/{subscriptionId}/resourcegroups", (RequestDelegate)ListResourceGroups);
         routes.MapGet("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)GetResourceGroup);
+        routes.MapMethods("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", ["HEAD"], (RequestDelegate)ResourceGroupExists);
         routes.MapMethods("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", ["PATCH"], (RequestDelegate)PatchResourceGroup);
         routes.MapPut("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)PutResourceGroup);
         routes.MapDelete("/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}", (RequestDelegate)DeleteResourceGroup);
         routes.MapGet("/subscriptions/{subscriptionId}/operationresults/{operationId}", (RequestDelegate)PollOperation);
         new ArmResourcesApi(_access).Map(routes);
         new ArmTagsApi(_access).Map(routes);
+        new ArmTagNamesApi(_access).Map(routes);
+        new ArmDirectoryApi(_access).Map(routes);
         new ArmRoleAssignmentsApi(_access).Map(routes);
     }
 
@@ -92,6 +95,21 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         }
 
         await http.WriteJson(body);
+    }
+
+    /// <summary>"Resource Groups - Check Existence": 204 when it exists, 404 when not, neither with a body (HEAD).</summary>
+    private async Task ResourceGroupExists(HttpContext http)
+    {
+        if (await _access.FindSubscription(http) is not ({ } sub, { } tenant))
+        {
+            return;
+        }
+
+        var name = (string)http.Request.RouteValues["resourceGroup"]!;
+        lock (tenant.Content.Sync)
+        {
+            http.Response.StatusCode = sub.ResourceGroups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)) ? 204 : 404;
+        }
     }
 
     /// <summary>PATCH a resource group: its tags are replaced by the ones sent (ResourceGroupResource.Update).</summary>
