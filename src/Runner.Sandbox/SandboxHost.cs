@@ -147,6 +147,18 @@ public sealed class SandboxHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        // Entra and ARM answer a path that starts with two slashes as with one, and clients that join a cloud's
+        // endpoint ending in "/" to a path starting with "/" (azure-cli) send such paths; routing runs after this.
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.Value is { } path && path.StartsWith("//", StringComparison.Ordinal))
+            {
+                http.Request.Path = "/" + path.TrimStart('/');
+            }
+
+            return next(http);
+        });
+        app.UseRouting();
         app.Use((http, next) => RequestIdHeaders.Invoke(http, next));
         var faults = new FaultMiddleware(context);
         app.Use((http, next) => faults.Invoke(http, next));

@@ -13,6 +13,7 @@ internal sealed class DiscoveryEndpoints(SandboxContext context)
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (RequestDelegate)Configuration);
+        routes.MapGet("/{tenant}/.well-known/openid-configuration", (RequestDelegate)ConfigurationV1);
         routes.MapGet("/{tenant}/discovery/v2.0/keys", (RequestDelegate)Keys);
         routes.MapGet("/common/discovery/keys", (RequestDelegate)Keys);
         routes.MapGet("/common/discovery/instance", (RequestDelegate)Instance);
@@ -55,6 +56,51 @@ internal sealed class DiscoveryEndpoints(SandboxContext context)
             ["cloud_instance_name"] = "microsoftonline.com",
             ["cloud_graph_host_name"] = "graph.windows.net",
             ["msgraph_host"] = "graph.microsoft.com",
+        });
+    }
+
+    /// <summary>
+    /// The v1 endpoint's metadata, which azure-cli reads to turn a tenant's domain into its id (from the issuer,
+    /// https://sts.windows.net/{id}/). Its v1 token endpoint is not emulated: the sandbox's clients use v2.
+    /// </summary>
+    private async Task ConfigurationV1(HttpContext http)
+    {
+        var name = (string)http.Request.RouteValues["tenant"]!;
+        var tenant = context.Directory.FindTenant(name);
+        if (tenant is null && name is not ("common" or "organizations"))
+        {
+            await EntraError.TenantNotFound(name).ToResult(http, context.Clock.GetUtcNow()).ExecuteAsync(http);
+            return;
+        }
+
+        var root = context.BaseUri.GetLeftPart(UriPartial.Authority);
+        var segment = tenant?.Id.ToString() ?? name;
+        await http.WriteJson(new JsonObject
+        {
+            ["token_endpoint"] = $"{root}/{segment}/oauth2/token",
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "private_key_jwt", "client_secret_basic"),
+            ["jwks_uri"] = $"{root}/common/discovery/keys",
+            ["response_modes_supported"] = new JsonArray("query", "fragment", "form_post"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "token id_token", "token"),
+            ["scopes_supported"] = new JsonArray("openid"),
+            ["issuer"] = tenant is null ? "https://sts.windows.net/{tenantid}/" : $"https://sts.windows.net/{tenant.Id}/",
+            ["microsoft_multi_refresh_token"] = true,
+            ["authorization_endpoint"] = $"{root}/{segment}/oauth2/authorize",
+            ["device_authorization_endpoint"] = $"{root}/{segment}/oauth2/devicecode",
+            ["http_logout_supported"] = true,
+            ["frontchannel_logout_supported"] = true,
+            ["end_session_endpoint"] = $"{root}/{segment}/oauth2/logout",
+            ["claims_supported"] = new JsonArray("sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "email", "given_name", "family_name", "nickname"),
+            ["check_session_iframe"] = $"{root}/{segment}/oauth2/checksession",
+            ["userinfo_endpoint"] = $"{root}/{segment}/openid/userinfo",
+            ["kerberos_endpoint"] = $"{root}/{segment}/kerberos",
+            ["tenant_region_scope"] = "EU",
+            ["cloud_instance_name"] = "microsoftonline.com",
+            ["cloud_graph_host_name"] = "graph.windows.net",
+            ["msgraph_host"] = "graph.microsoft.com",
+            ["rbac_url"] = "https://pas.windows.net",
         });
     }
 

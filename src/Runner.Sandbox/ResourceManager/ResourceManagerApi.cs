@@ -34,6 +34,7 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         new ArmTagsApi(_access).Map(routes);
         new ArmTagNamesApi(_access).Map(routes);
         new ArmDirectoryApi(_access).Map(routes);
+        new ArmMetadataApi(context).Map(routes);
         new ArmRoleAssignmentsApi(_access).Map(routes);
     }
 

@@ -176,5 +176,15 @@ def unknown_routes_answer_an_arm_error_envelope():
     expect("/providers/Microsoft.Nope/things" in body["error"]["message"], f"the message names the path: {body['error']['message']}")
 
 
+@check
+def cloud_metadata_names_the_sandbox():
+    old = requests.get(f"{BASE}/metadata/endpoints", params={"api-version": "2015-01-01"}).json()
+    expect(old["authentication"]["loginEndpoint"].rstrip("/") == BASE, f"2015-01-01 loginEndpoint {old['authentication']['loginEndpoint']}")
+    expect("https://management.core.windows.net/" in old["authentication"]["audiences"], "audiences")
+    clouds = requests.get(f"{BASE}/metadata/endpoints", params={"api-version": "2022-09-01"}).json()
+    expect(isinstance(clouds, list) and clouds[0]["resourceManager"].rstrip("/") == BASE, f"2022-09-01 {clouds}")
+    expect(clouds[0]["microsoftGraphResourceId"] == "https://graph.microsoft.com/", "microsoftGraphResourceId")
+
+
 if __name__ == "__main__":
     run()

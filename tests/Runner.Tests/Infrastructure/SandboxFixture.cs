@@ -11,7 +11,7 @@ public class SandboxFixture : IAsyncLifetime
 
     protected virtual int Customers => 10;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Host = await SandboxHost.StartAsync(new SandboxOptions
         {
@@ -21,7 +21,7 @@ public class SandboxFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Host.DisposeAsync();
         _folder.Dispose();

@@ -32,7 +32,7 @@ public sealed class ToolInstallTests
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = temp.Combine("nuget-cache") };
 
         // Packed with the machine's package cache (the build's dependencies are there); installed with a cache of its own.
-        var pack = await Dotnet(temp.Path, new Dictionary<string, string>(), "pack", Path.Combine(RepositoryRoot(), "src", "Runner.Cli"), "-c", "Release", "-o", packages, "-nologo");
+        var pack = await Dotnet(temp.Path, new Dictionary<string, string>(), "pack", Path.Combine(RepositoryFolder.Root, "src", "Runner.Cli"), "-c", "Release", "-o", packages, "-nologo");
         Assert.True(pack.ExitCode == 0, pack.ToString());
         var nupkg = Directory.GetFiles(packages, "Runner.Cli.*.nupkg").Single();
         using (var archive = ZipFile.OpenRead(nupkg))
@@ -116,18 +116,5 @@ public sealed class ToolInstallTests
         }
 
         return Environment.ProcessPath!;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Runner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Runner.sln not found above the test output.");
     }
 }

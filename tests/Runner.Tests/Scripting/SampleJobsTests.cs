@@ -170,7 +170,7 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     [Fact]
     public async Task The_repository_jobs_check_clean_and_every_job_in_runner_yaml_names_an_existing_script()
     {
-        var repository = RepositoryRoot();
+        var repository = RepositoryFolder.Root;
         var config = ConfigLoader.Load(Path.Combine(repository, "runner.yaml"), new Dictionary<string, string>());
         using var workspace = new Workspace().WithBuiltInSandbox();
 
@@ -205,18 +205,5 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         var row = tenants.Single(t => (string)t!["tenantId"]! == tenant.ToString())!;
         Assert.Equal("Succeeded", (string)row["status"]!);
         return (row["result"] as JsonArray ?? []).Select(r => r!).ToList();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Runner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Runner.sln not found above the test output.");
     }
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Runner.Tests.Sandbox.Conformance.ForeignClients;
+
+/// <summary>The output of a program run to its end.</summary>
+public sealed record ForeignRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>Both streams, for assertion messages.</summary>
+    public string Transcript => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>Runs a program written in another language (python3, node, az) with the sandbox's environment; secrets
+/// travel in the environment, never on the command line.</summary>
+internal static class ForeignProcess
+{
+    public static async Task<ForeignRun> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        string workingDirectory, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (error) { error.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not end within {timeout.TotalSeconds:0} s.\n{output}\n{error}");
+        }
+
+        process.WaitForExit();
+        return new ForeignRun(process.ExitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The full path of a program on PATH, or null.</summary>
+    public static string? Find(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists);
+}
