@@ -22,7 +22,7 @@ internal static class ArmProviders
             ("providers", ["2022-09-01", "2021-04-01"]),
         ],
         ["Microsoft.Storage"] = [("storageAccounts", ["2023-05-01", "2023-01-01", "2022-09-01"])],
-        ["Microsoft.Compute"] = [("virtualMachines", ["2024-07-01", "2024-03-01", "2023-09-01"])],
+        ["Microsoft.Compute"] = [("virtualMachines", ["2024-07-01", "2024-03-01", "2023-09-01", "2022-11-01", "2022-08-01", "2022-03-01"])],
         ["Microsoft.Network"] = [("virtualNetworks", ["2024-05-01", "2023-11-01", "2023-09-01"])],
         ["Microsoft.Web"] = [("sites", ["2023-12-01", "2023-01-01", "2022-09-01"])],
         ["Microsoft.KeyVault"] = [("vaults", ["2023-07-01", "2023-02-01", "2022-07-01"])],

@@ -110,6 +110,12 @@ internal sealed class ArmResourcesApi(ArmAccess access)
         }
 
         var segments = path.Split('/');
+        if (segments.Length == 2 && HttpMethods.IsGet(http.Request.Method))
+        {
+            await new ArmTypedListApi(access).List(http, sub, tenant, group, segments[0], segments[1]);
+            return;
+        }
+
         var tagsOfResource = segments.Length == 7 && string.Equals(string.Join('/', segments[3..]), ArmJson.TagsSuffix, StringComparison.OrdinalIgnoreCase);
         if (segments.Length != 3 && !tagsOfResource)
         {

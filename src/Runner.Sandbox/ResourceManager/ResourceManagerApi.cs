@@ -35,6 +35,7 @@ internal sealed class ResourceManagerApi(SandboxContext context)
         new ArmTagNamesApi(_access).Map(routes);
         new ArmDirectoryApi(_access).Map(routes);
         new ArmMetadataApi(context).Map(routes);
+        new ArmTypedListApi(_access).Map(routes);
         new ArmRoleAssignmentsApi(_access).Map(routes);
     }
 

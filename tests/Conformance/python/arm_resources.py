@@ -6,7 +6,9 @@ import msal
 import requests
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource import ResourceManagementClient, SubscriptionClient
+from azure.mgmt.storage import StorageManagementClient
 
 from conformance import check, env, expect, run
 
@@ -169,11 +171,36 @@ def providers_list_and_get():
 @check
 def unknown_routes_answer_an_arm_error_envelope():
     token = CREDENTIAL.get_token(ARM_SCOPE).token
-    answer = requests.get(f"{BASE}/subscriptions/{subscription_id()}/providers/Microsoft.Nope/things?api-version=2021-01-01",
-                          headers={"Authorization": "Bearer " + token})
+    group = list(resources().resource_groups.list())[0].name
+    path = f"/subscriptions/{subscription_id()}/resourcegroups/{group}/exportTemplate"
+    answer = requests.post(f"{BASE}{path}?api-version=2021-04-01", json={"resources": ["*"]}, headers={"Authorization": "Bearer " + token})
     body = answer.json()
     expect(answer.status_code >= 400 and body["error"]["code"], f"{answer.status_code} {body}")
-    expect("/providers/Microsoft.Nope/things" in body["error"]["message"], f"the message names the path: {body['error']['message']}")
+    expect(path in body["error"]["message"], f"the message names the path: {body['error']['message']}")
+
+
+@check
+def resource_get_by_id():
+    client = resources()
+    first = next(iter(client.resources.list()))
+    namespace = first.type.split("/")[0]
+    versions = next(t.api_versions for t in client.providers.get(namespace).resource_types if f"{namespace}/{t.resource_type}".lower() == first.type.lower())
+    one = client.resources.get_by_id(first.id, versions[0])
+    expect(one.id == first.id and one.properties["provisioningState"] == "Succeeded", f"{one.id} {one.properties}")
+
+
+@check
+def storage_and_compute_sdks_list_by_type():
+    every = list(resources().resources.list())
+    storage = StorageManagementClient(CREDENTIAL, subscription_id(), **OPTIONS)
+    accounts = list(storage.storage_accounts.list())
+    expected = [r for r in every if r.type == "Microsoft.Storage/storageAccounts"]
+    expect(accounts and sorted(a.id for a in accounts) == sorted(r.id for r in expected), f"{[a.name for a in accounts]}")
+    group = expected[0].id.split("/")[4]
+    in_group = list(storage.storage_accounts.list_by_resource_group(group))
+    expect(sorted(a.id for a in in_group) == sorted(r.id for r in expected if f"/resourceGroups/{group}/" in r.id), f"{[a.name for a in in_group]}")
+    machines = list(ComputeManagementClient(CREDENTIAL, subscription_id(), **OPTIONS).virtual_machines.list_all())
+    expect(sorted(m.id for m in machines) == sorted(r.id for r in every if r.type == "Microsoft.Compute/virtualMachines"), f"{[m.name for m in machines]}")
 
 
 @check

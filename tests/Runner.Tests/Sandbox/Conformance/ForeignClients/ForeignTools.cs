@@ -14,7 +14,7 @@ internal static class ForeignTools
         string?[] candidates = ["/usr/bin/python3", ForeignProcess.Find("python3")];
         foreach (var python in candidates.OfType<string>().Where(File.Exists).Distinct())
         {
-            var probe = await ForeignProcess.RunAsync(python, ["-c", "import msal, azure.mgmt.resource"], new Dictionary<string, string>(),
+            var probe = await ForeignProcess.RunAsync(python, ["-c", "import msal, azure.mgmt.resource, azure.mgmt.storage, azure.mgmt.compute"], new Dictionary<string, string>(),
                 Path.GetTempPath(), TimeSpan.FromMinutes(1));
             if (probe.ExitCode == 0)
             {

@@ -18,6 +18,8 @@ public sealed class ResourceManagerPythonTests(ForeignClientFixture fixture) : I
         "providers_list_and_get",
         "unknown_routes_answer_an_arm_error_envelope",
         "cloud_metadata_names_the_sandbox",
+        "resource_get_by_id",
+        "storage_and_compute_sdks_list_by_type",
     ];
 
     [Theory]
