@@ -130,6 +130,12 @@ public sealed class EntraTokenLifecycleTests(SandboxFixture sandbox) : IClassFix
         var refused = await Assert.ThrowsAnyAsync<MsalServiceException>(() => Build(withUnknownCertificate).AcquireTokenForClient(["https://graph.microsoft.com/.default"]).ExecuteAsync());
 
         Assert.Equal("app", (string?)EntraSignInTests.Claims(a.AccessToken)["idtyp"]);
+        // "Access token claims reference": an app-only token's oid (and sub) is the app's service principal in the
+        // tenant, never the application id.
+        var principal = sandbox.Host.Context.Directory.Application.ServicePrincipalId(sandbox.Host.PartnerTenantId).ToString();
+        Assert.Equal(principal, (string?)EntraSignInTests.Claims(a.AccessToken)["oid"]);
+        Assert.Equal(principal, (string?)EntraSignInTests.Claims(a.AccessToken)["sub"]);
+        Assert.NotEqual(sandbox.Host.ClientId.ToString(), principal);
         Assert.Equal(sandbox.Host.ClientId.ToString(), (string?)EntraSignInTests.Claims(b.AccessToken)["appid"]);
         Assert.Contains("AADSTS700027", refused.Message);
 
