@@ -16,7 +16,7 @@ internal static class NotEmulatedEndpoint
     public static void Map(IEndpointRouteBuilder routes, SandboxContext context) =>
         routes.MapFallback("{**path}", (RequestDelegate)(http => Answer(http, context)));
 
-    private static Task Answer(HttpContext http, SandboxContext context)
+    public static Task Answer(HttpContext http, SandboxContext context)
     {
         var request = $"{http.Request.Method} {http.Request.Path}";
         var message = $"The sandbox does not emulate {request}. {SandboxDocs.Page} lists what it emulates.";

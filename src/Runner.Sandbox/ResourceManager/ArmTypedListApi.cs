@@ -10,8 +10,8 @@ namespace Runner.Sandbox.ResourceManager;
 /// <summary>
 /// Resources of one type, the List / ListAll every resource provider's SDK calls (for example
 /// StorageAccounts.List): GET /subscriptions/{id}/providers/{namespace}/{type} and the same under a resource group
-/// (reached through <see cref="ArmResourcesApi"/>). Unknown namespaces, types and api-versions are refused with
-/// ARM's codes.
+/// (reached through <see cref="ArmResourcesApi"/>). A namespace or type the sandbox does not hold is 501, as any
+/// request it does not emulate; an api-version the type does not have is ARM's 400 NoRegisteredProviderFound.
 /// </summary>
 internal sealed class ArmTypedListApi(ArmAccess access)
 {
@@ -28,17 +28,10 @@ internal sealed class ArmTypedListApi(ArmAccess access)
     public async Task List(HttpContext http, AzureSubscription sub, SandboxTenant tenant, ResourceGroup? group, string providerNamespace, string type)
     {
         var apiVersion = http.Query("api-version")!;
-        if (!ArmProviders.Exists(providerNamespace))
+        // A namespace or type the sandbox does not hold exists in Azure all the same: it is not emulated (501).
+        if (ArmProviders.ApiVersions(providerNamespace, type) is not { } versions)
         {
-            await ArmJson.Error(http, 404, "InvalidResourceNamespace", $"The resource namespace '{providerNamespace}' is invalid.");
-            return;
-        }
-
-        var versions = ArmProviders.ApiVersions(providerNamespace, type);
-        if (versions is null)
-        {
-            await ArmJson.Error(http, 404, "InvalidResourceType",
-                $"The resource type '{type}' could not be found in the namespace '{providerNamespace}' for api version '{apiVersion}'.");
+            await NotEmulatedEndpoint.Answer(http, access.Context);
             return;
         }
 

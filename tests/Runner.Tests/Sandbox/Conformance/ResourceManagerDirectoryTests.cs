@@ -60,8 +60,8 @@ public sealed class ResourceManagerDirectoryTests(SandboxSessionFixture fixture)
         Assert.Equal(expected, System.Text.Json.Nodes.JsonNode.Parse(all)!["value"]!.AsArray().Select(r => (string)r!["name"]!));
 
         var unknown = await http.GetAsync($"subscriptions/{seeded.SubscriptionId}/providers/Microsoft.Storage/nothings?api-version=2023-05-01");
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Contains("InvalidResourceType", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotImplemented, unknown.StatusCode);
+        Assert.Contains("does not emulate GET", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private SandboxTenant Customer(Func<SandboxTenant, bool>? predicate = null) =>
