@@ -22,13 +22,14 @@ internal static class WorkerCommand
         var node = new Option<string?>("--node");
         var snapshot = new Option<string?>("--config-snapshot") { Description = "The runner.yaml text the host validated (read instead of the file)." };
         var warm = new Option<bool>("--warm") { Description = "Start ahead of the fire and wait for it on standard input." };
-        var command = new Command("worker", "Run one scheduled fire (started by runner host).") { job, runId, trigger, attempt, node, snapshot, warm };
+        var shared = new Option<bool>("--shared") { Description = "Serve many fires, each read as a line on standard input, until it closes." };
+        var command = new Command("worker", "Run scheduled fires (started by runner host).") { job, runId, trigger, attempt, node, snapshot, warm, shared };
         command.Hidden = true;
         command.Validators.Add(result =>
         {
-            if (!result.GetValue(warm) && (result.GetValue(job) is null || result.GetValue(runId) is null))
+            if (!result.GetValue(warm) && !result.GetValue(shared) && (result.GetValue(job) is null || result.GetValue(runId) is null))
             {
-                result.AddError("--job and --run-id are required (or --warm).");
+                result.AddError("--job and --run-id are required (or --warm or --shared).");
             }
         });
         command.SetAction(async (parse, signals) =>
@@ -38,6 +39,12 @@ internal static class WorkerCommand
             if (ReferenceEquals(console.Output, Console.Out))
             {
                 Console.SetOut(Console.Error);
+            }
+
+            if (parse.GetValue(shared))
+            {
+                // Many fires write to the one stream: each line whole.
+                events = TextWriter.Synchronized(events);
             }
 
             var input = ReferenceEquals(console.Input, Console.In)
@@ -56,6 +63,13 @@ internal static class WorkerCommand
                 ExitCode = RunCommand.ExitCode,
                 Report = (e, context) => Failures.Report(e, console, context.Redactor, verbose),
             };
+            if (parse.GetValue(shared))
+            {
+                return input is null
+                    ? throw new InvalidOperationException("runner worker --shared reads its fires from standard input, which is not redirected.")
+                    : await SharedWorkerLoop.RunAsync(lifecycle, input);
+            }
+
             if (parse.GetValue(warm))
             {
                 return await lifecycle.RunWarmAsync(ExitCodes.Success);

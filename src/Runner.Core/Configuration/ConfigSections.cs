@@ -282,7 +282,7 @@ internal static class ConfigSections
     public static SchedulerSettings Scheduler(ConfigNode? node)
     {
         var map = node?.Map("store", "connectionString", "shutdownGrace", "historyRetentionDays", "keepAlive", "maxConcurrentJobs", "nodeName",
-            "checkinInterval", "misfireThreshold", "warmWorkers");
+            "checkinInterval", "misfireThreshold", "warmWorkers", "workers");
         var store = map?["store"]?.Enum(("sqlite", SchedulerStoreKind.Sqlite), ("postgres", SchedulerStoreKind.Postgres)) ?? SchedulerStoreKind.Sqlite;
         var connection = map?["connectionString"]?.String();
         if (store == SchedulerStoreKind.Postgres && connection is null)
@@ -324,7 +324,28 @@ internal static class ConfigSections
             CheckinInterval = map?["checkinInterval"]?.Duration(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(7.5),
             MisfireThreshold = map?["misfireThreshold"]?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? TimeSpan.FromMinutes(1),
             WarmWorkers = map?["warmWorkers"]?.Int(0, 256) ?? 2,
+            Workers = Workers(map?["workers"]),
         };
+    }
+
+    private static WorkerSettings Workers(ConfigNode? node)
+    {
+        var map = node?.Map("mode", "maxFires", "maxMemoryMb", "maxConcurrentFires", "maxWorkers");
+        var defaults = new WorkerSettings();
+        var mode = map?["mode"] is { } modeNode
+            ? modeNode.String() switch
+            {
+                "shared" => WorkerMode.Shared,
+                "single" => WorkerMode.Single,
+                var other => throw modeNode.Error($"expected shared or single, found '{other}'"),
+            }
+            : defaults.Mode;
+        return new WorkerSettings(
+            mode,
+            map?["maxFires"]?.Int(1, 100_000) ?? defaults.MaxFires,
+            map?["maxMemoryMb"]?.Int(100, 65_536) ?? defaults.MaxMemoryMb,
+            map?["maxConcurrentFires"]?.Int(1, 256) ?? defaults.MaxConcurrentFires,
+            map?["maxWorkers"]?.Int(1, 64) ?? defaults.MaxWorkers);
     }
 
     public static SandboxSettings Sandbox(ConfigNode? node)

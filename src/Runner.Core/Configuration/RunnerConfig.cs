@@ -203,9 +203,31 @@ internal sealed record SchedulerSettings(
     /// <summary>How late a fire may be before it counts as missed (then the job's misfire policy decides). Default 1 min.</summary>
     public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Worker processes the host keeps started and warmed up, each waiting for one fire (0 to 256). Default 2.</summary>
+    /// <summary>Worker processes the host keeps started and warmed up, each waiting for one fire (0 to 256), when
+    /// <see cref="Workers"/> runs a process per fire. Default 2.</summary>
     public int WarmWorkers { get; init; } = 2;
+
+    /// <summary>How fires get a worker process: shared workers serving many fires (the default) or one per fire.</summary>
+    public WorkerSettings Workers { get; init; } = new();
 }
+
+/// <summary>Where a fire runs (scheduler.workers in runner.yaml).</summary>
+internal enum WorkerMode
+{
+    /// <summary>A worker process serves many fires at once, each script in its own collectible load context, and is
+    /// recycled after <see cref="WorkerSettings.MaxFires"/> fires or past <see cref="WorkerSettings.MaxMemoryMb"/>.</summary>
+    Shared,
+
+    /// <summary>A process per fire (scheduler.warmWorkers of them started ahead).</summary>
+    Single,
+}
+
+/// <param name="Mode">shared (default) or single.</param>
+/// <param name="MaxFires">Fires a shared worker takes before it is recycled (1 to 100,000). Default 500.</param>
+/// <param name="MaxMemoryMb">Working set past which a shared worker takes no new fire and is recycled (100 to 65,536). Default 400.</param>
+/// <param name="MaxConcurrentFires">Fires one shared worker runs at once before another is started (1 to 256). Default 64.</param>
+/// <param name="MaxWorkers">Shared workers at most, the one being recycled included (1 to 64). Default 2.</param>
+internal sealed record WorkerSettings(WorkerMode Mode = WorkerMode.Shared, int MaxFires = 500, int MaxMemoryMb = 400, int MaxConcurrentFires = 64, int MaxWorkers = 2);
 
 /// <param name="Customers">Customer tenants the built-in sandbox seeds. Default 10.</param>
 /// <param name="Seed">Seed of the generated data. Default 42.</param>

@@ -21,6 +21,7 @@ internal sealed class FireExecutor(
     SchedulerHostOptions options,
     HostShutdown shutdown,
     WorkerPool pool,
+    SharedWorkerPool shared,
     ILogger<FireExecutor> log)
 {
     /// <summary>How long a recovery waits for the lost attempt's orphaned worker to record how it ended.</summary>
@@ -80,10 +81,10 @@ internal sealed class FireExecutor(
         span?.SetTag("runner.attempt", attempt);
         span?.SetTag("runner.node", node);
         var order = new WorkerOrder(fire.Job, runId, fire.Kind, attempt, node, snapshot, fire.Parameters) { TraceParent = span?.Id };
-        WorkerHandle worker;
+        WorkerResult result;
         try
         {
-            worker = await StartWorkerAsync(config, order, cancellationToken);
+            result = await RunInWorkerAsync(config, job, fire, order, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -99,20 +100,6 @@ internal sealed class FireExecutor(
             throw;
         }
 
-        using var started = worker;
-        if (fire.Kind == TriggerKinds.Cron)
-        {
-            Telemetry.RunnerTelemetry.FireStartLatency.Record((_time.GetUtcNow() - fire.ScheduledFor).TotalSeconds, new KeyValuePair<string, object?>("job", fire.Job));
-        }
-
-        var result = await WorkerProcess.RunAsync(
-            worker,
-            JobLimits.Initial(job),
-            e => JobLimits.ForRun(job, e.Tenants ?? 0, e.Parallel ?? 1, TimeSpan.FromSeconds(e.TimeoutSeconds ?? 0)),
-            config.Scheduler.ShutdownGrace,
-            log,
-            _time,
-            shutdown.Token);
         var verdict = WorkerVerdict.From(result, config.Scheduler.ShutdownGrace);
         if (!verdict.WorkerRecorded)
         {
@@ -199,6 +186,31 @@ internal sealed class FireExecutor(
         }
 
         return await history.ListOccurrenceAsync(fire.Job, fire.ScheduledFor, cancellationToken);
+    }
+
+    /// <summary>Runs the fire in a shared worker (the default), or in a process of its own; throws when no worker starts.</summary>
+    private async Task<WorkerResult> RunInWorkerAsync(RunnerConfig config, JobSettings? job, FireRequest fire, WorkerOrder order, CancellationToken cancellationToken)
+    {
+        var initialLimit = JobLimits.Initial(job);
+        Func<WorkerEvent, TimeSpan?> limitFor = e => JobLimits.ForRun(job, e.Tenants ?? 0, e.Parallel ?? 1, TimeSpan.FromSeconds(e.TimeoutSeconds ?? 0));
+        if (shared.Enabled)
+        {
+            var running = shared.RunAsync(order, initialLimit, limitFor, config.Scheduler.ShutdownGrace, shutdown.Token, cancellationToken);
+            RecordStartLatency(fire);
+            return await running;
+        }
+
+        using var worker = await StartWorkerAsync(config, order, cancellationToken);
+        RecordStartLatency(fire);
+        return await WorkerProcess.RunAsync(worker, initialLimit, limitFor, config.Scheduler.ShutdownGrace, log, _time, shutdown.Token);
+    }
+
+    private void RecordStartLatency(FireRequest fire)
+    {
+        if (fire.Kind == TriggerKinds.Cron)
+        {
+            Telemetry.RunnerTelemetry.FireStartLatency.Record((_time.GetUtcNow() - fire.ScheduledFor).TotalSeconds, new KeyValuePair<string, object?>("job", fire.Job));
+        }
     }
 
     /// <summary>A warm worker handed the fire (see <see cref="WorkerPool"/>), else a worker started for it.</summary>

@@ -73,6 +73,8 @@ internal static class SchedulerHost
         // After start-up (scripts compiled) and, stopping in reverse order, after Quartz has let running fires end.
         builder.Services.AddSingleton<WorkerPool>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkerPool>());
+        builder.Services.AddSingleton<SharedWorkerPool>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SharedWorkerPool>());
         builder.Services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;

@@ -63,8 +63,11 @@ internal sealed class CompiledScript : IDisposable
     }
 
     /// <summary>Runs the script for one tenant. Slot 0 of the submission array holds the globals; slot 1 the script's own state.</summary>
-    public Task<object?> InvokeAsync(ScriptGlobals globals) =>
-        (_factory ?? throw new ObjectDisposedException(nameof(CompiledScript)))([globals, null]);
+    public Task<object?> InvokeAsync(ScriptGlobals globals)
+    {
+        var factory = _factory ?? throw new ObjectDisposedException(nameof(CompiledScript));
+        return ScriptOwnership.Run(() => factory([globals, null]));
+    }
 
     public void Dispose()
     {

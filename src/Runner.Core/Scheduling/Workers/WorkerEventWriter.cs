@@ -3,8 +3,9 @@ using Runner.Tenants;
 
 namespace Runner.Scheduling;
 
-/// <summary>Writes a worker's run as <see cref="WorkerEvent"/> lines, flushed one by one so the host sees each as it happens.</summary>
-internal sealed class WorkerEventWriter(TextWriter output, int parallel, TimeSpan timeout) : IRunObserver
+/// <summary>Writes a worker's run as <see cref="WorkerEvent"/> lines, flushed one by one so the host sees each as it happens.
+/// In a shared worker every line carries <paramref name="runId"/>, so the host can tell the fires on one stream apart.</summary>
+internal sealed class WorkerEventWriter(TextWriter output, int parallel, TimeSpan timeout, string? runId = null) : IRunObserver
 {
     private readonly object _sync = new();
 
@@ -28,6 +29,11 @@ internal sealed class WorkerEventWriter(TextWriter output, int parallel, TimeSpa
 
     private void Write(WorkerEvent e)
     {
+        if (runId is not null && e.RunId is null)
+        {
+            e = e with { RunId = runId };
+        }
+
         lock (_sync)
         {
             try

@@ -52,12 +52,19 @@ internal sealed class WorkerLifecycle
     /// <summary>Runs one fire; with <paramref name="watchHost"/>, the end of <see cref="Input"/> cancels it.</summary>
     public Task<int> RunColdAsync(WorkerOrder order, bool watchHost) => RunAsync(order, null, watchHost);
 
-    private async Task<int> RunAsync(WorkerOrder order, Prepared? prepared, bool watchHost)
+    /// <summary>One fire of a shared worker: its events carry its run id; <paramref name="hostStopped"/> is the whole
+    /// worker's (the host's pipe closed).</summary>
+    public Task<int> RunSharedFireAsync(WorkerOrder order, CancellationToken hostStopped) => RunAsync(order, null, false, hostStopped, shared: true);
+
+    private async Task<int> RunAsync(WorkerOrder order, Prepared? prepared, bool watchHost, CancellationToken hostStopped = default, bool shared = false)
     {
-        using var hostGone = new CancellationTokenSource();
+        using var hostGone = CancellationTokenSource.CreateLinkedTokenSource(hostStopped);
         var watch = watchHost && Input is not null ? WatchHostAsync(Input, hostGone) : Task.CompletedTask;
+        // Flows into the script: a script that ends the process names its run (SharedWorkerLoop's exit hook).
+        Scripting.ScriptOwnership.Owner.Value = order.RunId;
         await using var context = prepared?.Context ?? NewContext();
-        var writer = new WorkerEventWriter(Events, 0, TimeSpan.Zero);
+        var stamp = shared ? order.RunId : null;
+        var writer = new WorkerEventWriter(Events, 0, TimeSpan.Zero, stamp);
         System.Diagnostics.Activity? span = null;
         try
         {
@@ -79,7 +86,7 @@ internal sealed class WorkerLifecycle
                 Node = order.Node ?? config.Scheduler.NodeName ?? Environment.MachineName,
                 UseLastGoodScript = true,
             };
-            writer = new WorkerEventWriter(Events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout);
+            writer = new WorkerEventWriter(Events, request.Parallel ?? config.Defaults.Parallel, request.Timeout ?? config.Defaults.Timeout, stamp);
             var session = context.Session ?? await context.OpenSessionAsync(config, hostGone.Token);
             RunOutcome outcome;
             if (order.Job == SchedulerKeys.KeepAlive)
@@ -133,6 +140,22 @@ internal sealed class WorkerLifecycle
             throw new InvalidOperationException("runner worker --warm reads its fire from standard input, which is not redirected.");
         }
 
+        var prepared = await PrepareAsync();
+        await Events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
+        await Events.FlushAsync();
+        if (await Input.ReadLineAsync() is { Length: > 0 } line)
+        {
+            return (WorkerOrder.Parse(line), prepared);
+        }
+
+        await prepared.Context.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>Loads the configuration, opens a session when the cloud allows and rehearses the run path with it, so
+    /// the first fire finds Runner's code compiled. A problem now is the fire's to report.</summary>
+    private async Task<Prepared> PrepareAsync()
+    {
         var context = NewContext();
         var snapshot = Snapshot;
         var prepared = new Prepared(context, NewContext, null, snapshot, null);
@@ -157,16 +180,11 @@ internal sealed class WorkerLifecycle
             prepared = prepared with { Config = null, State = null };
         }
 
-        await Events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
-        await Events.FlushAsync();
-        if (await Input.ReadLineAsync() is { Length: > 0 } line)
-        {
-            return (WorkerOrder.Parse(line), prepared);
-        }
-
-        await context.DisposeAsync();
-        return null;
+        return prepared;
     }
+
+    /// <summary>For a shared worker: rehearses once, then lets the prepared context go (each fire opens its own).</summary>
+    public async Task RehearseAsync() => await (await PrepareAsync()).Context.DisposeAsync();
 
     /// <summary>
     /// What a warm worker prepared: its context, the configuration it read and, when the cloud allows, the session it

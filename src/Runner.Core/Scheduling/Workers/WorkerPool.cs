@@ -1,3 +1,4 @@
+using Runner.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,7 @@ internal sealed class WorkerPool(HostConfiguration configuration, SchedulerHostO
     private readonly List<Task> _warmups = [];
     private int _warming;
 
-    private int Size => configuration.Current.Scheduler.WarmWorkers;
+    private int Size => configuration.Current.Scheduler.Workers.Mode == WorkerMode.Single ? configuration.Current.Scheduler.WarmWorkers : 0;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

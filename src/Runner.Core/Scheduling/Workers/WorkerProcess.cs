@@ -15,7 +15,12 @@ internal enum WorkerKill
 }
 
 /// <summary>How a worker process ended, as the host saw it.</summary>
-internal sealed record WorkerResult(int ExitCode, WorkerEvent? Finished, WorkerEvent? Error, WorkerKill Killed, TimeSpan Limit, IReadOnlyList<string> StandardErrorTail);
+internal sealed record WorkerResult(int ExitCode, WorkerEvent? Finished, WorkerEvent? Error, WorkerKill Killed, TimeSpan Limit, IReadOnlyList<string> StandardErrorTail)
+{
+    /// <summary>In a shared worker: the run whose script ended the process this fire was running in (or "one of runs
+    /// …" when the worker could not tell), when it was not this fire's own.</summary>
+    public string? EndedBy { get; init; }
+}
 
 /// <summary>
 /// Runs one worker process to its end: reads its event stream, keeps the end of its standard error, kills the whole

@@ -22,6 +22,12 @@ internal sealed record WorkerVerdict(RunStatus Status, string? Reason, bool Work
             return new(RunStatus.Interrupted, $"The host was shutting down and the run did not finish within the shutdown grace of {shutdownGrace} (scheduler.shutdownGrace); its worker process was killed.", false);
         }
 
+        if (result.EndedBy is { } culprit)
+        {
+            return new(RunStatus.Failed,
+                $"Worker ended by another job's script ({culprit}) while this run was in it (exit code {result.ExitCode}); retried per the job's retries.", false);
+        }
+
         if (result.Finished is { Status: { } status } && Enum.TryParse<RunStatus>(status, out var finished))
         {
             return new(finished, null, true);

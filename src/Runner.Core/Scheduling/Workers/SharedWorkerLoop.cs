@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+
+namespace Runner.Scheduling;
+
+/// <summary>
+/// A shared worker (`runner worker --shared`): one process that runs many fires at once, each read as one order line
+/// on standard input and run on its own, its events tagged with its run id on the one event stream. Scripts load in
+/// collectible contexts (ScriptLoadContext), so a long-lived worker does not keep every script it ever ran. The host
+/// recycles the worker after a number of fires or past a memory mark by closing its input once it is idle; input
+/// closing with fires in flight means the host is gone, and they stop as in any worker.
+/// </summary>
+internal static class SharedWorkerLoop
+{
+    /// <summary>The event naming the run whose script ended the process (Environment.Exit).</summary>
+    public const string Fatal = "fatal";
+
+    public static async Task<int> RunAsync(WorkerLifecycle lifecycle, TextReader input)
+    {
+        var events = lifecycle.Events;
+        // A script that calls Environment.Exit is still on its thread while the exit handlers run (ScriptOwnership):
+        // name its run, so the host can tell the other fires in this worker which one ended it. A normal end has none.
+        Scripting.ScriptOwnership.Enabled = true;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Scripting.ScriptOwnership.RunningNow is [var run])
+            {
+                try
+                {
+                    events.WriteLine(new WorkerEvent(Fatal, RunId: run, ExitCode: Environment.ExitCode).ToJsonLine());
+                    events.Flush();
+                }
+                catch (IOException)
+                {
+                }
+            }
+        };
+
+        await lifecycle.RehearseAsync();
+        await events.WriteLineAsync(new WorkerEvent(WorkerEvent.Ready, ProcessId: Environment.ProcessId).ToJsonLine());
+        await events.FlushAsync();
+
+        using var hostGone = new CancellationTokenSource();
+        var fires = new ConcurrentDictionary<string, Task>(StringComparer.Ordinal);
+        while (await input.ReadLineAsync() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var order = WorkerOrder.Parse(line);
+            fires[order.RunId] = Task.Run(async () =>
+            {
+                try
+                {
+                    await lifecycle.RunSharedFireAsync(order, hostGone.Token);
+                }
+                finally
+                {
+                    fires.TryRemove(order.RunId, out _);
+                }
+            });
+        }
+
+        // The host closed the pipe: when idle, to recycle this worker; otherwise it is gone and the fires stop.
+        await hostGone.CancelAsync();
+        await Task.WhenAll(fires.Values);
+        return 0;
+    }
+}
