@@ -19,8 +19,23 @@ internal static class ScriptOwnership
     /// <summary>Only a shared worker pays for the bookkeeping.</summary>
     public static bool Enabled { get; set; }
 
-    /// <summary>The fires whose scripts are on a thread right now.</summary>
-    public static IReadOnlyList<string> RunningNow => [.. Running.Values.Distinct(StringComparer.Ordinal)];
+    /// <summary>
+    /// The fire whose script is blocked in a call that does not return (Environment.Exit), or null when that is not
+    /// clear: the thread recorded through a few samples a short while apart. Other fires' threads come and go
+    /// meanwhile (the process keeps running while its exit handlers do); the exiting one stays.
+    /// </summary>
+    public static string? Stuck(int samples = 5, int intervalMs = 20)
+    {
+        var stuck = Running.ToHashSet();
+        for (var i = 1; i < samples && stuck.Count > 1; i++)
+        {
+            Thread.Sleep(intervalMs);
+            stuck.IntersectWith(Running);
+        }
+
+        var runs = stuck.Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList();
+        return runs.Count == 1 ? runs[0] : null;
+    }
 
     /// <summary>Starts a script's invocation under its fire's context (or as is, outside a shared worker).</summary>
     public static Task<T> Run<T>(Func<Task<T>> start)

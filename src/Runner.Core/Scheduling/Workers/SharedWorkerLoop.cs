@@ -14,15 +14,22 @@ internal static class SharedWorkerLoop
     /// <summary>The event naming the run whose script ended the process (Environment.Exit).</summary>
     public const string Fatal = "fatal";
 
+    /// <summary>Threads the pool starts without delay: enough for every fire of a busy minute to block one.</summary>
+    private const int MinThreads = 64;
+
     public static async Task<int> RunAsync(WorkerLifecycle lifecycle, TextReader input)
     {
         var events = lifecycle.Events;
         // A script that calls Environment.Exit is still on its thread while the exit handlers run (ScriptOwnership):
         // name its run, so the host can tell the other fires in this worker which one ended it. A normal end has none.
         Scripting.ScriptOwnership.Enabled = true;
+        // Fires share this process's thread pool: a script that blocks a thread (Thread.Sleep, .Result) must not leave
+        // the others waiting for the pool to grow, which it does slowly past its minimum (the processor count).
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), Math.Max(completion, MinThreads));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            if (Scripting.ScriptOwnership.RunningNow is [var run])
+            if (Scripting.ScriptOwnership.Stuck() is { } run)
             {
                 try
                 {

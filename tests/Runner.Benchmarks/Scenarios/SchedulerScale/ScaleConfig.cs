@@ -6,14 +6,14 @@ namespace Runner.Benchmarks.Scenarios.SchedulerScale;
 /// A scheduler configuration measured: how the jobs' schedules sit in the period and the scheduler: settings in
 /// runner.yaml (null = not set, Runner's default). Every node of a cluster reads the same runner.yaml.
 /// </summary>
-internal sealed record ScaleConfig(string Name, string Description, bool Spread, int? MaxConcurrentJobs, int? WarmWorkers)
+internal sealed record ScaleConfig(string Name, string Description, bool Spread, int? MaxConcurrentJobs, int? WarmWorkers, string? Mode = null)
 {
     /// <summary>Runner's defaults when runner.yaml does not set them (scheduling.md).</summary>
     public const int DefaultMaxConcurrentJobs = 4;
 
     public const int DefaultWarmWorkers = 2;
 
-    public const string Names = "default, spread, tuned, no-warm";
+    public const string Names = "default, spread, single, tuned, no-warm";
 
     public int EffectiveMaxConcurrentJobs => MaxConcurrentJobs ?? DefaultMaxConcurrentJobs;
 
@@ -27,6 +27,8 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
     /// and twice that many fires at once (a fire holds its slot from pick-up until its worker exits). In a cluster
     /// each node is sized for twice its even share of the fires (at most all of them): Quartz hands a fire to whichever
     /// node asks first, which is uneven, and a node at its maxConcurrentJobs stops asking, so the others take over.
+    /// single: spread, with a worker process per fire (workers.mode single) and the default warm workers: the strategy
+    /// that was the default before shared workers.
     /// no-warm: tuned, but warmWorkers 0: every fire starts its own worker, which skips the warm worker's rehearsal
     /// (less CPU per fire, for a machine whose cores cannot carry the load otherwise) and pays the start-up in latency.
     /// </summary>
@@ -35,9 +37,11 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
         switch (name)
         {
             case "default":
-                return new ScaleConfig(name, "runner.yaml sets no scheduler limits (maxConcurrentJobs 4, warmWorkers 2); every job at second 0", false, null, null);
+                return new ScaleConfig(name, "runner.yaml sets no scheduler settings (shared workers, maxConcurrentJobs 4); every job at second 0", false, null, null);
             case "spread":
-                return new ScaleConfig(name, "the default limits (maxConcurrentJobs 4, warmWorkers 2); schedules spread evenly over the period", true, null, null);
+                return new ScaleConfig(name, "Runner's defaults (shared workers, maxConcurrentJobs 4); schedules spread evenly over the period", true, null, null);
+            case "single":
+                return new ScaleConfig(name, "a worker process per fire (workers.mode single) with the default warmWorkers 2 and maxConcurrentJobs 4; schedules spread", true, null, null, "single");
             case "tuned" or "no-warm":
                 var peak = load.PeakPerSecond(spread: true);
                 var share = Math.Min(1.0, 2.0 / nodes);
@@ -45,8 +49,8 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
                 var concurrent = Math.Clamp(2 * warm, DefaultMaxConcurrentJobs, 256);
                 var sizing = nodes == 1 ? $"4 × the {peak} fires due per second" : $"4 × the {peak} fires due per second × 2 ÷ {nodes} nodes, per node";
                 return name == "tuned"
-                    ? new ScaleConfig(name, $"schedules spread evenly over the period; warmWorkers {warm} ({sizing}), maxConcurrentJobs {concurrent} (2 × warmWorkers)", true, concurrent, warm)
-                    : new ScaleConfig(name, $"as tuned (maxConcurrentJobs {concurrent}) but warmWorkers 0: a new worker process per fire, no rehearsal", true, concurrent, 0);
+                    ? new ScaleConfig(name, $"a worker process per fire (workers.mode single); schedules spread evenly over the period; warmWorkers {warm} ({sizing}), maxConcurrentJobs {concurrent} (2 × warmWorkers)", true, concurrent, warm, "single")
+                    : new ScaleConfig(name, $"as tuned (maxConcurrentJobs {concurrent}) but warmWorkers 0: a new worker process per fire, no rehearsal", true, concurrent, 0, "single");
             default:
                 throw new ArgumentException($"--configs: unknown configuration '{name}'; known: {Names}");
         }
@@ -72,6 +76,11 @@ internal sealed record ScaleConfig(string Name, string Description, bool Spread,
         if (WarmWorkers is { } warm)
         {
             settings.Add(string.Create(CultureInfo.InvariantCulture, $"warmWorkers: {warm}"));
+        }
+
+        if (Mode is { } mode)
+        {
+            settings.Add($"workers: {{ mode: {mode} }}");
         }
 
         // Not the load's business: the built-in credential keep-alive job.
