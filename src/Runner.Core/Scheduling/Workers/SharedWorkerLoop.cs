@@ -55,7 +55,18 @@ internal static class SharedWorkerLoop
                 continue;
             }
 
-            var order = WorkerOrder.Parse(line);
+            WorkerOrder order;
+            try
+            {
+                order = WorkerOrder.Parse(line);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Not a fire: say so (the host reads standard error) and keep serving the others.
+                await Console.Error.WriteLineAsync($"shared worker: ignored a line that is not a fire: {e.Message}");
+                continue;
+            }
+
             fires[order.RunId] = Task.Run(async () =>
             {
                 try

@@ -12,6 +12,7 @@ internal sealed class WorkerHandle : IDisposable
 {
     private const int TailLines = 40;
     private readonly Queue<string> _tail = new();
+    private readonly SemaphoreSlim _send = new(1, 1);
 
     private WorkerHandle(Process process, ILogger log)
     {
@@ -83,7 +84,9 @@ internal sealed class WorkerHandle : IDisposable
         return false;
     }
 
-    /// <summary>Hands a warm worker its fire; false when it can no longer take one (it ended while waiting).</summary>
+    /// <summary>Hands a worker a fire; false when it can no longer take one (it ended meanwhile). Fires handed to a
+    /// shared worker at the same moment go one line at a time: the pipe's writer is not safe for two at once, and a
+    /// line lost or torn there is a fire that never starts.</summary>
     public async Task<bool> SendAsync(WorkerOrder order)
     {
         if (Process.HasExited)
@@ -91,15 +94,20 @@ internal sealed class WorkerHandle : IDisposable
             return false;
         }
 
+        await _send.WaitAsync();
         try
         {
             await Process.StandardInput.WriteLineAsync(order.ToJsonLine());
             await Process.StandardInput.FlushAsync();
             return true;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
             return false;
+        }
+        finally
+        {
+            _send.Release();
         }
     }
 
@@ -108,7 +116,16 @@ internal sealed class WorkerHandle : IDisposable
     {
         try
         {
-            Process.StandardInput.Close();
+            await _send.WaitAsync();
+            try
+            {
+                Process.StandardInput.Close();
+            }
+            finally
+            {
+                _send.Release();
+            }
+
             using var wait = new CancellationTokenSource(grace);
             await Process.WaitForExitAsync(wait.Token);
         }
