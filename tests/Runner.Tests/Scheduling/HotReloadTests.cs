@@ -34,6 +34,10 @@ public sealed class HotReloadTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.Contains("error CS1002", broken.Error);
         Assert.Contains("ran the last version that did", broken.Error);
         await ResultAsync(workspace, "tick", "\"v2\"", edited);
+        // The host reports the versions its checker sees (a change settles, then a `runner check` child compiles it);
+        // a shared worker falls back to the last good version within a second, so give the checker time to see this
+        // one before the next edit replaces it.
+        await Task.Delay(TimeSpan.FromSeconds(8));
         edited = DateTimeOffset.UtcNow;
         workspace.Write("jobs/tick.csx", Script("v3"));
         await ResultAsync(workspace, "tick", "\"v3\"", edited);
