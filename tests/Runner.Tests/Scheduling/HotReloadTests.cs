@@ -55,7 +55,9 @@ public sealed class HotReloadTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var valid = File.ReadAllText(workspace.Path("runner.yaml"));
         workspace.Write("runner.yaml", valid.Replace("shutdownGrace: 2s", "shutdownGrace: soon", StringComparison.Ordinal));
         edited = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // The watcher reads the next change after it has compiled the scripts of the last one (a `runner check`
+        // child, seconds on a busy machine), and fires are fast: wait for it rather than for a fire.
+        await Task.Delay(TimeSpan.FromSeconds(10));
         await ResultAsync(workspace, "added", "\"added\"", edited.AddSeconds(3));
 
         await stop.CancelAsync();
