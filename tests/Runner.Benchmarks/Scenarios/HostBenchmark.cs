@@ -97,7 +97,8 @@ internal static class HostBenchmark
         Builds builds, SandboxProcess sandbox, string folder, int jobs, int minutes, int every, int warmWorkers)
     {
         var yaml = new StringBuilder();
-        yaml.AppendLine(CultureInfo.InvariantCulture, $"scheduler: {{ maxConcurrentJobs: {jobs}, warmWorkers: {warmWorkers}, keepAlive: off }}");
+        // This scenario measures a process per fire, with and without warm workers (scheduler-scale measures shared workers).
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"scheduler: {{ maxConcurrentJobs: {jobs}, warmWorkers: {warmWorkers}, workers: {{ mode: single }}, keepAlive: off }}");
         yaml.AppendLine("jobs:");
         for (var i = 1; i <= jobs; i++)
         {
