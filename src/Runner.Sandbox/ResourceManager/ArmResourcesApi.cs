@@ -10,6 +10,8 @@ namespace Runner.Sandbox.ResourceManager;
 /// <summary>Resources (listed with $filter/$expand/$top, or read by id), and the resource providers that describe them.</summary>
 internal sealed class ArmResourcesApi(ArmAccess access)
 {
+    private readonly ArmTypedListApi _typed = new(access);
+
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/subscriptions/{subscriptionId}/resources", (RequestDelegate)ListResources);
@@ -112,7 +114,7 @@ internal sealed class ArmResourcesApi(ArmAccess access)
         var segments = path.Split('/');
         if (segments.Length == 2 && HttpMethods.IsGet(http.Request.Method))
         {
-            await new ArmTypedListApi(access).List(http, sub, tenant, group, segments[0], segments[1]);
+            await _typed.List(http, sub, tenant, group, segments[0], segments[1]);
             return;
         }
 

@@ -97,6 +97,18 @@ public sealed class Workspace : IDisposable
         return target;
     }
 
+    /// <summary>The runs of <paramref name="job"/> in this folder's SQLite history (none before the host created it).</summary>
+    internal async Task<IReadOnlyList<global::Runner.History.RunRecord>> RunsAsync(string job)
+    {
+        if (!File.Exists(Path(".runner/history.db")))
+        {
+            return [];
+        }
+
+        await using var history = global::Runner.History.SqliteRunHistory.Open(Path(".runner/history.db"));
+        return await history.ListRunsAsync(job, 1000, CancellationToken.None);
+    }
+
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(CancellationToken.None, args);
 
     public async Task<CliResult> RunAsync(CancellationToken cancellation, params string[] args)

@@ -67,8 +67,7 @@ public sealed class HostFixture : IAsyncLifetime
             throw new InvalidOperationException($"The host stopped: {await _host}");
         }
 
-        await using var history = SqliteRunHistory.Open(Workspace.Path(".runner/history.db"));
-        return await history.ListRunsAsync(job, 1000, CancellationToken.None);
+        return await Workspace.RunsAsync(job);
     }
 
     /// <summary>`runner trigger JOB --wait --output json`: the finished run.</summary>

@@ -73,11 +73,7 @@ public sealed class HotReloadTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
     private static string Script(string value) => $"// runner: partner-level\nreturn \"{value}\";\n";
 
-    private static async Task<IReadOnlyList<RunRecord>> RunsAsync(Workspace workspace, string job)
-    {
-        await using var history = SqliteRunHistory.Open(workspace.Path(".runner/history.db"));
-        return await history.ListRunsAsync(job, 1000, CancellationToken.None);
-    }
+    private static Task<IReadOnlyList<RunRecord>> RunsAsync(Workspace workspace, string job) => workspace.RunsAsync(job);
 
     /// <summary>Waits for a successful run of <paramref name="job"/> that started after <paramref name="after"/> and returned <paramref name="json"/>.</summary>
     private static Task ResultAsync(Workspace workspace, string job, string json, DateTimeOffset after) =>

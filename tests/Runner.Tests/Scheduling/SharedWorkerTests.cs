@@ -128,21 +128,8 @@ public sealed class SharedWorkerTests : IAsyncLifetime
         Eventually.GetAsync(async () => (await RunsAsync(job)).FirstOrDefault(r => r.Id == runId && r.FinishedAt is not null),
             TimeSpan.FromSeconds(60), $"run {runId} of {job} finished");
 
-    private async Task<IReadOnlyList<RunRecord>> RunsAsync(string job)
-    {
-        if (_host is { IsCompleted: true })
-        {
-            throw new InvalidOperationException($"The host stopped: {await _host}");
-        }
-
-        if (!File.Exists(Workspace.Path(".runner/history.db")))
-        {
-            return [];
-        }
-
-        await using var history = SqliteRunHistory.Open(Workspace.Path(".runner/history.db"));
-        return await history.ListRunsAsync(job, 1000, CancellationToken.None);
-    }
+    private async Task<IReadOnlyList<RunRecord>> RunsAsync(string job) =>
+        _host is { IsCompleted: true } ? throw new InvalidOperationException($"The host stopped: {await _host}") : await Workspace.RunsAsync(job);
 
     public async Task DisposeAsync()
     {

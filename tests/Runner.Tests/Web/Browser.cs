@@ -19,9 +19,9 @@ public sealed class Browser : IDisposable
     /// </param>
     public Browser(bool trustSandboxCertificates = false)
     {
-        var binary = Find("chromium") ?? Find("chromium-browser")
+        var binary = ProgramRun.Find("chromium") ?? ProgramRun.Find("chromium-browser")
             ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium chromium-driver");
-        var driver = Find("chromedriver") ?? throw new InvalidOperationException("chromedriver is not installed: apt-get install -y chromium-driver");
+        var driver = ProgramRun.Find("chromedriver") ?? throw new InvalidOperationException("chromedriver is not installed: apt-get install -y chromium-driver");
         var options = new ChromeOptions { BinaryLocation = binary };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", $"--user-data-dir={_profile.Path}", "--no-first-run");
         if (trustSandboxCertificates)
@@ -70,6 +70,4 @@ public sealed class Browser : IDisposable
         _profile.Dispose();
     }
 
-    private static string? Find(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(Path.PathSeparator).Append("/usr/bin").Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 }

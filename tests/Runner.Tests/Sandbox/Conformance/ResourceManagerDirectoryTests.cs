@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Core;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Resources;
@@ -13,7 +12,7 @@ public sealed class ResourceManagerDirectoryTests(SandboxSessionFixture fixture)
     public async Task Tenants_list_the_tokens_tenant_with_its_domains()
     {
         var customer = Customer();
-        var tenants = await Collect(fixture.Clients.Arm(customer.Id).GetTenants().GetAllAsync());
+        var tenants = await fixture.Clients.Arm(customer.Id).GetTenants().GetAllAsync().ToListAsync();
 
         var tenant = Assert.Single(tenants);
         Assert.Equal(customer.Id, tenant.Data.TenantId);
@@ -27,7 +26,7 @@ public sealed class ResourceManagerDirectoryTests(SandboxSessionFixture fixture)
     {
         var customer = Customer();
         var subscription = await Subscription(customer);
-        var locations = await Collect(subscription.GetLocationsAsync());
+        var locations = await subscription.GetLocationsAsync().ToListAsync();
 
         Assert.Superset(SandboxNames.Locations.ToHashSet(), locations.Select(l => l.Name).ToHashSet());
         var east = locations.Single(l => l.Name == "eastus");
@@ -41,7 +40,7 @@ public sealed class ResourceManagerDirectoryTests(SandboxSessionFixture fixture)
         var customer = Customer();
         var seeded = customer.Content.AzureSubscriptions[0];
         var subscription = await Subscription(customer);
-        var names = await Collect(subscription.GetAllPredefinedTagsAsync());
+        var names = await subscription.GetAllPredefinedTagsAsync().ToListAsync();
 
         var expected = seeded.ResourceGroups.SelectMany(g => g.Resources.Select(r => r.Tags).Prepend(g.Tags)).SelectMany(t => t)
             .GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Count());
@@ -71,16 +70,4 @@ public sealed class ResourceManagerDirectoryTests(SandboxSessionFixture fixture)
 
     private async Task<SubscriptionResource> Subscription(SandboxTenant customer) =>
         (await fixture.Clients.Arm(customer.Id).GetSubscriptions().GetAsync(customer.Content.AzureSubscriptions[0].SubscriptionId)).Value;
-
-    private static async Task<List<T>> Collect<T>(AsyncPageable<T> pageable)
-        where T : notnull
-    {
-        var list = new List<T>();
-        await foreach (var item in pageable)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }

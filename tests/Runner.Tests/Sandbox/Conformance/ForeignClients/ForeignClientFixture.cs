@@ -60,14 +60,14 @@ public sealed class ForeignClientFixture : SandboxFixture
     }
 
     /// <summary>Runs a script once (later callers share the result) and returns its checks.</summary>
-    public Task<ScriptChecks> ChecksAsync(string script, Func<Task<ForeignRun>> run) =>
+    public Task<ScriptChecks> ChecksAsync(string script, Func<Task<CliResult>> run) =>
         _runs.GetOrAdd(script, _ => new Lazy<Task<ScriptChecks>>(async () => new ScriptChecks(script, await run()))).Value;
 
     /// <summary>A script under tests/Conformance/python, run with a python3 that has MSAL and the Azure SDK.</summary>
     public Task<ScriptChecks> PythonAsync(string script) => ChecksAsync($"python/{script}", async () =>
     {
         var python = await ForeignTools.PythonAsync();
-        return await ForeignProcess.RunAsync(python, ["-B", Path.Combine(ScriptsFolder, "python", script)], Environment, Home, TimeSpan.FromMinutes(3));
+        return await ProgramRun.RunAsync(python, ["-B", Path.Combine(ScriptsFolder, "python", script)], Environment, Home, TimeSpan.FromMinutes(3));
     });
 
     /// <summary>A script under tests/Conformance/node, run with node after npm has installed the pinned packages.</summary>
@@ -75,7 +75,7 @@ public sealed class ForeignClientFixture : SandboxFixture
     {
         var folder = Path.Combine(ScriptsFolder, "node");
         var node = await ForeignTools.NodeAsync(folder);
-        return await ForeignProcess.RunAsync(node, [Path.Combine(folder, script)], Environment, folder, TimeSpan.FromMinutes(3));
+        return await ProgramRun.RunAsync(node, [Path.Combine(folder, script)], Environment, folder, TimeSpan.FromMinutes(3));
     });
 
     /// <summary>A bash script under tests/Conformance/az driving Debian's azure-cli.</summary>
@@ -83,6 +83,6 @@ public sealed class ForeignClientFixture : SandboxFixture
     {
         var az = ForeignTools.AzureCli();
         var environment = new Dictionary<string, string>(Environment) { ["AZ"] = az };
-        return await ForeignProcess.RunAsync("/bin/bash", [Path.Combine(ScriptsFolder, "az", script)], environment, Home, TimeSpan.FromMinutes(5));
+        return await ProgramRun.RunAsync("/bin/bash", [Path.Combine(ScriptsFolder, "az", script)], environment, Home, TimeSpan.FromMinutes(5));
     });
 }

@@ -1,3 +1,5 @@
+using Runner.Tests.Infrastructure;
+
 namespace Runner.Tests.Sandbox.Conformance.ForeignClients;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class ScriptChecks
 {
     private readonly Dictionary<string, string?> _results = new(StringComparer.Ordinal);
 
-    public ScriptChecks(string script, ForeignRun run)
+    public ScriptChecks(string script, CliResult run)
     {
         Script = script;
         Run = run;
@@ -27,13 +29,13 @@ public sealed class ScriptChecks
 
     public string Script { get; }
 
-    public ForeignRun Run { get; }
+    public CliResult Run { get; }
 
     public IReadOnlyCollection<string> Names => _results.Keys;
 
     public void AssertPassed(string check)
     {
-        Assert.True(_results.TryGetValue(check, out var failure), $"{Script} did not report the check '{check}'.\n{Run.Transcript}");
+        Assert.True(_results.TryGetValue(check, out var failure), $"{Script} did not report the check '{check}'.\n{Run.ToString()}");
         Assert.True(failure is null, $"{Script}: {check} failed: {failure}");
     }
 

@@ -1,20 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Runner.Tests.Sandbox.Conformance.ForeignClients;
+namespace Runner.Tests.Infrastructure;
 
-/// <summary>The output of a program run to its end.</summary>
-public sealed record ForeignRun(int ExitCode, string Output, string Error)
+/// <summary>Runs a program to its end with the environment given (secrets travel there, never on the command line),
+/// killing it past a timeout; finds programs on PATH.</summary>
+internal static class ProgramRun
 {
-    /// <summary>Both streams, for assertion messages.</summary>
-    public string Transcript => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
-}
-
-/// <summary>Runs a program written in another language (python3, node, az) with the sandbox's environment; secrets
-/// travel in the environment, never on the command line.</summary>
-internal static class ForeignProcess
-{
-    public static async Task<ForeignRun> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+    public static async Task<CliResult> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
         string workingDirectory, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file)
@@ -54,12 +47,12 @@ internal static class ForeignProcess
         }
 
         process.WaitForExit();
-        return new ForeignRun(process.ExitCode, output.ToString(), error.ToString());
+        return new CliResult(process.ExitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>The full path of a program on PATH, or null.</summary>
     public static string? Find(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin")
             .Select(folder => Path.Combine(folder, name))
             .FirstOrDefault(File.Exists);
 }
