@@ -16,6 +16,13 @@ public static class Program
             OwnerOnly.umask(0x3F);
         }
 
+        if (args is ["run", ..] && await Runner.Resident.RunServerClient.TryRunAsync(args, Directory.GetCurrentDirectory(),
+                Environment.GetEnvironmentVariables(), typeof(Program).Assembly.Location) is { } served)
+        {
+            // This folder's run server ran it (`runner run-server start`): no start-up of our own.
+            return served;
+        }
+
         var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
         LoadedAssemblyReport.WriteIfAsked();
         return code;
@@ -61,10 +68,13 @@ internal static class CliApp
         root.Subcommands.Add(NotifyCommand.Create(console));
         root.Subcommands.Add(WorkerCommand.Create(console));
         root.Subcommands.Add(NewCommand.Create(console));
+        root.Subcommands.Add(RunServerCommand.Create(console));
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, CliConsole console, bool handleSignals = false, CancellationToken cancellation = default)
+    /// <param name="remote">A run server's client: its Ctrl+C arrive as interrupts on the connection.</param>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, bool handleSignals = false, CancellationToken cancellation = default,
+        Runner.Resident.RunServerConnection? remote = null)
     {
         var root = BuildRoot(console);
         var parse = root.Parse(args);
@@ -79,7 +89,7 @@ internal static class CliApp
             return ExitCodes.Usage;
         }
 
-        using var signals = handleSignals ? new SignalCancellation(console, parse) : null;
+        using var signals = handleSignals || remote is not null ? new SignalCancellation(console, parse, remote) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, signals?.Token ?? CancellationToken.None);
         var invocation = new InvocationConfiguration
         {
@@ -99,19 +109,31 @@ internal static class CliApp
         }
     }
 
-    /// <summary>The first Ctrl+C or SIGTERM asks the run to stop gracefully; a second one exits at once with 130.</summary>
+    /// <summary>
+    /// The first Ctrl+C or SIGTERM asks the run to stop gracefully; a second one exits at once with 130. For a run
+    /// server's client the interrupts come on its connection, and the client exits at the second: the server goes on
+    /// closing the run (it must not exit, other clients' runs are in it).
+    /// </summary>
     private sealed class SignalCancellation : IDisposable
     {
         private readonly CancellationTokenSource _source = new();
         private readonly CliConsole _console;
         private readonly ParseResult _parse;
+        private readonly Runner.Resident.RunServerConnection? _remote;
         private readonly PosixSignalRegistration? _terminate;
         private int _signals;
 
-        public SignalCancellation(CliConsole console, ParseResult parse)
+        public SignalCancellation(CliConsole console, ParseResult parse, Runner.Resident.RunServerConnection? remote)
         {
             _console = console;
             _parse = parse;
+            _remote = remote;
+            if (remote is not null)
+            {
+                remote.Interrupted += OnRemoteInterrupt;
+                return;
+            }
+
             Console.CancelKeyPress += OnCancelKeyPress;
             if (!OperatingSystem.IsWindows())
             {
@@ -129,6 +151,14 @@ internal static class CliApp
         {
             e.Cancel = true;
             Signal();
+        }
+
+        private void OnRemoteInterrupt(int count)
+        {
+            if (count == 1)
+            {
+                Signal();
+            }
         }
 
         private void Signal()
@@ -152,6 +182,11 @@ internal static class CliApp
 
         public void Dispose()
         {
+            if (_remote is not null)
+            {
+                _remote.Interrupted -= OnRemoteInterrupt;
+            }
+
             Console.CancelKeyPress -= OnCancelKeyPress;
             _terminate?.Dispose();
             _source.Dispose();

@@ -9,7 +9,7 @@ namespace Runner.Cli.Composition;
 /// </summary>
 internal sealed class CliConsole
 {
-    public CliConsole(TextWriter output, TextWriter error, IDictionary environment, string currentDirectory, bool interactive, TextReader? input = null)
+    public CliConsole(TextWriter output, TextWriter error, IDictionary environment, string currentDirectory, bool interactive, TextReader? input = null, RemoteTerminal? remote = null)
     {
         Output = output;
         Error = error;
@@ -17,17 +17,22 @@ internal sealed class CliConsole
         CurrentDirectory = currentDirectory;
         Interactive = interactive;
         Input = input ?? TextReader.Null;
+        var outputRedirected = remote is null ? Console.IsOutputRedirected : !remote.OutputIsTerminal;
         Out = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = interactive && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Ansi = interactive && !outputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive && !outputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        if (!interactive || Console.IsOutputRedirected)
+        if (!interactive || outputRedirected)
         {
             // Redirected output has no terminal width; keep tables readable in files and CI logs.
             Out.Profile.Width = 200;
+        }
+        else if (remote is { Width: > 0 })
+        {
+            Out.Profile.Width = remote.Width;
         }
 
         Err = AnsiConsole.Create(new AnsiConsoleSettings
@@ -37,6 +42,10 @@ internal sealed class CliConsole
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (interactive && remote is { Width: > 0 })
+        {
+            Err.Profile.Width = remote.Width;
+        }
     }
 
     public TextWriter Output { get; }
@@ -63,6 +72,9 @@ internal sealed class CliConsole
 
     /// <summary>Runner's clock. Tests run it on the sandbox's clock to reach "90 days later" in a second.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The terminal of a run server's client: the server's own console is no terminal.</summary>
+    public sealed record RemoteTerminal(bool OutputIsTerminal, int Width);
 
     public static CliConsole FromProcess() => new(
         Console.Out,

@@ -1,0 +1,92 @@
+using System.Collections;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Runner.Resident;
+
+/// <summary>
+/// Where the run server for one folder, one environment and one build of Runner listens: a Unix socket in a folder
+/// only this user can open. A run is handed over only when all three are the same as when the server started, so a
+/// handed-over run sees exactly the folder, variables and code an in-process run would; anything else (another shell
+/// with other variables, a rebuilt Runner) finds no server and runs in its own process.
+/// </summary>
+internal static class RunServerAddress
+{
+    /// <summary>Set to "off" to never hand a run to a run server.</summary>
+    public const string Switch = "RUNNER_RUN_SERVER";
+
+    // Variables a shell changes between two commands of one session; they say nothing about the run.
+    private static readonly HashSet<string> Volatile = new(StringComparer.Ordinal) { "_", "OLDPWD", "PWD", "SHLVL" };
+
+    public static bool Supported => !OperatingSystem.IsWindows();
+
+    public static bool Disabled(IDictionary environment) =>
+        string.Equals(environment[Switch] as string, "off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The socket's path for <paramref name="currentDirectory"/> and <paramref name="environment"/>, with the
+    /// private folder it lives in; null when no such folder can be had (another user owns it, or it is open to others).</summary>
+    public static string? For(string currentDirectory, IDictionary environment, string runnerAssembly)
+    {
+        var folder = PrivateFolder(environment);
+        if (folder is null)
+        {
+            return null;
+        }
+
+        return Path.Combine(folder, Key(currentDirectory, environment, runnerAssembly) + ".sock");
+    }
+
+    /// <summary>The server's log next to its socket.</summary>
+    public static string LogOf(string socket) => Path.ChangeExtension(socket, ".log");
+
+    internal static string Key(string currentDirectory, IDictionary environment, string runnerAssembly)
+    {
+        var text = new StringBuilder();
+        var build = new FileInfo(runnerAssembly);
+        text.Append(Path.GetFullPath(runnerAssembly)).Append('\0')
+            .Append(build.Exists ? build.LastWriteTimeUtc.Ticks : 0).Append('\0')
+            .Append(build.Exists ? build.Length : 0).Append('\0')
+            .Append(Path.GetFullPath(currentDirectory)).Append('\0');
+        var names = new List<string>(environment.Count);
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry.Key is string name && !Volatile.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            text.Append(name).Append('=').Append(environment[name] as string).Append('\0');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 10);
+    }
+
+    private static string? PrivateFolder(IDictionary environment)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var root = environment["XDG_RUNTIME_DIR"] as string is { Length: > 0 } runtime && Directory.Exists(runtime)
+            ? Path.Combine(runtime, "runner")
+            : Path.Combine("/tmp", $"runner-{Environment.UserName}");
+        try
+        {
+            var folder = Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // A folder others can enter is never used: whoever can reach the socket runs scripts with the partner's
+            // credentials. (Another user's private folder cannot be entered, so it fails on its own.)
+            const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+            return (folder.UnixFileMode & others) == 0 ? folder.FullName : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
