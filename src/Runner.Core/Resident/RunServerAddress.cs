@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Runner.Resident;
@@ -62,7 +61,20 @@ internal static class RunServerAddress
             text.Append(name).Append('=').Append(environment[name] as string).Append('\0');
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 10);
+        return Fnv1a(text.ToString()).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // Not a cryptographic hash on purpose: loading the crypto library costs a client more than the whole hand-over.
+    // Nobody else can place a socket in the private folder, so the key only has to tell our own servers apart.
+    private static ulong Fnv1a(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private static string? PrivateFolder(IDictionary environment)
