@@ -78,6 +78,7 @@ internal static class RunServerCommand
         using var logging = LoggerFactory.Create(builder => builder.AddProvider(new StderrLoggerProvider(console.Error, LogLevel.Information, new SecretRedactor())));
         var logger = logging.CreateLogger("Runner.RunServer");
         var options = new RunServerOptions(socket) { IdleTimeout = Idle(idleText), Time = console.Time };
+        Runner.Http.CloudHttp.ShareAcrossSessions = true;
         using var listener = RunServerListener.Bind(options, (request, connection) => RunAsync(console, request, connection), logger);
         logger.LogInformation("Run server {Pid} listening on {Socket} for {Folder}.", Environment.ProcessId, socket, console.CurrentDirectory);
         await listener.RunAsync(cancellation);

@@ -8,7 +8,9 @@ namespace Runner.Auth;
 /// MSAL keeps every tenant's tokens of one account in one partition and scans it on each silent lookup, so
 /// looking up N tenants × resources in a cache of N × resources tokens costs O(N²): about 3 s for 2,400 tenants.
 /// Served from this index, a run that reuses the previous run's tokens pays O(N) instead. A miss is never an error:
-/// the broker then asks MSAL, which stays the only writer and the source of truth.
+/// the broker then asks MSAL, which stays the only writer and the source of truth. Tokens are kept as their UTF-8
+/// bytes and become strings only when asked for: at 10,000 tenants the index holds 20,000 tokens, 50 MB as bytes and
+/// twice that as strings, for the whole run (and pointing into the file's 80 MB instead would keep all of those).
 /// </summary>
 internal sealed class PersistedAccessTokens
 {
@@ -17,6 +19,9 @@ internal sealed class PersistedAccessTokens
     private readonly Dictionary<string, List<Entry>> _byTenant;
 
     private PersistedAccessTokens(Dictionary<string, List<Entry>> byTenant) => _byTenant = byTenant;
+
+    /// <summary>How many tokens the index holds.</summary>
+    public int Tokens => _byTenant.Values.Sum(e => e.Count);
 
     /// <summary>Reads the bearer access tokens of <paramref name="homeAccountId"/> and <paramref name="clientId"/>
     /// from MSAL's serialized cache (MsalV3 JSON) that are valid after <paramref name="validAfter"/>.</summary>
@@ -31,6 +36,8 @@ internal sealed class PersistedAccessTokens
         {
             var json = cache.Span;
             var byTenant = new Dictionary<string, List<Entry>>(StringComparer.OrdinalIgnoreCase);
+            // A handful of distinct scope lists (one per resource) shared by every tenant's entries.
+            var scopeSets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
             foreach (var entry in MsalJson.Entries(json, "AccessToken"))
             {
                 if (entry.Key is null || Token.Read(entry.Value(json)) is not { } token ||
@@ -54,8 +61,12 @@ internal sealed class PersistedAccessTokens
                     byTenant[realm] = list = [];
                 }
 
-                var scopes = new HashSet<string>(target.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
-                list.Add(new Entry(scopes, new BrokeredToken(secret, expires, realm)));
+                if (!scopeSets.TryGetValue(target, out var scopes))
+                {
+                    scopeSets[target] = scopes = new HashSet<string>(target.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+                }
+
+                list.Add(new Entry(scopes, secret, expires));
             }
 
             return new PersistedAccessTokens(byTenant);
@@ -76,20 +87,20 @@ internal sealed class PersistedAccessTokens
             return null;
         }
 
-        BrokeredToken? best = null;
+        Entry? best = null;
         foreach (var entry in entries)
         {
-            if (entry.Token.ExpiresOn > validAfter && entry.Scopes.Contains(scope) && (best is null || entry.Token.ExpiresOn > best.ExpiresOn))
+            if (entry.ExpiresOn > validAfter && entry.Scopes.Contains(scope) && (best is null || entry.ExpiresOn > best.ExpiresOn))
             {
-                best = entry.Token;
+                best = entry;
             }
         }
 
-        return best;
+        return best is null ? null : new BrokeredToken(System.Text.Encoding.UTF8.GetString(best.Secret), best.ExpiresOn, tenant);
     }
 
     /// <summary>The fields of one access token entry that the index needs, read in one pass.</summary>
-    private sealed record Token(string? Account, string? Client, string? Type, string? Realm, string? Secret, string? Target, string? ExpiresOn)
+    private sealed record Token(string? Account, string? Client, string? Type, string? Realm, byte[]? Secret, string? Target, string? ExpiresOn)
     {
         public static Token? Read(ReadOnlySpan<byte> entry)
         {
@@ -99,7 +110,8 @@ internal sealed class PersistedAccessTokens
                 return null;
             }
 
-            string? account = null, client = null, type = null, realm = null, secret = null, target = null, expiresOn = null;
+            string? account = null, client = null, type = null, realm = null, target = null, expiresOn = null;
+            byte[]? secret = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.ValueSpan;
@@ -112,6 +124,13 @@ internal sealed class PersistedAccessTokens
                     continue;
                 }
 
+                if (field == 5)
+                {
+                    // Tokens are base64url and dots: no escapes, so the bytes are the token.
+                    secret = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray();
+                    continue;
+                }
+
                 var value = reader.GetString();
                 switch (field)
                 {
@@ -119,7 +138,6 @@ internal sealed class PersistedAccessTokens
                     case 2: client = value; break;
                     case 3: type = value; break;
                     case 4: realm = value; break;
-                    case 5: secret = value; break;
                     case 6: target = value; break;
                     default: expiresOn = value; break;
                 }
@@ -129,5 +147,5 @@ internal sealed class PersistedAccessTokens
         }
     }
 
-    private sealed record Entry(HashSet<string> Scopes, BrokeredToken Token);
+    private sealed record Entry(HashSet<string> Scopes, byte[] Secret, DateTimeOffset ExpiresOn);
 }

@@ -45,6 +45,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
     {
         var results = new TenantOutcome[tenants.Count];
         var serializer = new ResultSerializer(redactor);
+        var heap = new HeapTrimmer();
         using var gate = new SemaphoreSlim(options.Parallel, options.Parallel);
         var work = new Task[tenants.Count];
         for (var i = 0; i < tenants.Count; i++)
@@ -88,6 +89,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             {
                 // Reported before the slot is freed, so observers never see more tenants running than --parallel.
                 Notify(observer, o => o.TenantFinished(results[index]));
+                heap.TenantFinished();
                 if (acquired)
                 {
                     gate.Release();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,7 +10,9 @@ namespace Runner.Http;
 /// </summary>
 internal sealed class CloudHttp : IDisposable
 {
+    private static readonly ConcurrentDictionary<string, CloudHttp> Shared = new(StringComparer.Ordinal);
     private readonly X509Certificate2? _extraRoot;
+    private bool _shared;
 
     public CloudHttp(X509Certificate2? extraRoot)
     {
@@ -36,6 +39,35 @@ internal sealed class CloudHttp : IDisposable
     public HttpClient CreateClient(TimeSpan? timeout = null) =>
         new(Handler, disposeHandler: false) { Timeout = timeout ?? TimeSpan.FromSeconds(100) };
 
+    /// <summary>
+    /// Set by a process that serves run after run (the run server): sessions then share one stack per trusted CA
+    /// (<see cref="ForSession"/>), so a run finds the previous run's connections open instead of paying a TLS handshake
+    /// per connection again. Off elsewhere: a process with one run gains nothing from it.
+    /// </summary>
+    public static bool ShareAcrossSessions { get; set; }
+
+    /// <summary>A session's HTTP stack: its own, or with <see cref="ShareAcrossSessions"/> the process's for this CA
+    /// file (disposing it then does nothing).</summary>
+    public static CloudHttp ForSession(string? caFile)
+    {
+        if (!ShareAcrossSessions)
+        {
+            return Create(caFile);
+        }
+
+        // The file's identity, not its path: a CA created again at the same path is another trust.
+        var file = caFile is null ? null : new FileInfo(caFile);
+        var key = file is null ? "" : $"{file.FullName}|{file.LastWriteTimeUtc.Ticks}|{file.Length}";
+        return Shared.GetOrAdd(key, _ =>
+        {
+            var http = Create(caFile);
+            // Cookies a service sets for one run must not travel with another's requests.
+            http.Handler.UseCookies = false;
+            http._shared = true;
+            return http;
+        });
+    }
+
     public static CloudHttp Create(string? caFile)
     {
         if (caFile is null)
@@ -51,6 +83,11 @@ internal sealed class CloudHttp : IDisposable
 
     public void Dispose()
     {
+        if (_shared)
+        {
+            return;
+        }
+
         Handler.Dispose();
         _extraRoot?.Dispose();
     }

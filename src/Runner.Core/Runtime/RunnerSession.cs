@@ -85,7 +85,7 @@ internal sealed class RunnerSession : IAsyncDisposable
         var state = new StateDirectory(config.StateDirectory);
         state.Ensure();
         var log = services.Logging.CreateLogger("Runner");
-        var http = CloudHttp.Create(cloud.CaFile);
+        var http = CloudHttp.ForSession(cloud.CaFile);
         try
         {
             var secrets = SecretStores.Create(config, state, services.Environment, services.Time, keyVault ?? SecretStores.KeyVault(cloud, http, services.Environment));

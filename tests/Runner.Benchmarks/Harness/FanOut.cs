@@ -48,17 +48,28 @@ internal static class FanOut
     public static Task SetLatencyAsync(SandboxProcess sandbox, int latencyMs) =>
         sandbox.SetFaultsAsync(new JsonObject { ["latencyMs"] = new JsonObject { ["*"] = latencyMs } });
 
-    /// <summary>Resets the sandbox's counters, runs the fan-out once and reads the counters back.</summary>
-    public static async Task<FanOutRun> RunAsync(BenchProject project, SandboxProcess sandbox, int parallel, string name, bool peakRss = false)
+    /// <summary>Resets the sandbox's counters, runs the fan-out once and reads the counters back. With
+    /// <paramref name="runServer"/> (the pid of the project's run server) the run is handed to it: its CPU counts with
+    /// the client's, and the peak RSS is the server's high-water mark since it started.</summary>
+    public static async Task<FanOutRun> RunAsync(BenchProject project, SandboxProcess sandbox, int parallel, string name, bool peakRss = false, int? runServer = null)
     {
         await sandbox.ResetCountersAsync();
         var output = Path.Combine(project.Root, $"{name}.json");
         var sandboxCpu = Proc.Cpu(sandbox.ProcessId);
+        var serverCpu = runServer is { } server ? Proc.Cpu(server) : TimeSpan.Zero;
         var result = await Proc.RunAsync(
             project.Start(project.RunnerDll, "run", "jobs/fanout.csx", "--tenant", "all", "--parallel", parallel.ToString(CultureInfo.InvariantCulture), "--output", "json", "--out", output),
             peakRss: peakRss);
         result.EnsureSuccess($"fan-out {name}");
         sandboxCpu = Proc.Cpu(sandbox.ProcessId) - sandboxCpu;
+        var runnerCpu = result.Cpu;
+        var peak = result.PeakRssMb;
+        if (runServer is { } served)
+        {
+            runnerCpu += Proc.Cpu(served) - serverCpu;
+            peak = (PeakRss.ReadKb(served) ?? 0) / 1024.0;
+        }
+
         var run = JsonNode.Parse(await File.ReadAllTextAsync(output))!;
         var summary = run["summary"]!;
         var counters = await sandbox.CountersAsync();
@@ -71,6 +82,6 @@ internal static class FanOut
         return new FanOutRun(result.Elapsed.TotalMilliseconds, run["durationMs"]!.GetValue<long>(),
             summary["succeeded"]!.GetValue<int>(), summary["skipped"]!.GetValue<int>(), summary["failed"]!.GetValue<int>(),
             SandboxProcess.Api(counters, "token"), SandboxProcess.Api(counters, "graph"), SandboxProcess.Api(counters, "arm"), SandboxProcess.Api(counters, "partnerCenter"), other,
-            result.Cpu.TotalMilliseconds, sandboxCpu.TotalMilliseconds, result.PeakRssMb, run);
+            runnerCpu.TotalMilliseconds, sandboxCpu.TotalMilliseconds, peak, run);
     }
 }

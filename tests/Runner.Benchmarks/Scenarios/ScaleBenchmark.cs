@@ -17,6 +17,8 @@ internal static class ScaleBenchmark
 
     public const string Next = "next runs";
 
+    public const string Served = "next runs, run server";
+
     private const double NextTarget = 1.2;
     private const double FirstTarget = 1.5;
     private const double CpuBand = 0.2;
@@ -97,6 +99,7 @@ internal static class ScaleBenchmark
         report.Notes.Add("first run = a fresh project folder: no access tokens, no cached customer list (the script compiled beforehand by `runner check`); next runs = tokens and customer list cached.");
         report.Notes.Add("CPU = user + system time of the runner process (/proc/self/stat of the harness, its reaped child) and of the sandbox process (/proc/PID/stat, before and after) during the run, ÷ the tenants that ran; the two share the machine's cores.");
         report.Notes.Add("CPU per tenant includes what the process spends once whatever the tenant count (start-up, JIT, configuration, the session: about what a warm one-tenant `runner run` uses, see the startup scenarios), spread over the tenants: the smaller the run, the larger that share.");
+        report.Notes.Add("next runs, run server = the same next runs handed to the project's run server (`runner run-server start` after the next runs; one served run first to load it, not counted): run ms as the run records it, process ms of the `runner run` client, CPU of the client plus the server's during the run, peak RSS the server's high-water mark since it started (all its runs so far).");
         report.Notes.Add("peak RSS = the runner process's VmHWM (the kernel's high-water mark of its resident set), read from /proc/PID/status every 10 ms while it runs; being a high-water mark, only growth in the last 10 ms before exit could be missed. For next runs the highest of the runs.");
         foreach (var p in points.Where(p => p.Runs.Any(r => r.Failed > 0)))
         {
@@ -133,8 +136,28 @@ internal static class ScaleBenchmark
             next.Add(await FanOut.RunAsync(project, sandbox, parallel, $"run-{i}", peakRss: true));
         }
 
+        // The same next runs handed to a run server (`runner run-server start`): one run to load it, then the measured ones.
+        var start = await project.RunAsync(["run-server", "start"]);
+        start.EnsureSuccess("runner run-server start");
+        var server = int.Parse(System.Text.RegularExpressions.Regex.Match(start.Output, @"pid (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        var served = new List<FanOutRun>();
+        try
+        {
+            Console.Error.Write("s");
+            await FanOut.RunAsync(project, sandbox, parallel, "served-0", runServer: server);
+            for (var i = 1; i <= runs; i++)
+            {
+                Console.Error.Write(".");
+                served.Add(await FanOut.RunAsync(project, sandbox, parallel, $"served-{i}", runServer: server));
+            }
+        }
+        finally
+        {
+            await project.RunAsync(["run-server", "stop"]);
+        }
+
         Console.Error.WriteLine();
-        return [new Point(size, First, [first], latency, parallel), new Point(size, Next, next, latency, parallel)];
+        return [new Point(size, First, [first], latency, parallel), new Point(size, Next, next, latency, parallel), new Point(size, Served, served, latency, parallel)];
     }
 
     /// <summary>One step between two measured sizes: the runner's CPU for the extra tenants ÷ their number (medians' totals).</summary>
@@ -151,7 +174,7 @@ internal static class ScaleBenchmark
     {
         var table = new Table("Runner CPU per further tenant between sizes (the start-up, paid once, cancels out): (CPU at the larger size − CPU at the smaller) ÷ (the tenants between)",
             "run", "from", "to", "CPU ms per further tenant, runner");
-        foreach (var step in Marginal(points, Next).Concat(Marginal(points, First)))
+        foreach (var step in Marginal(points, Next).Concat(Marginal(points, Served)).Concat(Marginal(points, First)))
         {
             table.Add(step.Kind, step.From.ToString("N0", CultureInfo.InvariantCulture), step.To.ToString("N0", CultureInfo.InvariantCulture), step.CpuMs);
         }
@@ -165,7 +188,7 @@ internal static class ScaleBenchmark
 
     private static void AddTargets(Report report, List<Point> points)
     {
-        foreach (var (kind, goal) in new[] { (Next, NextTarget), (First, FirstTarget) })
+        foreach (var (kind, goal) in new[] { (Next, NextTarget), (Served, NextTarget), (First, FirstTarget) })
         {
             foreach (var p in points.Where(p => p.Kind == kind))
             {
@@ -175,7 +198,7 @@ internal static class ScaleBenchmark
         }
 
         var baselineSize = BaselineSize(points);
-        foreach (var kind in new[] { Next, First })
+        foreach (var kind in new[] { Next, Served, First })
         {
             var reference = points.Single(p => p.Kind == kind && p.Size == baselineSize);
             var baseline = reference.RunnerCpuPerTenant;
@@ -188,7 +211,7 @@ internal static class ScaleBenchmark
         }
 
         // Linear cost, the start-up left out: what each further tenant costs between two sizes.
-        foreach (var kind in new[] { Next, First })
+        foreach (var kind in new[] { Next, Served, First })
         {
             var steps = Marginal(points, kind);
             if (steps.Count < 2)

@@ -9,6 +9,7 @@ internal static class ScaleCharts
 {
     private static readonly Color FirstColor = Colors.OrangeRed;
     private static readonly Color NextColor = Colors.RoyalBlue;
+    private static readonly Color ServedColor = Colors.SeaGreen;
     private static readonly Color RunnerColor = Colors.RoyalBlue;
     private static readonly Color SandboxColor = Colors.SeaGreen;
 
@@ -16,7 +17,7 @@ internal static class ScaleCharts
     public static Chart Wall(IReadOnlyList<ScaleBenchmark.Point> points, int latency, int parallel, double nextTarget, double firstTarget)
     {
         var plot = NewPlot(points, $"Fan-out wall time ÷ ideal (tenants × 3 calls × {latency} ms ÷ {parallel})", "wall time ÷ ideal");
-        foreach (var (kind, color) in new[] { (ScaleBenchmark.First, FirstColor), (ScaleBenchmark.Next, NextColor) })
+        foreach (var (kind, color) in new[] { (ScaleBenchmark.First, FirstColor), (ScaleBenchmark.Next, NextColor), (ScaleBenchmark.Served, ServedColor) })
         {
             var series = Of(points, kind);
             var xs = Charts.Log10(series.Select(p => (double)p.Tenants));
