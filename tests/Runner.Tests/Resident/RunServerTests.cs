@@ -3,32 +3,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Runner.Execution;
 using Runner.History;
-using Runner.Sandbox;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Resident;
-
-public sealed class RunServerSandboxFixture : IAsyncLifetime
-{
-    private readonly TempFolder _data = new("run-server-sandbox");
-
-    public SandboxHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await SandboxHost.StartAsync(new SandboxOptions { RecordIssuedTokens = true, DataDirectory = _data.Path });
-
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        _data.Dispose();
-    }
-}
 
 /// <summary>
 /// `runner run` handed to a run server, as operators use it: real processes (the server started by `runner run-server
 /// start`, clients started as `runner run`), signals sent to the client, the server's log read.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed partial class RunServerTests(RunServerSandboxFixture sandbox) : IClassFixture<RunServerSandboxFixture>
+public sealed partial class RunServerTests(TokenRecordingSandbox sandbox) : IClassFixture<TokenRecordingSandbox>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
@@ -122,8 +106,7 @@ public sealed partial class RunServerTests(RunServerSandboxFixture sandbox) : IC
         workspace.CopyJob("hello.csx");
         await using var server = await ServerAsync(workspace);
 
-        using var client = RunnerProcess.StartDll(workspace, "run", "jobs/slow.csx", "--tenant", Domain);
-        await Eventually.TrueAsync(() => Task.FromResult(client.Error.Contains("started", StringComparison.Ordinal)), Wait, "the script to start");
+        using var client = await StartedAsync(workspace, "jobs/slow.csx");
         client.Interrupt();
         var result = await client.ResultAsync(TimeSpan.FromSeconds(30));
 
@@ -144,8 +127,7 @@ public sealed partial class RunServerTests(RunServerSandboxFixture sandbox) : IC
         workspace.Write("jobs/stubborn.csx", "Console.WriteLine(\"started\");\nThread.Sleep(4000);\nreturn 1;\n");
         await using var server = await ServerAsync(workspace);
 
-        using var client = RunnerProcess.StartDll(workspace, "run", "jobs/stubborn.csx", "--tenant", Domain);
-        await Eventually.TrueAsync(() => Task.FromResult(client.Error.Contains("started", StringComparison.Ordinal)), Wait, "the script to start");
+        using var client = await StartedAsync(workspace, "jobs/stubborn.csx");
         client.Interrupt();
         await Eventually.TrueAsync(() => Task.FromResult(client.Error.Contains("Stopping:", StringComparison.Ordinal)), Wait, "the first interrupt to be taken");
         var second = DateTimeOffset.UtcNow;
@@ -167,8 +149,7 @@ public sealed partial class RunServerTests(RunServerSandboxFixture sandbox) : IC
         workspace.Write("jobs/slow.csx", "Console.WriteLine(\"started\");\nawait Task.Delay(TimeSpan.FromMinutes(2), CancellationToken);\nreturn 1;\n");
         await using var server = await ServerAsync(workspace);
 
-        using var client = RunnerProcess.StartDll(workspace, "run", "jobs/slow.csx", "--tenant", Domain);
-        await Eventually.TrueAsync(() => Task.FromResult(client.Error.Contains("started", StringComparison.Ordinal)), Wait, "the script to start");
+        using var client = await StartedAsync(workspace, "jobs/slow.csx");
         client.Kill();
 
         var run = await Eventually.GetAsync(async () => (await workspace.RunsAsync("slow")).SingleOrDefault(r => r.FinishedAt is not null), Wait, "the server to close the run");
@@ -210,6 +191,14 @@ public sealed partial class RunServerTests(RunServerSandboxFixture sandbox) : IC
     }
 
     private string Domain => sandbox.Host.Context.Directory.Customers.First(c => sandbox.Host.Customers.Single(x => x.TenantId == c.Id).GdapStatus == "active").Domain;
+
+    /// <summary>A `runner run` client whose script has printed "started".</summary>
+    private async Task<RunnerProcess> StartedAsync(Workspace workspace, string job)
+    {
+        var client = RunnerProcess.StartDll(workspace, "run", job, "--tenant", Domain);
+        await Eventually.TrueAsync(() => Task.FromResult(client.Error.Contains("started", StringComparison.Ordinal)), Wait, "the script to start");
+        return client;
+    }
 
     private static async Task<CliResult> RunAsync(Workspace workspace, params string[] args)
     {

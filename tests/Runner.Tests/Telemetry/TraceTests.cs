@@ -7,22 +7,6 @@ using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Telemetry;
 
-/// <summary>A sandbox of its own that records every token it issues, to prove none reaches a span.</summary>
-public sealed class TokenRecordingSandbox : IAsyncLifetime
-{
-    private readonly TempFolder _data = new("runner-trace-sandbox");
-
-    public SandboxHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await SandboxHost.StartAsync(new SandboxOptions { RecordIssuedTokens = true, DataDirectory = _data.Path });
-
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        _data.Dispose();
-    }
-}
-
 /// <summary>
 /// A run is one trace — run → tenant → script → each HTTP call to Graph, ARM, Partner Center and the token endpoint,
 /// with the API, status and try as attributes and never a token — and the meters count it (OpenTelemetry SDK with the
