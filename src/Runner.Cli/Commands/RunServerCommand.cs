@@ -17,11 +17,11 @@ internal static class RunServerCommand
     public static Command Create(CliConsole console)
     {
         var idle = new Option<string>("--idle") { Description = "Stop after this long without a run (e.g. 15m, 2h).", DefaultValueFactory = _ => "15m" };
-        var start = new Command("start", "Start a run server for this folder; `runner run` here then runs in it.") { idle };
+        var start = new Command("start", CommandHelp.With("Start a run server for this folder; `runner run` here then runs in it.", "runner run-server start", "runner run-server start --idle 2h")) { idle };
         start.SetAction((parse, cancellation) => StartAsync(console, parse.GetValue(idle)!, cancellation));
-        var stop = new Command("stop", "Stop this folder's run server (runs in progress finish first).");
+        var stop = new Command("stop", CommandHelp.With("Stop this folder's run server (runs in progress finish first).", "runner run-server stop"));
         stop.SetAction((_, cancellation) => AskAsync(console, RunServerRequest.Stop, cancellation));
-        var status = new Command("status", "Whether a run server serves this folder, since when, and how many runs it served. Exit 1 when none.");
+        var status = new Command("status", CommandHelp.With("Whether a run server serves this folder, since when, and how many runs it served. Exit 1 when none.", "runner run-server status"));
         status.SetAction((_, cancellation) => AskAsync(console, RunServerRequest.Status, cancellation));
 
         var socket = new Option<string>("--socket") { Required = true };

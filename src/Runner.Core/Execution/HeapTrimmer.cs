@@ -20,10 +20,28 @@ internal sealed class HeapTrimmer
     /// <summary>Tenants between two looks at the heap.</summary>
     public const int CheckEvery = 8;
 
-    private long _allocated = GC.GetTotalAllocatedBytes(precise: false);
-    private long _baseline = OldGenerations();
+    private readonly Func<long> _oldGenerations;
+    private readonly Func<long> _allocatedBytes;
+    private readonly Action<int> _collect;
+    private long _allocated;
+    private long _baseline;
     private int _finished;
     private int _collecting;
+
+    public HeapTrimmer()
+        : this(OldGenerations, () => GC.GetTotalAllocatedBytes(precise: false), generation => GC.Collect(generation, GCCollectionMode.Forced, blocking: true))
+    {
+    }
+
+    /// <summary>With the GC's figures and collections given (tests).</summary>
+    internal HeapTrimmer(Func<long> oldGenerations, Func<long> allocatedBytes, Action<int> collect)
+    {
+        _oldGenerations = oldGenerations;
+        _allocatedBytes = allocatedBytes;
+        _collect = collect;
+        _allocated = allocatedBytes();
+        _baseline = oldGenerations();
+    }
 
     /// <summary>Full collections made.</summary>
     public int Collections { get; private set; }
@@ -40,17 +58,17 @@ internal sealed class HeapTrimmer
 
         try
         {
-            if (OldGenerations() - _baseline >= OldGrowthBytes)
+            if (_oldGenerations() - _baseline >= OldGrowthBytes)
             {
-                GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-                _baseline = OldGenerations();
-                _allocated = GC.GetTotalAllocatedBytes(precise: false);
+                _collect(2);
+                _baseline = _oldGenerations();
+                _allocated = _allocatedBytes();
                 Collections++;
             }
-            else if (GC.GetTotalAllocatedBytes(precise: false) - _allocated >= YoungBytes)
+            else if (_allocatedBytes() - _allocated >= YoungBytes)
             {
-                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-                _allocated = GC.GetTotalAllocatedBytes(precise: false);
+                _collect(0);
+                _allocated = _allocatedBytes();
                 YoungCollections++;
             }
         }

@@ -41,16 +41,18 @@ internal sealed class CloudHttp : IDisposable
 
     /// <summary>
     /// Set by a process that serves run after run (the run server): sessions then share one stack per trusted CA
-    /// (<see cref="ForSession"/>), so a run finds the previous run's connections open instead of paying a TLS handshake
+    /// (<see cref="ForSession(string?)"/>), so a run finds the previous run's connections open instead of paying a TLS handshake
     /// per connection again. Off elsewhere: a process with one run gains nothing from it.
     /// </summary>
     public static bool ShareAcrossSessions { get; set; }
 
     /// <summary>A session's HTTP stack: its own, or with <see cref="ShareAcrossSessions"/> the process's for this CA
     /// file (disposing it then does nothing).</summary>
-    public static CloudHttp ForSession(string? caFile)
+    public static CloudHttp ForSession(string? caFile) => ForSession(caFile, ShareAcrossSessions);
+
+    internal static CloudHttp ForSession(string? caFile, bool share)
     {
-        if (!ShareAcrossSessions)
+        if (!share)
         {
             return Create(caFile);
         }
