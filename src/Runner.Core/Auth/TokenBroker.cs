@@ -479,8 +479,10 @@ internal sealed class TokenBroker : IAsyncDisposable
 
             _log.LogInformation("Imported the stored refresh token for {User}", result.Account.Username);
         }
-        catch (MsalException e)
+        catch (Exception e) when (e is MsalException or HttpRequestException || e is OperationCanceledException && !_lifetime.IsCancellationRequested)
         {
+            // An unreachable token endpoint (connection refused, DNS, a timeout) is the service's problem, said as such
+            // (and retried as transient), never "a bug in Runner".
             throw AuthErrorTranslator.Translate(e, _application.Tenant, isPartnerTenant: true);
         }
     }
