@@ -23,10 +23,12 @@ internal static class RunServerAddress
         string.Equals(environment[Switch] as string, "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The socket's path for <paramref name="currentDirectory"/> and <paramref name="environment"/>, with the
-    /// private folder it lives in; null when no such folder can be had (another user owns it, or it is open to others).</summary>
-    public static string? For(string currentDirectory, IDictionary environment, string runnerAssembly)
+    /// private folder it lives in; null when no such folder can be had (another user owns it, or it is open to others).
+    /// A client passes <paramref name="create"/> false: without the folder there is no server to find, and a plain
+    /// `runner run` leaves nothing behind.</summary>
+    public static string? For(string currentDirectory, IDictionary environment, string runnerAssembly, bool create = true)
     {
-        var folder = PrivateFolder(environment);
+        var folder = PrivateFolder(environment, create);
         if (folder is null)
         {
             return null;
@@ -77,7 +79,7 @@ internal static class RunServerAddress
         return hash;
     }
 
-    private static string? PrivateFolder(IDictionary environment)
+    private static string? PrivateFolder(IDictionary environment, bool create)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -87,6 +89,11 @@ internal static class RunServerAddress
         var root = environment["XDG_RUNTIME_DIR"] as string is { Length: > 0 } runtime && Directory.Exists(runtime)
             ? Path.Combine(runtime, "runner")
             : Path.Combine("/tmp", $"runner-{Environment.UserName}");
+        if (!create && !Directory.Exists(root))
+        {
+            return null;
+        }
+
         try
         {
             var folder = Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -44,7 +44,7 @@ internal static class RunServerClient
     public static async Task<int?> TryRunAsync(string[] args, string currentDirectory, IDictionary environment, string runnerAssembly)
     {
         if (!RunServerAddress.Supported || RunServerAddress.Disabled(environment)
-            || RunServerAddress.For(currentDirectory, environment, runnerAssembly) is not { } path
+            || RunServerAddress.For(currentDirectory, environment, runnerAssembly, create: false) is not { } path
             || Connect(path) is not { } socket)
         {
             return null;

@@ -43,22 +43,9 @@ internal sealed class RunServerConnection(Socket socket) : IDisposable
 
     public void SendExit(int code)
     {
-        lock (_send)
-        {
-            if (_gone)
-            {
-                return;
-            }
-
-            try
-            {
-                RunServerFrames.WriteExit(_stream, code);
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-            {
-                _gone = true;
-            }
-        }
+        Span<byte> payload = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(payload, code);
+        Send(RunServerFrames.Exit, payload);
     }
 
     /// <summary>Reads interrupts until the client closes its end (which interrupts too, once, if nothing did before).</summary>

@@ -35,13 +35,6 @@ internal static class RunServerFrames
         stream.Flush();
     }
 
-    public static void WriteExit(Stream stream, int code)
-    {
-        Span<byte> payload = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(payload, code);
-        Write(stream, Exit, payload);
-    }
-
     public static int ExitCode(byte[] payload) => BinaryPrimitives.ReadInt32LittleEndian(payload);
 
     /// <summary>The next frame, or null at the end of the stream.</summary>
