@@ -15,7 +15,7 @@ internal static class Processes
         try
         {
             using var process = Process.GetProcessById(processId);
-            return !process.HasExited && !IsZombie(processId);
+            return !process.HasExited && !IsZombie(processId) && !IsThreadOfAnother(processId);
         }
         catch (ArgumentException)
         {
@@ -25,6 +25,36 @@ internal static class Processes
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// On Linux a thread's id answers as a process (/proc/TID exists), and process and thread ids come from one pool
+    /// (32,768 ids on many machines), so a dead worker's id is soon a thread of some other process: that is not the
+    /// worker, and its run must still be closed.
+    /// </summary>
+    private static bool IsThreadOfAnother(int processId)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+            {
+                if (line.StartsWith("Tgid:", StringComparison.Ordinal))
+                {
+                    return int.TryParse(line.AsSpan(5).Trim(), out var group) && group != processId;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone meanwhile: HasExited says so next time.
+        }
+
+        return false;
     }
 
     /// <summary>A killed process whose parent died first stays a zombie until something reaps it (containers often

@@ -4,7 +4,11 @@ namespace Runner.Tests.Infrastructure;
 /// that fails the test with a description instead of hanging it.</summary>
 public static class Eventually
 {
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    public static Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : class => GetAsync(probe, timeout, () => what);
+
+    /// <summary>With the description made at the deadline (a process's log as it is then).</summary>
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> what)
         where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -17,7 +21,7 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what()}.");
             }
 
             await Task.Delay(200);

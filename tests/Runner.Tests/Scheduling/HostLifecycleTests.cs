@@ -74,12 +74,13 @@ public sealed class HostLifecycleTests(SandboxFixture sandbox) : IClassFixture<S
         Assert.Equal(RunStatus.Running, (await RunAsync(workspace, runId))!.Status);
 
         using var second = HostProcess.Start(workspace.Root, workspace.Environment, "second");
+        IReadOnlyList<RunRecord> seen = [];
         var attempts = await Eventually.GetAsync(async () =>
         {
             await using var history = SqliteRunHistory.Open(workspace.Path(".runner/history.db"));
-            var all = await history.ListRunsAsync("once", 10, CancellationToken.None);
-            return all.Any(r => r.Status == RunStatus.Succeeded) ? all.OrderBy(r => r.Attempt).ToList() : null;
-        }, Wait, $"the recovered run. Host log:\n{second.Log}");
+            seen = await history.ListRunsAsync("once", 10, CancellationToken.None);
+            return seen.Any(r => r.Status == RunStatus.Succeeded) ? seen.OrderBy(r => r.Attempt).ToList() : null;
+        }, Wait, () => $"the recovered run. Runs: {string.Join(", ", seen.Select(r => $"{r.Attempt} {r.Trigger} {r.Status}"))}. Host log:\n{second.Log}");
 
         Assert.Equal([(1, TriggerKinds.Manual, RunStatus.Interrupted), (2, TriggerKinds.Recovery, RunStatus.Succeeded)],
             attempts.Select(r => (r.Attempt, r.Trigger, r.Status)));
