@@ -22,6 +22,10 @@ internal interface IRunHistory : IAsyncDisposable
     /// finishing its run); false when the run had already finished.</summary>
     Task<bool> CloseRunAsync(string runId, RunStatus status, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken);
 
+    /// <summary>Records the process a still-Running run is in, when the scheduler knows it and the worker never said
+    /// (it was killed or ended before recording its start): the run must not go on naming the host's process.</summary>
+    Task RecordProcessAsync(string runId, int processId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? job, int last, CancellationToken cancellationToken);
 
     /// <summary>A run by id or unique id prefix, with its tenants and logs.</summary>

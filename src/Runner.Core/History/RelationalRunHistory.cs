@@ -77,6 +77,10 @@ internal abstract partial class RelationalRunHistory : IRunHistory
         return changed > 0;
     }
 
+    public Task RecordProcessAsync(string runId, int processId, CancellationToken cancellationToken) =>
+        UseAsync(false, (c, t) => ExecuteAsync(c, t, $"UPDATE {Runs} SET pid = @pid WHERE id = @id AND status = 'Running'",
+            ("id", runId), ("pid", processId)), cancellationToken);
+
     /// <summary>
     /// Waits for the queued outcomes; any that could not be written (already logged) still close the run, as a failed
     /// run whose error says so, rather than leaving it Running or reporting a success the history cannot show.

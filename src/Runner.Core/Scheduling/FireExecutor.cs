@@ -103,6 +103,11 @@ internal sealed class FireExecutor(
         var verdict = WorkerVerdict.From(result, config.Scheduler.ShutdownGrace);
         if (!verdict.WorkerRecorded)
         {
+            if (result.ProcessId > 0)
+            {
+                await history.RecordProcessAsync(runId, result.ProcessId, CancellationToken.None);
+            }
+
             await history.CloseRunAsync(runId, verdict.Status, _time.GetUtcNow(), verdict.Reason ?? verdict.Status.ToString(), CancellationToken.None);
         }
 

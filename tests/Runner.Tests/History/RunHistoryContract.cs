@@ -69,6 +69,21 @@ public abstract class RunHistoryContract
     }
 
     [Fact]
+    public async Task Recording_a_process_changes_only_a_run_that_is_still_running()
+    {
+        await using var history = await OpenAsync();
+        await history.StartRunAsync(Run("open"), CancellationToken.None);
+        await history.StartRunAsync(Run("done"), CancellationToken.None);
+        await history.FinishRunAsync("done", RunStatus.Succeeded, T0.AddSeconds(1), null, CancellationToken.None);
+
+        await history.RecordProcessAsync("open", 4242, CancellationToken.None);
+        await history.RecordProcessAsync("done", 4242, CancellationToken.None);
+
+        Assert.Equal(4242, (await history.GetRunAsync("open", CancellationToken.None))!.Run.ProcessId);
+        Assert.NotEqual(4242, (await history.GetRunAsync("done", CancellationToken.None))!.Run.ProcessId);
+    }
+
+    [Fact]
     public async Task An_occurrence_lists_every_attempt_in_order_and_nothing_else()
     {
         await using var history = await OpenAsync();

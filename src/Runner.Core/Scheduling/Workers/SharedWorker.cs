@@ -206,7 +206,7 @@ internal sealed class SharedWorker : IDisposable
         if (_slots.TryRemove(slot.RunId, out _))
         {
             slot.Deadline?.Dispose();
-            slot.Result.TrySetResult(result);
+            slot.Result.TrySetResult(result with { ProcessId = Handle.Process.Id });
         }
     }
 

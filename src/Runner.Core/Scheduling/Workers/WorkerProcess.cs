@@ -20,6 +20,9 @@ internal sealed record WorkerResult(int ExitCode, WorkerEvent? Finished, WorkerE
     /// <summary>In a shared worker: the run whose script ended the process this fire was running in (or "one of runs
     /// …" when the worker could not tell), when it was not this fire's own.</summary>
     public string? EndedBy { get; init; }
+
+    /// <summary>The worker process the fire ran in (0 when none started).</summary>
+    public int ProcessId { get; init; }
 }
 
 /// <summary>
@@ -93,6 +96,6 @@ internal static class WorkerProcess
 
         // The pipes close when the worker (and anything it started) is gone; a grandchild holding them open is not waited for.
         await Task.WhenAny(Task.WhenAll(events, worker.Errors), Task.Delay(TimeSpan.FromSeconds(5), time));
-        return new WorkerResult(process.ExitCode, finished, error, killed, limit, worker.Tail());
+        return new WorkerResult(process.ExitCode, finished, error, killed, limit, worker.Tail()) { ProcessId = process.Id };
     }
 }
