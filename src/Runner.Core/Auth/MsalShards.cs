@@ -37,6 +37,12 @@ internal sealed class MsalShards
 
     public int Count => _shards.Length;
 
+    /// <summary>Bytes of snapshots taken between two heap releases while saving (<see cref="Runtime.HeapRelease"/>).</summary>
+    internal long ReleaseEvery { get; init; } = Runtime.HeapRelease.Every;
+
+    /// <summary>Gives the garbage of serialising back to the system.</summary>
+    internal Action Release { get; init; } = Runtime.HeapRelease.Now;
+
     /// <summary>A client's piece of the file, handed over once: MSAL holds it from then on (and saves it from there).</summary>
     private byte[]? Take(int index)
     {
@@ -56,6 +62,7 @@ internal sealed class MsalShards
     public async Task<ReadOnlyMemory<byte>> SnapshotAsync(string homeAccountId)
     {
         var parts = new List<(byte[] Cache, DateTimeOffset RedeemedAt)>(_shards.Length);
+        var unreleased = 0L;
         for (var i = 0; i < _shards.Length; i++)
         {
             var shard = _shards[i];
@@ -71,9 +78,16 @@ internal sealed class MsalShards
 
             shard.Cache.RequestSnapshot();
             await shard.App.GetAccountAsync(homeAccountId);
-            if (shard.Cache.Snapshot is { } snapshot)
+            if (shard.Cache.TakeSnapshot() is { } snapshot)
             {
                 parts.Add((snapshot, shard.RedeemedAt));
+                unreleased += snapshot.Length;
+                if (unreleased >= ReleaseEvery)
+                {
+                    // Serialising left about twice the snapshot as garbage (MSAL's JSON as a string, then as bytes).
+                    Release();
+                    unreleased = 0;
+                }
             }
         }
 
@@ -86,7 +100,7 @@ internal sealed class MsalShards
     {
         Home.Cache.RequestSnapshot();
         await Home.App.GetAccountAsync(homeAccountId);
-        if (Home.Cache.Snapshot is not { } home)
+        if (Home.Cache.TakeSnapshot() is not { } home)
         {
             return;
         }

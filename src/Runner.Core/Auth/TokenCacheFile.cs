@@ -92,6 +92,12 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     public FileVersion? Write(Contents contents)
     {
         state.Ensure();
+        if (contents.Msal.Length >= Runtime.HeapRelease.Every)
+        {
+            // The snapshots this cache was combined from, or the previous write's sealed copy, are garbage by now.
+            Runtime.HeapRelease.Now();
+        }
+
         var metadata = JsonSerializer.SerializeToUtf8Bytes(contents.Metadata, TokenCacheJson.Default.CredentialMetadata);
         // Laid out behind the seal's header and encrypted where it lies: one buffer the size of the file.
         var sealedData = new byte[Sealing.Overhead + HeaderLength + metadata.Length + contents.Msal.Length];

@@ -46,4 +46,43 @@ public sealed class MsalShardsTests
         Assert.Equal(0, third.Broker.Exchanges);
         Assert.False(string.IsNullOrEmpty(token.Value));
     }
+
+    [Fact]
+    public async Task Saving_a_large_cache_releases_the_heap_as_it_goes_and_keeps_no_snapshot()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Customers = 30 });
+        using var workspace = await new Workspace { Time = sandbox.Clock }.WithSandboxAsync(sandbox);
+        var customers = sandbox.Customers.Where(c => c.GdapStatus == "active").Select(c => c.TenantId.ToString()).ToList();
+        await using (var session = await Sessions.OpenAsync(workspace))
+        {
+            foreach (var customer in customers)
+            {
+                await session.Broker.GetTokenAsync(customer, Graph, CancellationToken.None);
+            }
+        }
+
+        await using var reader = await Sessions.OpenAsync(workspace);
+        var saved = reader.Credentials.LoadCache()!;
+        var (account, clientId, home) = (saved.Metadata!.HomeAccountId, reader.Broker.Application.ClientId, reader.Broker.PartnerTenant);
+        var releases = 0;
+        // MSAL clients of the partner application, loaded from the saved cache: no request is made.
+        var shards = new Runner.Auth.MsalShards(
+            () => Microsoft.Identity.Client.ConfidentialClientApplicationBuilder.Create(clientId).WithClientSecret("unused").Build(),
+            () => saved.Msal.ToArray(), () => home, count: 4)
+        {
+            ReleaseEvery = 1,
+            Release = () => releases++,
+        };
+        foreach (var customer in customers)
+        {
+            await shards.For(customer).App.GetAccountAsync(account);
+        }
+
+        var snapshot = await shards.SnapshotAsync(account);
+
+        Assert.Equal(4, releases);
+        Assert.All(customers, c => Assert.Null(shards.For(c).Cache.TakeSnapshot()));
+        var tokens = Runner.Auth.PersistedAccessTokens.Read(snapshot, account, clientId, DateTimeOffset.MinValue);
+        Assert.All(customers, c => Assert.NotNull(tokens.Find(c, Graph, DateTimeOffset.MinValue)));
+    }
 }
