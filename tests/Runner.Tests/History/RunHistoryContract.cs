@@ -54,10 +54,7 @@ public abstract class RunHistoryContract
     [Fact]
     public async Task Close_changes_only_a_run_that_is_still_running()
     {
-        await using var history = await OpenAsync();
-        await history.StartRunAsync(Run("open"), CancellationToken.None);
-        await history.StartRunAsync(Run("done"), CancellationToken.None);
-        await history.FinishRunAsync("done", RunStatus.Succeeded, T0.AddSeconds(1), null, CancellationToken.None);
+        await using var history = await OpenWithRunningAndDoneAsync();
 
         Assert.True(await history.CloseRunAsync("open", RunStatus.TimedOut, T0.AddSeconds(9), "killed", CancellationToken.None));
         Assert.False(await history.CloseRunAsync("done", RunStatus.Failed, T0.AddSeconds(9), "late", CancellationToken.None));
@@ -71,10 +68,7 @@ public abstract class RunHistoryContract
     [Fact]
     public async Task Recording_a_process_changes_only_a_run_that_is_still_running()
     {
-        await using var history = await OpenAsync();
-        await history.StartRunAsync(Run("open"), CancellationToken.None);
-        await history.StartRunAsync(Run("done"), CancellationToken.None);
-        await history.FinishRunAsync("done", RunStatus.Succeeded, T0.AddSeconds(1), null, CancellationToken.None);
+        await using var history = await OpenWithRunningAndDoneAsync();
 
         await history.RecordProcessAsync("open", 4242, CancellationToken.None);
         await history.RecordProcessAsync("done", 4242, CancellationToken.None);
@@ -186,6 +180,16 @@ public abstract class RunHistoryContract
 
     private static Runner.Writes.WriteRecord Write(int sequence, string method, string url, DateTimeOffset at) =>
         new(sequence, at, "graph", method, url, 204, $"req-{sequence}", TimeSpan.FromMilliseconds(30), "sha256:00", "{\"accountEnabled\":false}", "{\"accountEnabled\":false}", false);
+
+    /// <summary>A history holding run "open", still Running, and run "done", Succeeded.</summary>
+    private protected async Task<IRunHistory> OpenWithRunningAndDoneAsync()
+    {
+        var history = await OpenAsync();
+        await history.StartRunAsync(Run("open"), CancellationToken.None);
+        await history.StartRunAsync(Run("done"), CancellationToken.None);
+        await history.FinishRunAsync("done", RunStatus.Succeeded, T0.AddSeconds(1), null, CancellationToken.None);
+        return history;
+    }
 
     private protected static RunRecord Run(string id, string trigger = TriggerKinds.Cron, int attempt = 1, int? pid = 42, int total = 0, string node = "node-1", DateTimeOffset? started = null) =>
         new(id, "job", "/jobs/job.csx", trigger, node, pid, started ?? T0, null, RunStatus.Running, total, 0, 0, 0, 0, 0, null, attempt, null);
