@@ -37,11 +37,11 @@ internal sealed class MsalShards
 
     public int Count => _shards.Length;
 
-    /// <summary>Bytes of snapshots taken between two heap releases while saving (<see cref="Runtime.HeapRelease"/>).</summary>
-    internal long ReleaseEvery { get; init; } = Runtime.HeapRelease.Every;
+    /// <summary>Bytes of snapshots taken between two heap releases while saving (<see cref="HeapRelease"/>).</summary>
+    internal long ReleaseEvery { get; init; } = HeapRelease.Every;
 
     /// <summary>Gives the garbage of serialising back to the system.</summary>
-    internal Action Release { get; init; } = Runtime.HeapRelease.Now;
+    internal Action Release { get; init; } = HeapRelease.Now;
 
     /// <summary>A client's piece of the file, handed over once: MSAL holds it from then on (and saves it from there).</summary>
     private byte[]? Take(int index)

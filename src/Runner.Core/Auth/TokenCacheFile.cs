@@ -92,10 +92,10 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     public FileVersion? Write(Contents contents)
     {
         state.Ensure();
-        if (contents.Msal.Length >= Runtime.HeapRelease.Every)
+        if (contents.Msal.Length >= HeapRelease.Every)
         {
             // The snapshots this cache was combined from, or the previous write's sealed copy, are garbage by now.
-            Runtime.HeapRelease.Now();
+            HeapRelease.Now();
         }
 
         var metadata = JsonSerializer.SerializeToUtf8Bytes(contents.Metadata, TokenCacheJson.Default.CredentialMetadata);

@@ -1,4 +1,4 @@
-namespace Runner.Runtime;
+namespace Runner.Auth;
 
 /// <summary>
 /// Gives large garbage back to the system before more large work. Saving a 10,000-tenant token cache makes and drops
