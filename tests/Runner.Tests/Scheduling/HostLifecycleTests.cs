@@ -74,6 +74,10 @@ public sealed class HostLifecycleTests(SandboxFixture sandbox) : IClassFixture<S
 
         Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         first.Dispose();
+        // The kill is sent at once, but the worker takes a moment to be torn down: still there when the next host
+        // starts, its run is not an orphan yet (the recovered fire closes it instead, with another reason).
+        var worker = running.ProcessId.Value;
+        await Eventually.TrueAsync(() => Task.FromResult(!Processes.IsAlive(worker)), TimeSpan.FromSeconds(10), $"the killed worker {worker} to be gone");
         Assert.Equal(RunStatus.Running, (await RunAsync(workspace, runId))!.Status);
 
         using var second = HostProcess.Start(workspace.Root, workspace.Environment, "second");
