@@ -15,7 +15,7 @@ internal static class Processes
         try
         {
             using var process = Process.GetProcessById(processId);
-            return !process.HasExited && !IsZombie(processId) && !IsThreadOfAnother(processId);
+            return !process.HasExited && !IsGoneOrNotAProcess(processId);
         }
         catch (ArgumentException)
         {
@@ -28,11 +28,13 @@ internal static class Processes
     }
 
     /// <summary>
-    /// On Linux a thread's id answers as a process (/proc/TID exists), and process and thread ids come from one pool
-    /// (32,768 ids on many machines), so a dead worker's id is soon a thread of some other process: that is not the
-    /// worker, and its run must still be closed.
+    /// Linux only, from one read of /proc/PID/status. A killed process whose parent died first stays a zombie until
+    /// something reaps it (containers often have no init that does); it runs nothing, so it counts as gone. And a
+    /// thread's id answers as a process (/proc/TID exists) while process and thread ids come from one pool (32,768 ids
+    /// on many machines), so a dead worker's id is soon a thread of some other process: that is not the worker, and
+    /// its run must still be closed.
     /// </summary>
-    private static bool IsThreadOfAnother(int processId)
+    private static bool IsGoneOrNotAProcess(int processId)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -43,8 +45,14 @@ internal static class Processes
         {
             foreach (var line in File.ReadLines($"/proc/{processId}/status"))
             {
+                if (line.StartsWith("State:", StringComparison.Ordinal) && line.AsSpan(6).Trim() is [ 'Z' or 'X', .. ])
+                {
+                    return true;
+                }
+
                 if (line.StartsWith("Tgid:", StringComparison.Ordinal))
                 {
+                    // State comes before Tgid in the file.
                     return int.TryParse(line.AsSpan(5).Trim(), out var group) && group != processId;
                 }
             }
@@ -55,26 +63,5 @@ internal static class Processes
         }
 
         return false;
-    }
-
-    /// <summary>A killed process whose parent died first stays a zombie until something reaps it (containers often
-    /// have no init that does); it runs nothing, so it counts as gone.</summary>
-    private static bool IsZombie(int processId)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            var end = stat.LastIndexOf(')');
-            return end > 0 && end + 2 < stat.Length && stat[end + 2] is 'Z' or 'X';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }

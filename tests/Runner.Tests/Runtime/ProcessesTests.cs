@@ -1,4 +1,5 @@
 using Runner.Runtime;
+using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Runtime;
 
@@ -16,6 +17,27 @@ public sealed class ProcessesTests
             .First(id => id != Environment.ProcessId);
 
         Assert.False(Processes.IsAlive(thread));
+    }
+
+    [SkippableFact]
+    public async Task IsAlive_AZombie_IsFalse()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "zombies are read from /proc");
+        // The child exits at once; its parent becomes `sleep`, which never reaps it: a zombie for 10 s.
+        var start = new System.Diagnostics.ProcessStartInfo("sh", ["-c", "true & echo $!; exec sleep 10"]) { RedirectStandardOutput = true };
+        using var parent = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var child = int.Parse((await parent.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+            await Eventually.TrueAsync(() => Task.FromResult(File.ReadAllText($"/proc/{child}/status").Contains("State:\tZ", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(5), $"process {child} to be a zombie");
+
+            Assert.False(Processes.IsAlive(child));
+        }
+        finally
+        {
+            parent.Kill();
+        }
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class HostLifecycleTests(SandboxFixture sandbox) : IClassFixture<S
         var running = await WorkerRunningAsync(workspace, runId, first.Id);
         // The worker records the run while its script starts: killed before the script wrote its marker, the
         // recovered attempt would hang in its place.
-        await Eventually.GetAsync(() => Task.FromResult<string?>(File.Exists(workspace.Path("once.marker")) ? "written" : null), Wait, "the first attempt's marker");
+        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(workspace.Path("once.marker"))), Wait, "the first attempt's marker");
 
         // Power loss: host and worker die together, nobody writes anything.
         using (var kill = Process.Start("kill", ["-KILL", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), running.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
