@@ -16,10 +16,22 @@ internal sealed class MsalCacheBinding
     private bool _loaded;
     private bool _snapshotRequested;
     private Func<byte[], byte[]>? _repair;
+    private readonly Func<byte[], byte[]>? _takeOut;
+    private readonly int _takeOutEvery;
+    private int _writes;
+    private bool _takeOutDue;
 
-    public MsalCacheBinding(ITokenCache cache, Func<byte[]?>? load)
+    /// <param name="cache">MSAL's cache of one client.</param>
+    /// <param name="load">The serialized cache, asked at MSAL's first access; null for none.</param>
+    /// <param name="takeOut">Takes what MSAL need not hold out of its serialized cache (see <see cref="CustomerEntries"/>)
+    /// and returns the rest: applied to the loaded cache, and after every <paramref name="takeOutEvery"/> writes.</param>
+    /// <param name="takeOutEvery">Writes between two take-outs: each costs a serialisation of what MSAL holds, so MSAL
+    /// is let hold a few tenants' tokens rather than reserialised after each.</param>
+    public MsalCacheBinding(ITokenCache cache, Func<byte[]?>? load, Func<byte[], byte[]>? takeOut = null, int takeOutEvery = 16)
     {
         _load = load;
+        _takeOut = takeOut;
+        _takeOutEvery = takeOutEvery;
         cache.SetBeforeAccess(BeforeAccess);
         cache.SetAfterAccess(AfterAccess);
     }
@@ -82,7 +94,7 @@ internal sealed class MsalCacheBinding
             {
                 if (_load?.Invoke() is { Length: > 0 } initial)
                 {
-                    args.TokenCache.DeserializeMsalV3(initial, shouldClearExistingCache: true);
+                    args.TokenCache.DeserializeMsalV3(_takeOut is null ? initial : _takeOut(initial), shouldClearExistingCache: true);
                 }
 
                 _load = null;
@@ -95,6 +107,19 @@ internal sealed class MsalCacheBinding
                 args.TokenCache.DeserializeMsalV3(repair(args.TokenCache.SerializeMsalV3()), shouldClearExistingCache: true);
                 IsDirty = true;
             }
+
+            if (_takeOutDue && _takeOut is not null)
+            {
+                // The entries taken out are saved from where they went; the cache stays dirty until the next snapshot.
+                var all = args.TokenCache.SerializeMsalV3();
+                if (_takeOut(all) is var rest && !ReferenceEquals(rest, all))
+                {
+                    args.TokenCache.DeserializeMsalV3(rest, shouldClearExistingCache: true);
+                }
+
+                _takeOutDue = false;
+                _writes = 0;
+            }
         }
     }
 
@@ -105,6 +130,7 @@ internal sealed class MsalCacheBinding
             if (args.HasStateChanged)
             {
                 IsDirty = true;
+                _takeOutDue |= ++_writes >= _takeOutEvery;
             }
 
             if (_snapshotRequested)

@@ -102,38 +102,49 @@ internal static class MsalCachePartitions
     /// the later-expiring, else the one of the partition that redeemed last), and the refresh token of the partition
     /// that redeemed last, the newest.
     /// </summary>
-    public static ReadOnlyMemory<byte> Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant)
+    public static ReadOnlyMemory<byte> Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant,
+        IReadOnlyCollection<(string Section, string Key, ReadOnlyMemory<byte> Value)>? customers = null)
     {
         // Newest first: of two entries under one key that expire alike, the first partition's wins.
         var ordered = partitions.Where(p => p.Cache.Length > 0).OrderByDescending(p => p.RedeemedAt).Select(p => p.Cache).ToList();
         var sections = new List<string>();
         var chosen = new Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>>();
         var order = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
+        void Consider(string section, string? key, ReadOnlyMemory<byte> value)
+        {
+            if (!order.TryGetValue(section, out var keys))
+            {
+                sections.Add(section);
+                order[section] = keys = [];
+            }
+
+            if (!chosen.TryGetValue((section, key), out var held))
+            {
+                chosen[(section, key)] = value;
+                keys.Add(key);
+            }
+            else if (MsalJson.Seconds(value.Span, "expires_on"u8) > MsalJson.Seconds(held.Span, "expires_on"u8))
+            {
+                chosen[(section, key)] = value;
+            }
+        }
+
         foreach (var cache in ordered)
         {
             foreach (var entry in MsalJson.Entries(cache))
             {
-                var value = entry.Value((ReadOnlyMemory<byte>)cache);
-                if (!order.TryGetValue(entry.Section, out var keys))
-                {
-                    sections.Add(entry.Section);
-                    order[entry.Section] = keys = [];
-                }
-
-                if (!chosen.TryGetValue((entry.Section, entry.Key), out var held))
-                {
-                    chosen[(entry.Section, entry.Key)] = value;
-                    keys.Add(entry.Key);
-                }
-                else if (MsalJson.Seconds(value.Span, "expires_on"u8) > MsalJson.Seconds(held.Span, "expires_on"u8))
-                {
-                    chosen[(entry.Section, entry.Key)] = value;
-                }
+                Consider(entry.Section, entry.Key, entry.Value((ReadOnlyMemory<byte>)cache));
             }
         }
 
+        // Taken out of the clients before anything they hold now, so older than it.
+        foreach (var (section, key, value) in customers ?? [])
+        {
+            Consider(section, key, value);
+        }
+
         // Sized once: growing by doubling would copy an 80 MB cache several times over.
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, ordered.Sum(p => p.Length)));
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, ordered.Sum(p => p.Length) + (customers?.Sum(c => c.Key.Length + c.Value.Length + 8) ?? 0)));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();

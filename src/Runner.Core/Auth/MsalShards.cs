@@ -22,20 +22,28 @@ internal sealed class MsalShards
     /// <param name="build">Builds one MSAL client.</param>
     /// <param name="load">The persisted cache, asked once, at the first MSAL access of any client; null for none.</param>
     /// <param name="homeTenant">The partner tenant's id once known: its entries go to every client.</param>
-    public MsalShards(Func<IClientApplicationBase> build, Func<byte[]?>? load, Func<string?> homeTenant, int count = DefaultCount)
+    /// <param name="taken">Told of each customer tenant's access token taken out of the clients (<see cref="CustomerEntries"/>).</param>
+    public MsalShards(Func<IClientApplicationBase> build, Func<byte[]?>? load, Func<string?> homeTenant, int count = DefaultCount,
+        Action<string, IReadOnlySet<string>>? taken = null)
     {
         _homeTenant = homeTenant;
+        Customers = new CustomerEntries(taken);
         _pieces = new Lazy<byte[]?[]?>(() => load?.Invoke() is { Length: > 0 } all ? MsalCachePartitions.Split(all, homeTenant(), count) : null);
         _shards = new Shard[count];
         for (var i = 0; i < count; i++)
         {
             var index = i;
             var app = build();
-            _shards[i] = new Shard(app, new MsalCacheBinding(app.UserTokenCache, load is null ? null : () => Take(index)));
+            _shards[i] = new Shard(app, new MsalCacheBinding(app.UserTokenCache, load is null ? null : () => Take(index), TakeOutCustomers));
         }
     }
 
     public int Count => _shards.Length;
+
+    /// <summary>The customer tenants' entries, which the clients hold only until their next few accesses.</summary>
+    public CustomerEntries Customers { get; }
+
+    private byte[] TakeOutCustomers(byte[] cache) => _homeTenant() is { } home ? Customers.TakeFrom(cache, home) : cache;
 
     /// <summary>Bytes of snapshots taken between two heap releases while saving (<see cref="HeapRelease"/>).</summary>
     internal long ReleaseEvery { get; init; } = HeapRelease.Every;
@@ -91,7 +99,7 @@ internal sealed class MsalShards
             }
         }
 
-        return MsalCachePartitions.Combine(parts, _homeTenant());
+        return MsalCachePartitions.Combine(parts, _homeTenant(), Customers.Entries());
     }
 
     /// <summary>After a refresh token was imported into <see cref="Home"/>: every other client gets it (and the account)

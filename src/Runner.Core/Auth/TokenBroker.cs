@@ -129,7 +129,8 @@ internal sealed class TokenBroker : IAsyncDisposable
             ? MsalClients.Public(_application, _cloud, _http, _log).Build()
             : MsalClients.Confidential(_application, _cloud, _http, _log).Build(),
         msal,
-        () => Metadata?.PartnerTenantId);
+        () => Metadata?.PartnerTenantId,
+        taken: Forget);
 
     /// <summary>The partner application this broker signs in as (for the consent flow, which uses the same registration).</summary>
     public PartnerApplication Application => _application;
@@ -175,6 +176,12 @@ internal sealed class TokenBroker : IAsyncDisposable
             return persisted;
         }
 
+        if (FindTaken(key.Item1, scope) is { } taken)
+        {
+            // Taken out of MSAL earlier in this process: served from bytes, for the same reason.
+            return taken;
+        }
+
         var forceRefresh = false;
         while (true)
         {
@@ -201,6 +208,36 @@ internal sealed class TokenBroker : IAsyncDisposable
             // Expiring by Runner's clock: MSAL judges its cache by the machine's clock, so ask the service directly.
             _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
             forceRefresh = true;
+        }
+    }
+
+    /// <summary>A still-valid token that MSAL's clients handed to <see cref="CustomerEntries"/>.</summary>
+    private BrokeredToken? FindTaken(string tenant, string scope)
+    {
+        var (msal, account) = Client();
+        if (msal.Customers.Find(tenant, scope, account?.HomeAccountId.Identifier, _time.GetUtcNow() + RefreshMargin) is not { } token)
+        {
+            return null;
+        }
+
+        _redactor.Add(token.Value);
+        return token;
+    }
+
+    /// <summary>
+    /// A customer tenant's token was taken out of MSAL's clients: the run stops remembering it too (it is served from
+    /// <see cref="CustomerEntries"/>'s bytes), or 10,000 tenants' tokens would stay in memory as strings to the end.
+    /// Only a finished, successful acquisition is forgotten; one in flight is shared with its waiters as before.
+    /// </summary>
+    private void Forget(string realm, IReadOnlySet<string> scopes)
+    {
+        var tenant = realm.ToLowerInvariant();
+        foreach (var scope in scopes)
+        {
+            if (_tokens.TryGetValue((tenant, scope), out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+            {
+                _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>((tenant, scope), entry));
+            }
         }
     }
 
@@ -264,6 +301,12 @@ internal sealed class TokenBroker : IAsyncDisposable
         {
             _redactor.Add(persisted.Value);
             return persisted;
+        }
+
+        if (!forceRefresh && FindTaken(tenant, scope) is { } taken)
+        {
+            // Taken out of MSAL (and out of the run's memory, see Forget) since the caller looked.
+            return taken;
         }
 
         for (var attempt = 1; ; attempt++)

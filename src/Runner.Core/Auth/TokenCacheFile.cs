@@ -16,7 +16,8 @@ namespace Runner.Auth;
 /// Inside the seal: a version byte (2), the metadata's JSON length (4 bytes, little-endian), the metadata as JSON,
 /// then MSAL's cache bytes as they are. At 10,000 tenants MSAL's cache is about 80 MB; the first format (one JSON
 /// object, the cache base64-encoded in it) cost a third more on disk and two more copies in memory on every read.
-/// Files in the first format are still read.
+/// The seal is written in chunks (<see cref="ChunkedSealing"/>); files sealed whole (<see cref="Sealing"/>) and
+/// files in the first format are still read.
 /// </remarks>
 internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDictionary environment)
 {
@@ -63,7 +64,7 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
             throw new StateException($"The token cache {state.TokenCacheFile} cannot be read ({IoReason.Of(e)}). Make the state folder readable and writable by this user, or delete the file (the refresh token in the secret store is used to rebuild it).", e);
         }
 
-        var plain = Sealing.OpenInPlace(data, Key(), Purpose) ?? throw Damaged();
+        var plain = (ChunkedSealing.IsChunked(data) ? ChunkedSealing.OpenInPlace(data, Key(), Purpose) : Sealing.OpenInPlace(data, Key(), Purpose)) ?? throw Damaged();
         try
         {
             return Parse(plain) with { Version = version };
@@ -92,22 +93,12 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     public FileVersion? Write(Contents contents)
     {
         state.Ensure();
-        if (contents.Msal.Length >= HeapRelease.Every)
-        {
-            // The snapshots this cache was combined from, or the previous write's sealed copy, are garbage by now.
-            HeapRelease.Now();
-        }
-
         var metadata = JsonSerializer.SerializeToUtf8Bytes(contents.Metadata, TokenCacheJson.Default.CredentialMetadata);
-        // Laid out behind the seal's header and encrypted where it lies: one buffer the size of the file.
-        var sealedData = new byte[Sealing.Overhead + HeaderLength + metadata.Length + contents.Msal.Length];
-        var plain = sealedData.AsSpan(Sealing.Overhead);
-        plain[0] = Layout;
-        BinaryPrimitives.WriteInt32LittleEndian(plain[1..], metadata.Length);
-        metadata.CopyTo(plain[HeaderLength..]);
-        contents.Msal.Span.CopyTo(plain[(HeaderLength + metadata.Length)..]);
-        Sealing.SealInPlace(sealedData, Key(), Purpose);
-        AtomicFile.Write(state.TokenCacheFile, sealedData, ownerOnly: true);
+        var header = new byte[HeaderLength];
+        header[0] = Layout;
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(1), metadata.Length);
+        // Sealed a chunk at a time as it is written: no sealed copy of an 80 MB cache in memory.
+        AtomicFile.Write(state.TokenCacheFile, stream => ChunkedSealing.SealTo(stream, [header, metadata, contents.Msal], Key(), Purpose), ownerOnly: true);
         return CurrentVersion();
     }
 

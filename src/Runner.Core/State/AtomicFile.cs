@@ -8,6 +8,32 @@ internal static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content, bool ownerOnly = false)
     {
         var temp = WriteTemp(path, content, ownerOnly);
+        Replace(temp, path);
+    }
+
+    /// <summary>Like <see cref="Write(string, ReadOnlySpan{byte}, bool)"/>, for content written as it is made.</summary>
+    public static void Write(string path, Action<Stream> write, bool ownerOnly = false)
+    {
+        var (temp, stream) = CreateTemp(path, ownerOnly);
+        try
+        {
+            using (stream)
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        Replace(temp, path);
+    }
+
+    private static void Replace(string temp, string path)
+    {
         try
         {
             File.Move(temp, path, overwrite: true);
@@ -47,20 +73,15 @@ internal static class AtomicFile
     /// <summary>The content in a flushed temp file beside <paramref name="path"/>, ready to be renamed into place.</summary>
     private static string WriteTemp(string path, ReadOnlySpan<byte> content, bool ownerOnly)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var (temp, stream) = CreateTemp(path, ownerOnly);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (ownerOnly && !OperatingSystem.IsWindows())
+            using (stream)
             {
-                options.UnixCreateMode = OwnerOnly;
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
             }
 
-            using var stream = new FileStream(temp, options);
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
             return temp;
         }
         catch
@@ -68,6 +89,21 @@ internal static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>A new temp file beside <paramref name="path"/>, open for writing.</summary>
+    private static (string Temp, FileStream Stream) CreateTemp(string path, bool ownerOnly)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (ownerOnly && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        return (temp, new FileStream(temp, options));
     }
 
     public static void WriteText(string path, string content, bool ownerOnly = false) =>

@@ -31,6 +31,39 @@ public sealed class TokenCacheFileTests
     }
 
     [Fact]
+    public void Read_accepts_a_file_sealed_whole_as_earlier_versions_wrote_it()
+    {
+        using var workspace = new Workspace();
+        var file = FileIn(workspace, out var state);
+        var msal = "{\"AccessToken\":{}}"u8.ToArray();
+        var metadata = JsonSerializer.SerializeToUtf8Bytes(Metadata);
+        var plain = new byte[5 + metadata.Length + msal.Length];
+        plain[0] = 2;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(plain.AsSpan(1), metadata.Length);
+        metadata.CopyTo(plain, 5);
+        msal.CopyTo(plain, 5 + metadata.Length);
+        AtomicFile.Write(file.Path, Sealing.Seal(plain, StoreKey.Load(state.StoreKeyFile, workspace.Environment, createIfMissing: true), "runner-token-cache-v1"u8));
+
+        var read = file.Read()!;
+
+        Assert.Equal(msal, read.Msal.ToArray());
+        Assert.Equal(Metadata, read.Metadata);
+    }
+
+    [Fact]
+    public void A_cache_larger_than_a_chunk_is_written_in_chunks_and_read_back()
+    {
+        using var workspace = new Workspace();
+        var file = FileIn(workspace, out _);
+        var msal = Encoding.UTF8.GetBytes("{\"AccessToken\":{\"k\":{\"secret\":\"" + new string('y', ChunkedSealing.DefaultChunkSize * 2 + 7) + "\"}}}");
+
+        file.Write(new TokenCacheFile.Contents(Metadata, msal));
+
+        Assert.True(ChunkedSealing.IsChunked(File.ReadAllBytes(file.Path)));
+        Assert.Equal(msal, file.Read()!.Msal.ToArray());
+    }
+
+    [Fact]
     public void Read_accepts_a_file_in_the_first_layout()
     {
         using var workspace = new Workspace();
