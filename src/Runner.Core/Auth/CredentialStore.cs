@@ -69,7 +69,7 @@ internal sealed class CredentialStore(
     /// hundreds of megabytes). Returns the merged metadata and the version written.
     /// </summary>
     public async Task<(CredentialMetadata Metadata, TokenCacheFile.FileVersion? Version)> SaveAsync(
-        CredentialMetadata metadata, ReadOnlyMemory<byte> msal, TokenCacheFile.FileVersion? basis, bool forceWriteBack, CancellationToken cancellationToken)
+        CredentialMetadata metadata, MsalCachePieces msal, TokenCacheFile.FileVersion? basis, bool forceWriteBack, CancellationToken cancellationToken)
     {
         (metadata, var merged, var version) = await MergeAndWriteAsync(metadata, msal, basis, cancellationToken);
         if (!forceWriteBack && !IsWriteBackDue(metadata))
@@ -77,7 +77,7 @@ internal sealed class CredentialStore(
             return (metadata, version);
         }
 
-        var refreshToken = RefreshTokenReader.Read(merged.Span, metadata.HomeAccountId);
+        var refreshToken = RefreshTokenReader.Read(merged.RefreshTokens.Span, metadata.HomeAccountId);
         redactor.Add(refreshToken);
         if (refreshToken is null || !store.CanWrite)
         {
@@ -124,8 +124,8 @@ internal sealed class CredentialStore(
         await store.SetAsync(RefreshTokenSecret, refreshToken, tags, expectedVersion, cancellationToken);
     }
 
-    private async Task<(CredentialMetadata Metadata, ReadOnlyMemory<byte> Msal, TokenCacheFile.FileVersion? Version)> MergeAndWriteAsync(
-        CredentialMetadata metadata, ReadOnlyMemory<byte> msal, TokenCacheFile.FileVersion? basis, CancellationToken cancellationToken)
+    private async Task<(CredentialMetadata Metadata, MsalCachePieces Msal, TokenCacheFile.FileVersion? Version)> MergeAndWriteAsync(
+        CredentialMetadata metadata, MsalCachePieces msal, TokenCacheFile.FileVersion? basis, CancellationToken cancellationToken)
     {
         using (await cache.LockAsync(cancellationToken))
         {
@@ -146,21 +146,21 @@ internal sealed class CredentialStore(
                 {
                     if (other.HomeAccountId == metadata.HomeAccountId)
                     {
-                        merged = MsalCacheMerger.Merge(msal.ToArray(), metadata.LastRedeemedAt, onDisk.Msal.ToArray(), other.LastRedeemedAt);
+                        merged = MsalCachePieces.Of(MsalCacheMerger.Merge(msal.ToArray(), metadata.LastRedeemedAt, onDisk.Msal.ToArray(), other.LastRedeemedAt));
                         metadata = CredentialMetadata.Newest(metadata, other);
                     }
                     else if (other.ConsentedAt > metadata.ConsentedAt)
                     {
                         // Someone consented again (perhaps as another admin) while this process ran: theirs wins.
                         log.LogDebug("The token cache on disk holds a newer consent; keeping it");
-                        return (other, onDisk.Msal, onDisk.Version);
+                        return (other, MsalCachePieces.Of(onDisk.Msal), onDisk.Version);
                     }
                 }
             }
 
             try
             {
-                return (metadata, merged, cache.Write(new TokenCacheFile.Contents(metadata, merged)));
+                return (metadata, merged, cache.Write(metadata, merged.Pieces));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateException)
             {

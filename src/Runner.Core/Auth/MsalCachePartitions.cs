@@ -102,7 +102,7 @@ internal static class MsalCachePartitions
     /// the later-expiring, else the one of the partition that redeemed last), and the refresh token of the partition
     /// that redeemed last, the newest.
     /// </summary>
-    public static ReadOnlyMemory<byte> Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant,
+    public static MsalCachePieces Combine(IReadOnlyList<(byte[] Cache, DateTimeOffset RedeemedAt)> partitions, string? homeTenant,
         IReadOnlyCollection<(string Section, string Key, ReadOnlyMemory<byte> Value)>? customers = null)
     {
         // Newest first: of two entries under one key that expire alike, the first partition's wins.
@@ -143,46 +143,86 @@ internal static class MsalCachePartitions
             Consider(section, key, value);
         }
 
-        // Sized once: growing by doubling would copy an 80 MB cache several times over.
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, ordered.Sum(p => p.Length) + (customers?.Sum(c => c.Key.Length + c.Value.Length + 8) ?? 0)));
+        // Written as pieces: the entries stay where they are held, only the JSON around them is new.
+        var output = new MsalCachePieces.Builder();
+        output.Raw("{"u8);
+        for (var i = 0; i < sections.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Raw(","u8);
+            }
+
+            WriteSection(output, sections[i], order[sections[i]], chosen, homeTenant);
+        }
+
+        output.Raw("}"u8);
+        return output.Build(RefreshTokens(order, chosen));
+    }
+
+    /// <summary>The refresh token section alone, as a cache of its own.</summary>
+    private static byte[] RefreshTokens(Dictionary<string, List<string?>> order, Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>> chosen)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var section in sections)
+            if (order.TryGetValue(RefreshTokenSection, out var keys))
             {
-                WriteSection(writer, section, order[section], chosen, homeTenant);
+                writer.WriteStartObject(RefreshTokenSection);
+                foreach (var key in keys.OfType<string>())
+                {
+                    writer.WritePropertyName(key);
+                    writer.WriteRawValue(chosen[(RefreshTokenSection, key)].Span, skipInputValidation: true);
+                }
+
+                writer.WriteEndObject();
             }
 
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenMemory;
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteSection(Utf8JsonWriter writer, string section, List<string?> keys,
+    private const string RefreshTokenSection = "RefreshToken";
+
+    private static void WriteSection(MsalCachePieces.Builder output, string section, List<string?> keys,
         Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>> chosen, string? homeTenant)
     {
+        output.Name(section);
         if (keys is [null])
         {
-            writer.WritePropertyName(section);
-            writer.WriteRawValue(chosen[(section, null)].Span, skipInputValidation: true);
+            output.Value(chosen[(section, null)]);
             return;
         }
 
-        writer.WriteStartObject(section);
+        output.Raw("{"u8);
+        var first = true;
+        void Entry(string key, ReadOnlyMemory<byte> value)
+        {
+            if (!first)
+            {
+                output.Raw(","u8);
+            }
+
+            first = false;
+            output.Name(key);
+            output.Value(value);
+        }
+
         var home = new System.Text.Json.Nodes.JsonObject();
         foreach (var key in keys.OfType<string>())
         {
-            var value = chosen[(section, key)].Span;
+            var value = chosen[(section, key)];
             if (section == "AccessToken" && homeTenant is not null &&
-                string.Equals(MsalJson.Field(value, "realm"u8), homeTenant, StringComparison.OrdinalIgnoreCase))
+                string.Equals(MsalJson.Field(value.Span, "realm"u8), homeTenant, StringComparison.OrdinalIgnoreCase))
             {
-                home[key] = System.Text.Json.Nodes.JsonNode.Parse(value);
+                home[key] = System.Text.Json.Nodes.JsonNode.Parse(value.Span);
             }
             else
             {
-                writer.WritePropertyName(key);
-                writer.WriteRawValue(value, skipInputValidation: true);
+                Entry(key, value);
             }
         }
 
@@ -191,10 +231,15 @@ internal static class MsalCachePartitions
         MsalCacheRepair.RemoveOverlapping(home);
         foreach (var (key, value) in home)
         {
-            writer.WritePropertyName(key);
-            value!.WriteTo(writer);
+            var text = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(text))
+            {
+                value!.WriteTo(writer);
+            }
+
+            Entry(key, text.WrittenMemory);
         }
 
-        writer.WriteEndObject();
+        output.Raw("}"u8);
     }
 }

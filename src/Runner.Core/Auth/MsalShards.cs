@@ -67,7 +67,7 @@ internal sealed class MsalShards
     public Shard For(string tenant) => _shards[MsalCachePartitions.Of(tenant, _shards.Length)];
 
     /// <summary>Every client's cache as one, for saving. Clients MSAL never used give their piece of the file as it was.</summary>
-    public async Task<ReadOnlyMemory<byte>> SnapshotAsync(string homeAccountId)
+    public async Task<MsalCachePieces> SnapshotAsync(string homeAccountId)
     {
         var parts = new List<(byte[] Cache, DateTimeOffset RedeemedAt)>(_shards.Length);
         var unreleased = 0L;

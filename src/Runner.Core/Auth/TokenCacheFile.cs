@@ -90,15 +90,18 @@ internal sealed class TokenCacheFile(StateDirectory state, string keyFile, IDict
     }
 
     /// <summary>Writes the cache and returns the version written (callers hold <see cref="LockAsync"/>).</summary>
-    public FileVersion? Write(Contents contents)
+    public FileVersion? Write(Contents contents) => Write(contents.Metadata, [contents.Msal]);
+
+    /// <summary>Writes the metadata and MSAL's cache given as pieces laid end to end (<see cref="MsalCachePieces"/>).</summary>
+    public FileVersion? Write(CredentialMetadata? credentialMetadata, IReadOnlyList<ReadOnlyMemory<byte>> msal)
     {
         state.Ensure();
-        var metadata = JsonSerializer.SerializeToUtf8Bytes(contents.Metadata, TokenCacheJson.Default.CredentialMetadata);
+        var metadata = JsonSerializer.SerializeToUtf8Bytes(credentialMetadata, TokenCacheJson.Default.CredentialMetadata);
         var header = new byte[HeaderLength];
         header[0] = Layout;
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(1), metadata.Length);
         // Sealed a chunk at a time as it is written: no sealed copy of an 80 MB cache in memory.
-        AtomicFile.Write(state.TokenCacheFile, stream => ChunkedSealing.SealTo(stream, [header, metadata, contents.Msal], Key(), Purpose), ownerOnly: true);
+        AtomicFile.Write(state.TokenCacheFile, stream => ChunkedSealing.SealTo(stream, [header, metadata, .. msal], Key(), Purpose), ownerOnly: true);
         return CurrentVersion();
     }
 

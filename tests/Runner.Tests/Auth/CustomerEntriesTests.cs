@@ -73,13 +73,30 @@ public sealed class CustomerEntriesTests
         var entries = new CustomerEntries();
         var rest = entries.TakeFrom(Cache(("c1", "t1"), ("c2", "t2")), Home);
 
-        var combined = MsalCachePartitions.Combine([(rest, Now)], Home, entries.Entries());
+        var combined = MsalCachePartitions.Combine([(rest, Now)], Home, entries.Entries()).ToArray();
 
         var tokens = PersistedAccessTokens.Read(combined, Account, "client", Now);
         Assert.Equal("t1", tokens.Find("c1", Graph, Now)?.Value);
         Assert.Equal("t2", tokens.Find("c2", Graph, Now)?.Value);
         Assert.Equal("home", tokens.Find(Home, Graph, Now)?.Value);
         Assert.Equal(["id-home", "id-c1", "id-c2"], JsonNode.Parse(combined.ToArray())!["IdToken"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public void Combine_references_large_entries_where_they_are_held_and_gives_the_refresh_token_apart()
+    {
+        var entries = new CustomerEntries();
+        var rest = entries.TakeFrom(Cache(("c1", new string('t', 2_000)), ("c2", "small")), Home);
+        var held = entries.Entries().Single(e => e.Key == "at-c1").Value;
+
+        var combined = MsalCachePartitions.Combine([(rest, Now)], Home, entries.Entries());
+
+        // The 2 kB token's entry is a piece of the output as it lies in the store, not a copy.
+        Assert.Contains(combined.Pieces, p => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(p, out var a) &&
+            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(held, out var h) && a.Array == h.Array && a.Offset == h.Offset);
+        Assert.Equal("refresh", RefreshTokenReader.Read(combined.RefreshTokens.Span, Account));
+        Assert.Equal(combined.Length, combined.ToArray().Length);
+        Assert.Equal(new string('t', 2_000), PersistedAccessTokens.Read(combined.ToArray(), Account, "client", Now).Find("c1", Graph, Now)?.Value);
     }
 
     /// <summary>An MsalV3 cache: the partner's refresh token, id token and access token, and per customer an access

@@ -38,7 +38,7 @@ public sealed class MsalCachePartitionsTests
         var cache = Cache("rt", [.. Enumerable.Range(0, 30).Select(i => ($"tenant-{i}", "graph", 1000L + i)), (Home, "pc", 1000L)]);
         var parts = MsalCachePartitions.Split(cache, Home, 4);
 
-        var combined = JsonNode.Parse(MsalCachePartitions.Combine([.. parts.Select(p => (p, Earlier))], Home).Span)!;
+        var combined = JsonNode.Parse(MsalCachePartitions.Combine([.. parts.Select(p => (p, Earlier))], Home).ToArray())!;
 
         var original = JsonNode.Parse(cache)!;
         Assert.Equal(original["AccessToken"]!.AsObject().Select(e => e.Key).Order(), combined["AccessToken"]!.AsObject().Select(e => e.Key).Order());
@@ -53,7 +53,7 @@ public sealed class MsalCachePartitionsTests
         var b = Cache("rt-b", [("tenant-b", "graph", 1000L)]);
         var c = Cache("rt-c", [("tenant-c", "graph", 1000L)]);
 
-        var combined = JsonNode.Parse(MsalCachePartitions.Combine([(a, Earlier), (b, Earlier.AddMinutes(2)), (c, Earlier.AddMinutes(1))], Home).Span)!;
+        var combined = JsonNode.Parse(MsalCachePartitions.Combine([(a, Earlier), (b, Earlier.AddMinutes(2)), (c, Earlier.AddMinutes(1))], Home).ToArray())!;
 
         Assert.Equal("rt-b", (string?)combined["RefreshToken"]!["rt-key"]!["secret"]);
         Assert.Equal(3, combined["AccessToken"]!.AsObject().Count);
@@ -69,7 +69,7 @@ public sealed class MsalCachePartitionsTests
         renewedNode["AccessToken"]!["renewed-key"] = Token(Home, "pc openid", 9000);
         renewedNode["AccessToken"]!["renewed-key"]!["cached_at"] = "5000";
 
-        var combined = JsonNode.Parse(MsalCachePartitions.Combine([(stale, Earlier), (Encoding.UTF8.GetBytes(renewedNode.ToJsonString()), Earlier.AddMinutes(1))], Home).Span)!;
+        var combined = JsonNode.Parse(MsalCachePartitions.Combine([(stale, Earlier), (Encoding.UTF8.GetBytes(renewedNode.ToJsonString()), Earlier.AddMinutes(1))], Home).ToArray())!;
 
         var home = combined["AccessToken"]!.AsObject().Where(e => (string?)e.Value!["realm"] == Home).ToList();
         Assert.Single(home);

@@ -78,7 +78,7 @@ public sealed class MsalShardsTests
             await shards.For(customer).App.GetAccountAsync(account);
         }
 
-        var snapshot = await shards.SnapshotAsync(account);
+        var snapshot = (await shards.SnapshotAsync(account)).ToArray();
 
         Assert.Equal(4, releases);
         Assert.All(customers, c => Assert.Null(shards.For(c).Cache.TakeSnapshot()));
