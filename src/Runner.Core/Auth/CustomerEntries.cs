@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace Runner.Auth;
 
 /// <summary>
-/// The customer tenants' entries of MSAL's cache (access tokens, id tokens, accounts of a realm other than the
-/// partner's), taken out of the MSAL clients and kept as their UTF-8 JSON, with an index of the access tokens. MSAL
+/// The customer tenants' entries of MSAL's cache (access tokens and accounts of a realm other than the partner's),
+/// taken out of the MSAL clients and kept as their UTF-8 JSON, with an index of the access tokens. MSAL
 /// needs only the refresh token and the partner's own entries to redeem for any tenant, but would keep every token
 /// it ever issued as a .NET string (twice the bytes) with its objects around it: at 10,000 tenants 30,000 tokens,
 /// about 150 MB, plus the broker's own copies for the run. Here they take half that, are served without MSAL, and
@@ -15,6 +15,10 @@ namespace Runner.Auth;
 internal sealed class CustomerEntries
 {
     private const string AccessTokenSection = "AccessToken";
+
+    // A customer tenant's id token says who signed in there, which Runner never asks: MSAL needs it for nothing when
+    // redeeming, and it is a quarter of a 10,000-tenant cache (20 MB), so it is dropped rather than kept.
+    private const string IdTokenSection = "IdToken";
 
     private readonly Lock _sync = new();
     private readonly Dictionary<(string Section, string Key), byte[]> _entries = [];
@@ -42,7 +46,7 @@ internal sealed class CustomerEntries
     /// <summary>
     /// Takes every entry of a realm other than <paramref name="homeTenant"/> out of <paramref name="cache"/> (MsalV3)
     /// and returns the rest, which is all MSAL needs to redeem the refresh token for any tenant. An entry held already
-    /// under the same key is replaced: what MSAL wrote last is the newest.
+    /// under the same key is replaced: what MSAL wrote last is the newest. Id tokens taken are not kept.
     /// </summary>
     public byte[] TakeFrom(byte[] cache, string homeTenant)
     {
@@ -81,7 +85,7 @@ internal sealed class CustomerEntries
                     writer.WritePropertyName(entry.Key!);
                     writer.WriteRawValue(value, skipInputValidation: true);
                 }
-                else
+                else if (entry.Section != IdTokenSection)
                 {
                     taken.Add((entry.Section, entry.Key!, value.ToArray()));
                 }

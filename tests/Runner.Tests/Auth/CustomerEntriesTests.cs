@@ -25,7 +25,8 @@ public sealed class CustomerEntriesTests
         Assert.Equal(["rt"], rest["RefreshToken"]!.AsObject().Select(e => e.Key));
         Assert.Equal(["id-home"], rest["IdToken"]!.AsObject().Select(e => e.Key));
         Assert.NotNull(rest["AppMetadata"]);
-        Assert.Equal(4, entries.Count);
+        // The customers' access tokens are kept; their id tokens (which Runner never reads) are dropped.
+        Assert.Equal(2, entries.Count);
         Assert.Equal(["c1", "c2"], taken.Select(t => t.Realm));
         Assert.Contains(Graph, taken[0].Scopes);
     }
@@ -52,7 +53,7 @@ public sealed class CustomerEntriesTests
         entries.TakeFrom(Cache(("c1", "new")), Home);
 
         Assert.Equal("new", entries.Find("c1", Graph, Account, Now)?.Value);
-        Assert.Equal(2, entries.Count);
+        Assert.Equal(1, entries.Count);
         var saved = entries.Entries().Single(e => e.Section == "AccessToken");
         Assert.Contains("\"new\"", Encoding.UTF8.GetString(saved.Value.Span), StringComparison.Ordinal);
     }
@@ -79,7 +80,7 @@ public sealed class CustomerEntriesTests
         Assert.Equal("t1", tokens.Find("c1", Graph, Now)?.Value);
         Assert.Equal("t2", tokens.Find("c2", Graph, Now)?.Value);
         Assert.Equal("home", tokens.Find(Home, Graph, Now)?.Value);
-        Assert.Equal(["id-home", "id-c1", "id-c2"], JsonNode.Parse(combined.ToArray())!["IdToken"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(["id-home"], JsonNode.Parse(combined.ToArray())!["IdToken"]!.AsObject().Select(e => e.Key));
     }
 
     [Fact]
