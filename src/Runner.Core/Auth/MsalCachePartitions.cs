@@ -108,7 +108,7 @@ internal static class MsalCachePartitions
         // Newest first: of two entries under one key that expire alike, the first partition's wins.
         var ordered = partitions.Where(p => p.Cache.Length > 0).OrderByDescending(p => p.RedeemedAt).Select(p => p.Cache).ToList();
         var sections = new List<string>();
-        var chosen = new Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>>();
+        var chosen = new Dictionary<(string Section, string? Key), ReadOnlyMemory<byte>>((customers?.Count ?? 0) + 64);
         var order = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         void Consider(string section, string? key, ReadOnlyMemory<byte> value)
         {
@@ -144,7 +144,7 @@ internal static class MsalCachePartitions
         }
 
         // Written as pieces: the entries stay where they are held, only the JSON around them is new.
-        var output = new MsalCachePieces.Builder();
+        var output = new MsalCachePieces.Builder(chosen.Count);
         output.Raw("{"u8);
         for (var i = 0; i < sections.Count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Runner.Auth;
@@ -47,31 +48,56 @@ internal sealed class MsalCachePieces
         public const int LargeValue = 512;
 
         private const int BlockSize = 64 * 1024;
-        private readonly List<ReadOnlyMemory<byte>> _pieces = [];
+
+        // What JSON requires escaped in a string: the quote, the backslash and control characters.
+        private static readonly System.Buffers.SearchValues<char> MustEscape = System.Buffers.SearchValues.Create(
+            "\"\\" + string.Concat(Enumerable.Range(0, 32).Select(c => (char)c)));
+
+        private readonly List<ReadOnlyMemory<byte>> _pieces;
         private byte[] _block = new byte[BlockSize];
+
+        /// <param name="entries">Entries expected, to size the list of pieces once.</param>
+        public Builder(int entries = 0) => _pieces = new List<ReadOnlyMemory<byte>>(entries * 2 + 8);
         private int _start;
         private int _end;
 
         /// <summary>Writes JSON text as it is.</summary>
         public void Raw(ReadOnlySpan<byte> text)
         {
-            if (_block.Length - _end < text.Length)
-            {
-                Flush();
-                _block = new byte[Math.Max(BlockSize, text.Length)];
-                (_start, _end) = (0, 0);
-            }
-
+            Reserve(text.Length);
             text.CopyTo(_block.AsSpan(_end));
             _end += text.Length;
+        }
+
+        /// <summary>Makes room for <paramref name="length"/> bytes in the block, starting a new one if need be.</summary>
+        private void Reserve(int length)
+        {
+            if (_block.Length - _end < length)
+            {
+                Flush();
+                _block = new byte[Math.Max(BlockSize, length)];
+                (_start, _end) = (0, 0);
+            }
         }
 
         /// <summary>Writes <c>"name":</c>, the name escaped as JSON requires.</summary>
         public void Name(string name)
         {
-            Raw("\""u8);
-            Raw(JsonEncodedText.Encode(name).EncodedUtf8Bytes);
-            Raw("\":"u8);
+            if (name.AsSpan().ContainsAny(MustEscape))
+            {
+                Raw("\""u8);
+                Raw(JsonEncodedText.Encode(name).EncodedUtf8Bytes);
+                Raw("\":"u8);
+                return;
+            }
+
+            // MSAL's keys need no escaping (letters, digits, '-', '.', '/', ':' and spaces): written straight into the
+            // block, where JsonEncodedText would allocate twice per key, 15 MB over a 10,000-tenant cache.
+            Reserve(Encoding.UTF8.GetMaxByteCount(name.Length) + 3);
+            _block[_end++] = (byte)'"';
+            _end += Encoding.UTF8.GetBytes(name, _block.AsSpan(_end));
+            _block[_end++] = (byte)'"';
+            _block[_end++] = (byte)':';
         }
 
         /// <summary>Writes a JSON value that must not change until the pieces are written.</summary>

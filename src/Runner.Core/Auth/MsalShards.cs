@@ -45,12 +45,6 @@ internal sealed class MsalShards
 
     private byte[] TakeOutCustomers(byte[] cache) => _homeTenant() is { } home ? Customers.TakeFrom(cache, home) : cache;
 
-    /// <summary>Bytes of snapshots taken between two heap releases while saving (<see cref="HeapRelease"/>).</summary>
-    internal long ReleaseEvery { get; init; } = HeapRelease.Every;
-
-    /// <summary>Gives the garbage of serialising back to the system.</summary>
-    internal Action Release { get; init; } = HeapRelease.Now;
-
     /// <summary>A client's piece of the file, handed over once: MSAL holds it from then on (and saves it from there).</summary>
     private byte[]? Take(int index)
     {
@@ -70,7 +64,6 @@ internal sealed class MsalShards
     public async Task<MsalCachePieces> SnapshotAsync(string homeAccountId)
     {
         var parts = new List<(byte[] Cache, DateTimeOffset RedeemedAt)>(_shards.Length);
-        var unreleased = 0L;
         for (var i = 0; i < _shards.Length; i++)
         {
             var shard = _shards[i];
@@ -88,14 +81,8 @@ internal sealed class MsalShards
             await shard.App.GetAccountAsync(homeAccountId);
             if (shard.Cache.TakeSnapshot() is { } snapshot)
             {
+                // Small: MSAL holds the partner's entries and the last few tenants' only (see CustomerEntries).
                 parts.Add((snapshot, shard.RedeemedAt));
-                unreleased += snapshot.Length;
-                if (unreleased >= ReleaseEvery)
-                {
-                    // Serialising left about twice the snapshot as garbage (MSAL's JSON as a string, then as bytes).
-                    Release();
-                    unreleased = 0;
-                }
             }
         }
 

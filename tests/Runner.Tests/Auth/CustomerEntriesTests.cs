@@ -100,6 +100,17 @@ public sealed class CustomerEntriesTests
         Assert.Equal(new string('t', 2_000), PersistedAccessTokens.Read(combined.ToArray(), Account, "client", Now).Find("c1", Graph, Now)?.Value);
     }
 
+    [Fact]
+    public void Combine_escapes_a_key_that_JSON_requires_escaped()
+    {
+        var odd = "key with \"quote\", back\\slash and \u0001";
+        var entries = new List<(string Section, string Key, ReadOnlyMemory<byte> Value)> { ("Account", odd, "{\"realm\":\"c1\"}"u8.ToArray()) };
+
+        var combined = MsalCachePartitions.Combine([(Cache(), Now)], Home, entries);
+
+        Assert.Equal([odd], JsonNode.Parse(combined.ToArray())!["Account"]!.AsObject().Select(e => e.Key));
+    }
+
     /// <summary>An MsalV3 cache: the partner's refresh token, id token and access token, and per customer an access
     /// token (valid for an hour from <see cref="Now"/>) and an id token.</summary>
     private static byte[] Cache(params (string Realm, string Secret)[] customers)
