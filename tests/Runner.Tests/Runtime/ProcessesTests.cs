@@ -23,8 +23,9 @@ public sealed class ProcessesTests
     public async Task IsAlive_AZombie_IsFalse()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "zombies are read from /proc");
-        // The child exits at once; its parent becomes `sleep`, which never reaps it: a zombie for 10 s.
-        var start = new System.Diagnostics.ProcessStartInfo("sh", ["-c", "true & echo $!; exec sleep 10"]) { RedirectStandardOutput = true };
+        // The child exits once its parent has become `sleep`, which never reaps it: a zombie for 10 s. (A child that
+        // exited at once could be reaped by the shell before its exec: seen once.)
+        var start = new System.Diagnostics.ProcessStartInfo("sh", ["-c", "sleep 0.5 & echo $!; exec sleep 10"]) { RedirectStandardOutput = true };
         using var parent = System.Diagnostics.Process.Start(start)!;
         try
         {
