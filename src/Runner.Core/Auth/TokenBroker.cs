@@ -152,6 +152,9 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// <summary>Whether the persisted cache holds a usable token for the tenant and scope (no request is made).</summary>
     public bool HasPersistedToken(string tenant, string scope) => _persisted.Find(tenant, scope, _time.GetUtcNow() + RefreshMargin) is not null;
 
+    /// <summary>Tokens remembered for the run (fetched, and not yet handed from MSAL to <see cref="CustomerEntries"/>).</summary>
+    internal int RememberedTokens => _tokens.Count;
+
     /// <summary>Token requests that reached the token endpoint in this process.</summary>
     public long Exchanges => Interlocked.Read(ref _exchanges);
 

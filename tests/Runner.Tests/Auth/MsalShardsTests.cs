@@ -10,6 +10,7 @@ namespace Runner.Tests.Auth;
 public sealed class MsalShardsTests
 {
     private const string Graph = "https://graph.microsoft.com/.default";
+    private const string Arm = "https://management.azure.com/.default";
 
     [Fact]
     public async Task A_later_process_that_redeems_once_keeps_every_tenants_token_and_saves_the_new_refresh_token()
@@ -88,5 +89,34 @@ public sealed class MsalShardsTests
         Assert.Equal(customers.Count, shards.Customers.Entries().Count(e => e.Section == "AccessToken"));
         var tokens = Runner.Auth.PersistedAccessTokens.Read(snapshot, account, clientId, DateTimeOffset.MinValue);
         Assert.All(customers, c => Assert.NotNull(tokens.Find(c, Graph, DateTimeOffset.MinValue)));
+    }
+
+    [Fact]
+    public async Task A_first_run_forgets_the_tokens_MSAL_hands_over_and_serves_them_again_without_an_exchange()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Customers = 400 });
+        using var workspace = await new Workspace { Time = sandbox.Clock }.WithSandboxAsync(sandbox);
+        var customers = sandbox.Customers.Where(c => c.GdapStatus == "active").Select(c => c.TenantId.ToString()).ToList();
+        await using var session = await Sessions.OpenAsync(workspace);
+        var first = new Dictionary<string, string>();
+        foreach (var customer in customers)
+        {
+            first[customer] = (await session.Broker.GetTokenAsync(customer, Graph, CancellationToken.None)).Value;
+            await session.Broker.GetTokenAsync(customer, Arm, CancellationToken.None);
+        }
+
+        var exchanges = session.Broker.Exchanges;
+
+        // Each of the 16 clients hands its customers' entries over after 16 writes, so at most 16 per client (and the
+        // partner's) are still remembered as strings, of the 2 × customers fetched.
+        const int mostRemembered = 16 * 16 + 2;
+        Assert.True(customers.Count * 2 >= 2 * mostRemembered, $"{customers.Count} active customers: too few to tell");
+        Assert.InRange(session.Broker.RememberedTokens, 0, mostRemembered);
+        foreach (var customer in customers)
+        {
+            Assert.Equal(first[customer], (await session.Broker.GetTokenAsync(customer, Graph, CancellationToken.None)).Value);
+        }
+
+        Assert.Equal(exchanges, session.Broker.Exchanges);
     }
 }
