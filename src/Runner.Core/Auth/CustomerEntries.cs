@@ -162,49 +162,20 @@ internal sealed class CustomerEntries
     /// <summary>Indexes an access token entry (called under the lock); null for one the broker would not use.</summary>
     private AccessToken? Index(string key, byte[] entry)
     {
-        var reader = new Utf8JsonReader(entry);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (AccessTokenEntry.Read(entry) is not { } read)
         {
             return null;
         }
 
-        string? account = null, type = null, realm = null, target = null, expiresOn = null;
-        (byte[] Source, int Start, int Length)? secret = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            switch (name)
-            {
-                case "home_account_id": account = reader.GetString(); break;
-                case "token_type": type = reader.GetString(); break;
-                case "realm": realm = reader.GetString(); break;
-                case "target": target = reader.GetString(); break;
-                case "expires_on": expiresOn = reader.GetString(); break;
-                case "secret":
-                    // Tokens are base64url and dots, so the entry's bytes are the token; pointing into it keeps no copy.
-                    secret = reader.ValueIsEscaped
-                        ? (System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) is var unescaped ? (unescaped, 0, unescaped.Length) : default)
-                        : (entry, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-                    break;
-            }
-        }
-
+        var (account, realm, target) = (read.Account, read.Realm, read.Target);
         if (realm is { Length: > 0 } && _tokens.TryGetValue(realm, out var held))
         {
             // A newer entry under the same key (MSAL's keys name the realm) replaces the one indexed.
             held.RemoveAll(t => t.Key == key);
         }
 
-        if (account is null || type is { } t && !t.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || realm is not { Length: > 0 } ||
-            target is not { Length: > 0 } || secret is not { Length: > 0 } found ||
-            !long.TryParse(expiresOn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+        if (account is null || !read.IsBearer || realm is not { Length: > 0 } || target is not { Length: > 0 } || !read.HasSecret ||
+            !long.TryParse(read.ExpiresOn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
         {
             return null;
         }
@@ -214,7 +185,10 @@ internal sealed class CustomerEntries
             _scopeSets[target] = scopes = new HashSet<string>(target.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
         }
 
-        var token = new AccessToken(key, account, realm, scopes, found.Source, found.Start, found.Length, DateTimeOffset.FromUnixTimeSeconds(seconds));
+        // Pointing into the entry keeps no copy of the secret.
+        var token = read.UnescapedSecret is { } unescaped
+            ? new AccessToken(key, account, realm, scopes, unescaped, 0, unescaped.Length, DateTimeOffset.FromUnixTimeSeconds(seconds))
+            : new AccessToken(key, account, realm, scopes, entry, read.SecretStart, read.SecretLength, DateTimeOffset.FromUnixTimeSeconds(seconds));
         if (!_tokens.TryGetValue(realm, out var list))
         {
             _tokens[realm] = list = [];

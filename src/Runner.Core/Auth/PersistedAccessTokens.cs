@@ -40,11 +40,11 @@ internal sealed class PersistedAccessTokens
             var scopeSets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
             foreach (var entry in MsalJson.Entries(json, "AccessToken"))
             {
-                if (entry.Key is null || Token.Read(entry.Value(json)) is not { } token ||
+                var value = entry.Value(json);
+                if (entry.Key is null || AccessTokenEntry.Read(value) is not { } token ||
                     !string.Equals(token.Account, homeAccountId, StringComparison.OrdinalIgnoreCase) ||
                     !string.Equals(token.Client, clientId, StringComparison.OrdinalIgnoreCase) ||
-                    token.Type is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ||
-                    token.Realm is not { Length: > 0 } realm || token.Secret is not { Length: > 0 } secret || token.Target is not { Length: > 0 } target ||
+                    !token.IsBearer || token.Realm is not { Length: > 0 } realm || !token.HasSecret || token.Target is not { Length: > 0 } target ||
                     !long.TryParse(token.ExpiresOn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresOn))
                 {
                     continue;
@@ -66,7 +66,7 @@ internal sealed class PersistedAccessTokens
                     scopeSets[target] = scopes = new HashSet<string>(target.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
                 }
 
-                list.Add(new Entry(scopes, secret, expires));
+                list.Add(new Entry(scopes, token.SecretBytes(value), expires));
             }
 
             return new PersistedAccessTokens(byTenant);
@@ -97,54 +97,6 @@ internal sealed class PersistedAccessTokens
         }
 
         return best is null ? null : new BrokeredToken(System.Text.Encoding.UTF8.GetString(best.Secret), best.ExpiresOn, tenant);
-    }
-
-    /// <summary>The fields of one access token entry that the index needs, read in one pass.</summary>
-    private sealed record Token(string? Account, string? Client, string? Type, string? Realm, byte[]? Secret, string? Target, string? ExpiresOn)
-    {
-        public static Token? Read(ReadOnlySpan<byte> entry)
-        {
-            var reader = new Utf8JsonReader(entry);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            string? account = null, client = null, type = null, realm = null, target = null, expiresOn = null;
-            byte[]? secret = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.ValueSpan;
-                var field = name.SequenceEqual("home_account_id"u8) ? 1 : name.SequenceEqual("client_id"u8) ? 2 : name.SequenceEqual("token_type"u8) ? 3 :
-                    name.SequenceEqual("realm"u8) ? 4 : name.SequenceEqual("secret"u8) ? 5 : name.SequenceEqual("target"u8) ? 6 : name.SequenceEqual("expires_on"u8) ? 7 : 0;
-                reader.Read();
-                if (field == 0 || reader.TokenType != JsonTokenType.String)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                if (field == 5)
-                {
-                    // Tokens are base64url and dots: no escapes, so the bytes are the token.
-                    secret = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray();
-                    continue;
-                }
-
-                var value = reader.GetString();
-                switch (field)
-                {
-                    case 1: account = value; break;
-                    case 2: client = value; break;
-                    case 3: type = value; break;
-                    case 4: realm = value; break;
-                    case 6: target = value; break;
-                    default: expiresOn = value; break;
-                }
-            }
-
-            return new Token(account, client, type, realm, secret, target, expiresOn);
-        }
     }
 
     private sealed record Entry(HashSet<string> Scopes, byte[] Secret, DateTimeOffset ExpiresOn);
