@@ -39,11 +39,12 @@ internal static class CliApp
             "runner init my-jobs && cd my-jobs",
             "runner run jobs/hello.csx --tenant all",
             "runner new stale-guests",
-            "runner <command> --help"))
+            "runner <command> --help"));
+        foreach (var option in GlobalOptions.Create())
         {
-            GlobalOptions.Config,
-            GlobalOptions.Verbose,
-        };
+            root.Options.Add(option);
+        }
+
         foreach (var version in root.Options.OfType<VersionOption>())
         {
             version.Action = new Rendering.VersionText(console);
@@ -105,7 +106,7 @@ internal static class CliApp
         catch (Exception e)
         {
             // A command that let an exception escape: reported like any other failure (70 and the stack when nobody anticipated it).
-            return Rendering.Failures.Report(e, console, new Runner.Redaction.SecretRedactor(), parse.GetValue(GlobalOptions.Verbose));
+            return Rendering.Failures.Report(e, console, new Runner.Redaction.SecretRedactor(), GlobalOptions.Verbose(parse));
         }
     }
 

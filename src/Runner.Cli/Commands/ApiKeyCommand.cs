@@ -16,8 +16,8 @@ internal static class ApiKeyCommand
         var create = new Command("create", CommandHelp.With("Make an API key for /api/v1; it is printed once and stored only as a hash in the secret store.", "runner apikey create grafana --role viewer")) { name, role };
         create.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var keyName = parse.GetValue(name)!;
@@ -47,8 +47,8 @@ internal static class ApiKeyCommand
         var revoke = new Command("revoke", CommandHelp.With("Revoke an API key: calls with it are refused from now on.", "runner apikey revoke grafana")) { revokeName };
         revoke.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var keyName = parse.GetValue(revokeName)!;

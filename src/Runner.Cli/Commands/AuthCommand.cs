@@ -21,8 +21,8 @@ internal static class AuthCommand
 
     private static async Task<int> RunAsync(CliConsole console, ParseResult parse, bool refresh, CancellationToken cancellation)
     {
-        var verbose = parse.GetValue(GlobalOptions.Verbose);
-        await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+        var verbose = GlobalOptions.Verbose(parse);
+        await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
         try
         {
             var config = context.LoadConfig();

@@ -16,8 +16,8 @@ internal static class CheckCommand
         var command = new Command("check", CommandHelp.With("Compile scripts without running them and print their diagnostics.", "runner check jobs/*.csx")) { scripts };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var engine = ScriptEngine.Create(StateFolder(context), NullLogger.Instance);

@@ -17,8 +17,8 @@ internal static class ConsentCommand
         var command = new Command("consent", CommandHelp.With("Sign in once as a partner admin (with MFA) and store the refresh token Runner works from.", "runner consent", "runner consent --device-code")) { deviceCode, noBrowser };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

@@ -16,8 +16,8 @@ internal static class HistoryCommand
         var command = new Command("history", CommandHelp.With("List recent runs: trigger, attempt, node, status and tenant counts.", "runner history hello --last 20")) { job, last, output };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var count = parse.GetValue(last);

@@ -18,8 +18,8 @@ internal static class HostCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

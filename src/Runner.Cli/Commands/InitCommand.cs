@@ -48,7 +48,7 @@ internal static class InitCommand
             }
             catch (Exception e)
             {
-                return Failures.Report(e, console, new Runner.Redaction.SecretRedactor(), parse.GetValue(GlobalOptions.Verbose));
+                return Failures.Report(e, console, new Runner.Redaction.SecretRedactor(), GlobalOptions.Verbose(parse));
             }
         });
         return command;

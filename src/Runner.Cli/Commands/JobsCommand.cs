@@ -19,8 +19,8 @@ internal static class JobsCommand
         var command = new Command("jobs", CommandHelp.With("List scheduled jobs with their next fire times, as the scheduler store has them.", "runner jobs")) { output };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

@@ -21,8 +21,8 @@ internal static partial class NewCommand
         var command = new Command("new", CommandHelp.With("Write a new job script, ready to check and run, plus VS Code IntelliSense for it.", "runner new stale-guests", "runner new disable-stale-guests --writes")) { name, partnerLevel, writes, force, editorOnly };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var root = ProjectRoot(context);

@@ -15,8 +15,8 @@ internal static class NotifyCommand
         var test = new Command("test", CommandHelp.With("Send a test message to a notification channel, to check its address and credentials.", "runner notify test ops-teams")) { name };
         test.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

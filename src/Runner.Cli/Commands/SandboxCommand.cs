@@ -23,8 +23,8 @@ internal static class SandboxCommand
         var command = new Command("sandbox", CommandHelp.With("Run the local cloud (Entra ID, Partner Center, ARM, Graph, Key Vault) standalone.", "runner sandbox --port 8443 --customers 50")) { port, customers, seed, data };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var settings = Settings(context);

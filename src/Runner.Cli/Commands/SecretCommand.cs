@@ -15,8 +15,8 @@ internal static class SecretCommand
         var set = new Command("set", CommandHelp.With("Store a secret: typed at a terminal (not shown), or read from standard input when piped.", "runner secret set app-secret")) { name };
         set.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var secretName = parse.GetValue(name)!;

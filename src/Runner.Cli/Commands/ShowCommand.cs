@@ -16,8 +16,8 @@ internal static class ShowCommand
         var command = new Command("show", CommandHelp.With("Show one run: its tenants, their results and logs.", "runner show 20261205-070000-3fa9c1", "runner show 20261205-070000 --writes")) { run, output, writes };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

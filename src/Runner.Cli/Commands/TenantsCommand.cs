@@ -19,8 +19,8 @@ internal static class TenantsCommand
         var command = new Command("tenants", CommandHelp.With("List customer tenants and the partner's access to each.", "runner tenants --check")) { refresh, check, parallel, output };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

@@ -28,8 +28,8 @@ internal static class TriggerCommand
         var command = new Command("trigger", CommandHelp.With("Run a job now through the scheduler (reaches a running host or cluster).", "runner trigger hello --wait")) { job, parameters, tenants, wait, output };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

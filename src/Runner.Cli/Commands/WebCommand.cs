@@ -15,8 +15,8 @@ internal static class WebCommand
         var command = new Command("web", CommandHelp.With("Serve the operator console (pages and /api/v1) from this project's stores. Ctrl+C stops it.", "runner web --listen http://127.0.0.1:8080")) { listen };
         command.SetAction(async (parse, cancellation) =>
         {
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            await using var context = new CliContext(console, parse.GetValue(GlobalOptions.Config), verbose);
+            var verbose = GlobalOptions.Verbose(parse);
+            await using var context = new CliContext(console, GlobalOptions.Config(parse), verbose);
             try
             {
                 var config = context.LoadConfig();

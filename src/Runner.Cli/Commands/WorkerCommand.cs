@@ -50,8 +50,8 @@ internal static class WorkerCommand
             var input = ReferenceEquals(console.Input, Console.In)
                 ? (Console.IsInputRedirected ? new StreamReader(Console.OpenStandardInput()) : null)
                 : console.Input;
-            var verbose = parse.GetValue(GlobalOptions.Verbose);
-            var configPath = parse.GetValue(GlobalOptions.Config);
+            var verbose = GlobalOptions.Verbose(parse);
+            var configPath = GlobalOptions.Config(parse);
             var lifecycle = new WorkerLifecycle
             {
                 NewContext = () => new CliContext(console, configPath, verbose),
