@@ -5,10 +5,17 @@ namespace Runner.Resident;
 /// <summary>
 /// Standard output or error of a handed-over run: text sent to the client as frames of one kind. Lines go out as
 /// they end, anything else at Flush; once the client is gone, writes are dropped so the run still ends and is recorded.
+/// A long write (a 10,000-tenant run's JSON is 4 million characters) goes out in frames of at most
+/// <see cref="ChunkChars"/> characters, encoded into one small buffer: nothing the size of the output is copied or kept.
 /// </summary>
 internal sealed class FrameTextWriter(RunServerConnection connection, byte kind) : TextWriter
 {
+    /// <summary>Characters per frame of a long write.</summary>
+    internal const int ChunkChars = 16 * 1024;
+
     private readonly StringBuilder _pending = new();
+    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetEncoder();
+    private byte[]? _bytes;
 
     public override Encoding Encoding => Encoding.UTF8;
 
@@ -24,25 +31,33 @@ internal sealed class FrameTextWriter(RunServerConnection connection, byte kind)
         }
     }
 
-    public override void Write(string? value)
+    public override void Write(string? value) => Write(value.AsSpan());
+
+    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+    public override void Write(ReadOnlySpan<char> buffer)
     {
-        if (string.IsNullOrEmpty(value))
+        if (buffer.IsEmpty)
         {
             return;
         }
 
         lock (_pending)
         {
-            _pending.Append(value);
             SendPending();
+            Send(buffer);
         }
     }
 
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
-
-    public override void Write(ReadOnlySpan<char> buffer) => Write(new string(buffer));
-
-    public override void WriteLine(string? value) => Write(value + NewLine);
+    public override void WriteLine(string? value)
+    {
+        lock (_pending)
+        {
+            SendPending();
+            Send(value.AsSpan());
+            Send(CoreNewLine);
+        }
+    }
 
     public override void Flush()
     {
@@ -59,8 +74,28 @@ internal sealed class FrameTextWriter(RunServerConnection connection, byte kind)
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(_pending.ToString());
+        foreach (var chunk in _pending.GetChunks())
+        {
+            Send(chunk.Span);
+        }
+
         _pending.Clear();
-        connection.Send(kind, bytes);
+    }
+
+    private void Send(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            var chars = text[..Math.Min(text.Length, ChunkChars)];
+            _bytes ??= new byte[Encoding.UTF8.GetMaxByteCount(ChunkChars)];
+            // flush: false keeps a high surrogate cut off at a chunk's end for the next chunk.
+            var count = _encoder.GetBytes(chars, _bytes, flush: false);
+            if (count > 0)
+            {
+                connection.Send(kind, _bytes.AsSpan(0, count));
+            }
+
+            text = text[chars.Length..];
+        }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class RunServerListener : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _active = [];
     private readonly DateTimeOffset _started;
+    private readonly IdleHeapRelease _heap = new();
     private DateTimeOffset _lastActivity;
     private int _served;
     private int _running;
@@ -126,6 +127,7 @@ internal sealed class RunServerListener : IDisposable
     {
         using var connection = new RunServerConnection(client);
         using var watching = new CancellationTokenSource();
+        var started = false;
         try
         {
             if (await RunServerFrames.ReadAsync(connection.Stream, _stopping.Token) is not { Kind: RunServerFrames.Request } frame)
@@ -146,9 +148,11 @@ internal sealed class RunServerListener : IDisposable
             }
 
             var watch = connection.WatchAsync(watching.Token);
-            var started = _options.Time.GetTimestamp();
+            var startedAt = _options.Time.GetTimestamp();
             Interlocked.Increment(ref _served);
             Interlocked.Increment(ref _running);
+            _heap.RunStarted();
+            started = true;
             int code;
             try
             {
@@ -161,7 +165,7 @@ internal sealed class RunServerListener : IDisposable
 
             connection.SendExit(code);
             _logger.LogInformation("Served `{Command}` in {Milliseconds:F0} ms: exit code {Code}{Gone}.", request.Arguments.FirstOrDefault(),
-                _options.Time.GetElapsedTime(started).TotalMilliseconds, code, connection.Gone ? " (the client had left)" : "");
+                _options.Time.GetElapsedTime(startedAt).TotalMilliseconds, code, connection.Gone ? " (the client had left)" : "");
             await watching.CancelAsync();
             await watch;
         }
@@ -169,6 +173,26 @@ internal sealed class RunServerListener : IDisposable
         {
             _logger.LogError(e, "A request failed in the run server.");
             connection.SendExit(70);
+        }
+        finally
+        {
+            if (started)
+            {
+                // After the exit code is sent: the client is not kept waiting for a collection.
+                ReleaseIfIdle();
+            }
+        }
+    }
+
+    private void ReleaseIfIdle()
+    {
+        var before = _heap.Releases;
+        var started = _options.Time.GetTimestamp();
+        _heap.RunEnded();
+        if (_heap.Releases != before)
+        {
+            _logger.LogInformation("Idle after a large run: gave its memory back in {Milliseconds:F0} ms ({Resident} MB resident).",
+                _options.Time.GetElapsedTime(started).TotalMilliseconds, Environment.WorkingSet / (1024 * 1024));
         }
     }
 
