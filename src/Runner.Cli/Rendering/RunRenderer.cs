@@ -20,7 +20,7 @@ internal static class RunRenderer
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(ToJson(run).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                RunOutcomeJson.Write(run, Ordered(run), writer);
                 break;
             case OutputFormat.Csv:
                 WriteCsv(run, writer);
@@ -30,38 +30,6 @@ internal static class RunRenderer
                 break;
         }
     }
-
-    public static JsonObject ToJson(RunOutcome run) => new()
-    {
-        ["runId"] = run.RunId,
-        ["job"] = run.Job,
-        ["script"] = run.Script,
-        ["status"] = run.Status.ToString(),
-        ["mode"] = WriteModes.Name(run.Mode) ?? "write",
-        ["startedAt"] = run.StartedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["finishedAt"] = run.FinishedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-        ["durationMs"] = (long)(run.FinishedAt - run.StartedAt).TotalMilliseconds,
-        ["summary"] = new JsonObject
-        {
-            ["tenants"] = run.Tenants.Count,
-            ["succeeded"] = run.Count(TenantStatus.Succeeded),
-            ["failed"] = run.Count(TenantStatus.Failed),
-            ["timedOut"] = run.Count(TenantStatus.TimedOut),
-            ["skipped"] = run.Count(TenantStatus.Skipped),
-            ["cancelled"] = run.Count(TenantStatus.Cancelled),
-        },
-        ["tenants"] = new JsonArray(Ordered(run).Select(t => (JsonNode)new JsonObject
-        {
-            ["tenantId"] = t.Tenant.Id.ToString(),
-            ["domain"] = t.Tenant.Domain,
-            ["companyName"] = t.Tenant.CompanyName,
-            ["status"] = t.Status.ToString(),
-            ["durationMs"] = (long)t.Duration.TotalMilliseconds,
-            ["result"] = t.Result?.DeepClone(),
-            ["error"] = t.Error,
-            ["writes"] = WriteJson.List(t.Writes),
-        }).ToArray()),
-    };
 
     private static void WriteTable(RunOutcome run, IAnsiConsole console)
     {

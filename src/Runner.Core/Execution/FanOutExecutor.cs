@@ -46,24 +46,32 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         var results = new TenantOutcome[tenants.Count];
         var serializer = new ResultSerializer(redactor);
         var heap = new HeapTrimmer();
-        using var gate = new SemaphoreSlim(options.Parallel, options.Parallel);
-        var work = new Task[tenants.Count];
-        for (var i = 0; i < tenants.Count; i++)
+        // --parallel workers take the tenants in order: not a task per tenant waiting on a semaphore (10,000 waiting
+        // tasks, each with its wait node and cancellation registration, for a 10,000-tenant run).
+        var next = -1;
+        var work = new Task[Math.Clamp(options.Parallel, 1, Math.Max(tenants.Count, 1))];
+        for (var i = 0; i < work.Length; i++)
         {
-            work[i] = RunSlotAsync(i);
+            work[i] = WorkAsync();
         }
 
         await Task.WhenAll(work);
         return results;
 
+        async Task WorkAsync()
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < tenants.Count)
+            {
+                await RunSlotAsync(index);
+            }
+        }
+
         async Task RunSlotAsync(int index)
         {
             var tenant = tenants[index];
-            var acquired = false;
             try
             {
-                await gate.WaitAsync(cancellation);
-                acquired = true;
                 if (cancellation.IsCancellationRequested)
                 {
                     results[index] = NotStarted(tenant);
@@ -74,10 +82,6 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
                     results[index] = await RunOneAsync(script, tenant, options, serializer, observer, cancellation);
                 }
             }
-            catch (OperationCanceledException) when (!acquired)
-            {
-                results[index] = NotStarted(tenant);
-            }
             catch (Exception e)
             {
                 // Runner's own fault, not the script's (those are outcomes already); still only this tenant's.
@@ -87,13 +91,9 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             }
             finally
             {
-                // Reported before the slot is freed, so observers never see more tenants running than --parallel.
+                // Reported before the worker takes the next tenant, so observers never see more tenants running than --parallel.
                 Notify(observer, o => o.TenantFinished(results[index]));
                 heap.TenantFinished();
-                if (acquired)
-                {
-                    gate.Release();
-                }
             }
         }
     }
