@@ -11,6 +11,8 @@ namespace Runner.Resident;
 /// </summary>
 internal static class RunServerProcess
 {
+    private const string DynamicPgo = "DOTNET_TieredPGO";
+
     public static Process Start(WorkerExecutable runner, string socket, TimeSpan idle, string currentDirectory, IDictionary environment)
     {
         // sh puts the server's standard streams on the log and /dev/null, and setsid (where there is one) gives it its
@@ -31,6 +33,14 @@ internal static class RunServerProcess
         foreach (var argument in new[] { "run-server", "serve", "--socket", socket, "--idle", $"{(long)idle.TotalSeconds}s" })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // The CLI turns dynamic PGO off (a run is too short for it to pay back); a server lives for many runs and
+        // gains from it: 10,000-tenant served runs 9.1 → 8.1 s of CPU each after the first. An operator's own
+        // setting stands.
+        if (!start.Environment.ContainsKey(DynamicPgo))
+        {
+            start.Environment[DynamicPgo] = "1";
         }
 
         start.UseShellExecute = false;

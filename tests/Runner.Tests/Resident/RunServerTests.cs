@@ -190,6 +190,28 @@ public sealed partial class RunServerTests(TokenRecordingSandbox sandbox) : ICla
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(server.Log));
     }
 
+    [Fact]
+    public async Task The_server_turns_dynamic_PGO_on_that_a_run_in_its_own_process_leaves_off()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
+        var config = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "runner.runtimeconfig.json"));
+        Assert.Matches(@"""System.Runtime.TieredPGO"":\s*false", config);
+
+        await using (var server = await ServerAsync(workspace))
+        {
+            Assert.Contains("DOTNET_TieredPGO=1", EnvironmentOf(server.Pid));
+        }
+
+        // An operator's own setting stands.
+        workspace.Environment["DOTNET_TieredPGO"] = "0";
+        await using (var server = await ServerAsync(workspace))
+        {
+            Assert.Contains("DOTNET_TieredPGO=0", EnvironmentOf(server.Pid));
+        }
+    }
+
+    private static string[] EnvironmentOf(int pid) => File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+
     private string Domain => sandbox.Host.Context.Directory.Customers.First(c => sandbox.Host.Customers.Single(x => x.TenantId == c.Id).GdapStatus == "active").Domain;
 
     /// <summary>A `runner run` client whose script has printed "started".</summary>
