@@ -27,7 +27,8 @@ public static class Program
 {
     private const string Usage = "usage: dotnet run -c Release --project tests/Runner.Benchmarks -- startup|fanout|memory|host|scheduler-scale|console|scale|startup-vs-dotnet|powershell|micro|all [--out DIR] [--runs N] [--no-build]\n" +
         "       scale|powershell [--sizes 100,1000,5000,10000] [--images DIR] [--sequential-max N]\n" +
-        "       scheduler-scale [--jobs 500] [--minutes 10] [--every 1m] [--cluster-nodes 3] [--configs default,tuned|spread|no-warm] [--skip-single] [--skip-cluster]";
+        "       scheduler-scale [--jobs 500] [--minutes 10] [--every 1m] [--cluster-nodes 3] [--configs default,tuned|spread|no-warm] [--skip-single] [--skip-cluster]\n" +
+        "       startup-vs-dotnet [--self-contained]   (also the SelfContained publish profile's build, a few minutes to publish)";
 
     public static async Task<int> Main(string[] args)
     {

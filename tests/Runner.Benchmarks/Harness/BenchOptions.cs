@@ -10,10 +10,10 @@ internal sealed class BenchOptions
 {
     private static readonly string[] Known =
         ["runs", "warmup", "out", "work", "no-build", "customers", "latency", "parallel", "executions", "versions", "jobs", "minutes", "every", "warm", "filter", "sizes", "images", "sequential-max",
-         "cluster-nodes", "configs", "skip-single", "skip-cluster"];
+         "cluster-nodes", "configs", "skip-single", "skip-cluster", "self-contained"];
 
     /// <summary>Options that take no value: present or not.</summary>
-    private static readonly string[] Flags = ["no-build", "skip-single", "skip-cluster"];
+    private static readonly string[] Flags = ["no-build", "skip-single", "skip-cluster", "self-contained"];
 
     private readonly Dictionary<string, string> _values;
 

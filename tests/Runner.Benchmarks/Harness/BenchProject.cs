@@ -66,6 +66,9 @@ internal sealed class BenchProject(string root, string runnerDll, IReadOnlyDicti
 
     public ProcessStartInfo Start(string dll, params string[] arguments) => Proc.Info("dotnet", [dll, .. arguments], root, environment);
 
+    /// <summary>A self-contained build's own executable (no `dotnet` host in front of it).</summary>
+    public ProcessStartInfo StartExecutable(string executable, params string[] arguments) => Proc.Info(executable, arguments, root, environment);
+
     public Task<ProcResult> RunAsync(string[] arguments, string? input = null, string? dll = null) =>
         Proc.RunAsync(Start(dll ?? runnerDll, arguments), input);
 

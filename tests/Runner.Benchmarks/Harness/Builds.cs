@@ -53,4 +53,21 @@ internal sealed record Builds(string ReadyToRun, string Jit, string Empty)
             .ContinueWith(t => t.Result.EnsureSuccess("dotnet build (empty console app)"), TaskScheduler.Default);
         return builds;
     }
+
+    /// <summary>The SelfContained publish profile's `runner` (self-contained, ReadyToRun composite): built when
+    /// asked, as it takes minutes; reused with --no-build.</summary>
+    public static async Task<string> SelfContainedAsync(BenchOptions options)
+    {
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        var runner = Path.Combine(options.RepoRoot, "artifacts", "publish", "runner-self-contained", rid, "runner");
+        if (!options.Build)
+        {
+            return File.Exists(runner) ? runner : throw new InvalidOperationException($"--no-build, but {runner} is missing: run once without --no-build.");
+        }
+
+        Console.Error.WriteLine("Building: the CLI with the SelfContained profile (ReadyToRun composite; a few minutes) ...");
+        (await Proc.RunAsync("dotnet", ["publish", Path.Combine(options.RepoRoot, "src", "Runner.Cli"), "-p:PublishProfile=SelfContained", "-r", rid, "-nologo", "-v", "q"], options.RepoRoot))
+            .EnsureSuccess("dotnet publish (SelfContained)");
+        return runner;
+    }
 }

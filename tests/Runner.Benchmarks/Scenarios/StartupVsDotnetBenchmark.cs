@@ -13,6 +13,7 @@ internal static class StartupVsDotnetBenchmark
 {
     public const string RunnerWarm = "runner run, warm (tiny.csx, 1 tenant)";
     public const string RunnerCold = "runner run, cold (empty compile cache)";
+    public const string SelfContainedWarm = "runner run, warm, self-contained composite build (--self-contained)";
     public const string ServedWarm = "runner run, warm, handed to a run server (`runner run-server start`)";
     public const string ServedCold = "runner run, cold (empty compile cache), handed to a run server";
     public const string DotnetWarm = "dotnet run hello.cs, warm (already built)";
@@ -66,9 +67,16 @@ internal static class StartupVsDotnetBenchmark
             new(DotnetWarm, hello.Run()),
             new(DotnetMsBuild, hello.Run("--no-cache")),
         };
+        if (options.Flag("self-contained"))
+        {
+            // The same project as the ReadyToRun runs: its compile cache is keyed by the build, so a priming run first.
+            var selfContained = await Builds.SelfContainedAsync(options);
+            (await Proc.RunAsync(tiny.StartExecutable(selfContained, oneTenant))).EnsureSuccess("priming run (self-contained)");
+            variants.Insert(3, new(SelfContainedWarm, tiny.StartExecutable(selfContained, oneTenant)));
+        }
 
         var report = new Report("startup-vs-dotnet", "Start-up next to `dotnet run hello.cs`: Runner's one-tenant run against a .NET 10 file-based app",
-            $"dotnet run -c Release --project tests/Runner.Benchmarks -- startup-vs-dotnet --runs {runs}");
+            $"dotnet run -c Release --project tests/Runner.Benchmarks -- startup-vs-dotnet --runs {runs}{(options.Flag("self-contained") ? " --self-contained" : "")}");
         report.Parameters["runs"] = runs;
         report.Parameters["warmupsPerVariant"] = warmup;
         report.Parameters["hello.cs"] = "Console.WriteLine(\"hello\");";
@@ -107,6 +115,12 @@ internal static class StartupVsDotnetBenchmark
         report.Targets.Add(new Target("warm runner run (run server; one tenant, ReadyToRun, whole client process)", $"≤ {WarmTargetMs:0} ms", $"{servedWarm:0} ms", servedWarm <= WarmTargetMs));
         report.Targets.Add(new Target("cold runner run (run server) ÷ first `dotnet run hello.cs` build", $"≤ {ColdRatioTarget}", $"{servedCold / dotnetFirst:0.00} ({servedCold:0} ÷ {dotnetFirst:0} ms)", servedCold / dotnetFirst <= ColdRatioTarget));
         report.Targets.Add(new Target("warm runner run in its own process ÷ warm `dotnet run hello.cs` (no run server)", $"≤ {WarmRatioTarget}", $"{runnerWarm / dotnetWarm:0.00} ({runnerWarm:0} ÷ {dotnetWarm:0} ms)", runnerWarm / dotnetWarm <= WarmRatioTarget));
+        if (variants.SingleOrDefault(v => v.Name == SelfContainedWarm) is { } selfContainedWarm)
+        {
+            ratios.Add("warm, own process, self-contained composite build / hello.cs already built", selfContainedWarm.Median, dotnetWarm, selfContainedWarm.Median / dotnetWarm);
+            ratios.Add("warm, own process: self-contained composite build / ReadyToRun build", selfContainedWarm.Median, runnerWarm, selfContainedWarm.Median / runnerWarm);
+            report.Targets.Add(new Target("warm runner run in its own process, self-contained composite build ÷ warm `dotnet run hello.cs`", $"≤ {WarmRatioTarget}", $"{selfContainedWarm.Median / dotnetWarm:0.00} ({selfContainedWarm.Median:0} ÷ {dotnetWarm:0} ms)", selfContainedWarm.Median / dotnetWarm <= WarmRatioTarget));
+        }
         report.Notes.Add($"First build = `dotnet run hello.cs` after removing the SDK's cached build of the file ({string.Join(" or ", hello.ArtifactsCandidates)}). For a file without #: directives the SDK skips MSBuild and runs the C# compiler directly, through the compiler server; `--no-cache` forces the build through MSBuild (restore, evaluation, the compiler), as a file with directives needs.");
         report.Notes.Add($"The compiler server (VBCSCompiler) was {(serverBefore ? "already running" : "not running")} before the setup build, the first `dotnet run hello.cs` of this session, which took {setup.Elapsed.TotalMilliseconds:0} ms; it stays up between rounds (until it has been idle for a while), as on a developer's machine, so the measured first builds do not include its start. MSBuild node reuse is off (MSBUILDDISABLENODEREUSE=1, as in every scenario).");
         report.Notes.Add("Runner's cold run compiles tiny.csx with Roslyn in its own process (no compiler server); its warm run loads the cached compiled script.");
