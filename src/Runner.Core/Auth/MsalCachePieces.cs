@@ -55,11 +55,11 @@ internal sealed class MsalCachePieces
 
         private readonly List<ReadOnlyMemory<byte>> _pieces;
         private byte[] _block = new byte[BlockSize];
+        private int _start;
+        private int _end;
 
         /// <param name="entries">Entries expected, to size the list of pieces once.</param>
         public Builder(int entries = 0) => _pieces = new List<ReadOnlyMemory<byte>>(entries * 2 + 8);
-        private int _start;
-        private int _end;
 
         /// <summary>Writes JSON text as it is.</summary>
         public void Raw(ReadOnlySpan<byte> text)

@@ -44,20 +44,22 @@ internal sealed class IdleHeapRelease
         }
     }
 
-    /// <summary>Called when a run has ended and its client has its exit code; releases when it was the last one and
-    /// enough was allocated. A run that starts meanwhile waits for the collection like any allocation would.</summary>
-    public void RunEnded()
+    /// <summary>Called when a run has ended and its client has its exit code; releases (and says so) when it was the
+    /// last one and enough was allocated. A run that starts meanwhile waits for the collection like any allocation
+    /// would.</summary>
+    public bool RunEnded()
     {
         lock (_gate)
         {
             if (--_running > 0 || _allocatedBytes() - _allocated < LargeRunBytes)
             {
-                return;
+                return false;
             }
 
             _release();
             _allocated = _allocatedBytes();
             Releases++;
+            return true;
         }
     }
 }

@@ -186,13 +186,11 @@ internal sealed class RunServerListener : IDisposable
 
     private void ReleaseIfIdle()
     {
-        var before = _heap.Releases;
-        var started = _options.Time.GetTimestamp();
-        _heap.RunEnded();
-        if (_heap.Releases != before)
+        var begun = _options.Time.GetTimestamp();
+        if (_heap.RunEnded())
         {
             _logger.LogInformation("Idle after a large run: gave its memory back in {Milliseconds:F0} ms ({Resident} MB resident).",
-                _options.Time.GetElapsedTime(started).TotalMilliseconds, Environment.WorkingSet / (1024 * 1024));
+                _options.Time.GetElapsedTime(begun).TotalMilliseconds, Environment.WorkingSet / (1024 * 1024));
         }
     }
 
