@@ -16,16 +16,28 @@ public static class Program
             OwnerOnly.umask(0x3F);
         }
 
+        var environment = Environment.GetEnvironmentVariables();
         if (args is ["run", ..] && await Runner.Resident.RunServerClient.TryRunAsync(args, Directory.GetCurrentDirectory(),
-                Environment.GetEnvironmentVariables(), typeof(Program).Assembly.Location) is { } served)
+                environment, typeof(Program).Assembly.Location) is { } served)
         {
             // This folder's run server ran it (`runner run-server start`): no start-up of our own.
             return served;
         }
 
-        var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
-        LoadedAssemblyReport.WriteIfAsked();
-        return code;
+        // The methods this command line JIT-compiled last time are compiled on another core as it starts.
+        var profile = Runner.Startup.JitProfile.NameFor(args, Directory.GetCurrentDirectory()) is { } name
+            ? Runner.Startup.JitProfile.Start(name, environment, Runner.Resident.RunServerAddress.BuildKey(typeof(Program).Assembly.Location), TimeProvider.System)
+            : null;
+        try
+        {
+            var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
+            LoadedAssemblyReport.WriteIfAsked();
+            return code;
+        }
+        finally
+        {
+            profile?.Stop();
+        }
     }
 }
 

@@ -43,11 +43,7 @@ internal static class RunServerAddress
     internal static string Key(string currentDirectory, IDictionary environment, string runnerAssembly)
     {
         var text = new StringBuilder();
-        var build = new FileInfo(runnerAssembly);
-        text.Append(Path.GetFullPath(runnerAssembly)).Append('\0')
-            .Append(build.Exists ? build.LastWriteTimeUtc.Ticks : 0).Append('\0')
-            .Append(build.Exists ? build.Length : 0).Append('\0')
-            .Append(Path.GetFullPath(currentDirectory)).Append('\0');
+        text.Append(BuildText(runnerAssembly)).Append(Path.GetFullPath(currentDirectory)).Append('\0');
         var names = new List<string>(environment.Count);
         foreach (DictionaryEntry entry in environment)
         {
@@ -63,8 +59,19 @@ internal static class RunServerAddress
             text.Append(name).Append('=').Append(environment[name] as string).Append('\0');
         }
 
-        return Fnv1a(text.ToString()).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        return Hash(text.ToString());
     }
+
+    /// <summary>A build of Runner: <paramref name="runnerAssembly"/>'s path, time and size (rebuilt, it is another).</summary>
+    internal static string BuildKey(string runnerAssembly) => Hash(BuildText(runnerAssembly));
+
+    private static string BuildText(string runnerAssembly)
+    {
+        var build = new FileInfo(runnerAssembly);
+        return $"{Path.GetFullPath(runnerAssembly)}\0{(build.Exists ? build.LastWriteTimeUtc.Ticks : 0)}\0{(build.Exists ? build.Length : 0)}\0";
+    }
+
+    internal static string Hash(string text) => Fnv1a(text).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     // Not a cryptographic hash on purpose: loading the crypto library costs a client more than the whole hand-over.
     // Nobody else can place a socket in the private folder, so the key only has to tell our own servers apart.

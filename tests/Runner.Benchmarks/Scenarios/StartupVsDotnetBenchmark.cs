@@ -12,6 +12,7 @@ namespace Runner.Benchmarks.Scenarios;
 internal static class StartupVsDotnetBenchmark
 {
     public const string RunnerWarm = "runner run, warm (tiny.csx, 1 tenant)";
+    public const string RunnerWarmNoProfile = "runner run, warm, without its start-up profile (RUNNER_JIT_PROFILE=off)";
     public const string RunnerCold = "runner run, cold (empty compile cache)";
     public const string SelfContainedWarm = "runner run, warm, self-contained composite build (--self-contained)";
     public const string ServedWarm = "runner run, warm, handed to a run server (`runner run-server start`)";
@@ -52,7 +53,9 @@ internal static class StartupVsDotnetBenchmark
         var variants = new List<Variant>
         {
             new("dotnet empty.dll (floor)", Proc.Info("dotnet", [builds.Empty], work)),
+            // Plays the profile the warm-up round recorded (multi-core JIT, Startup/JitProfile.cs); the next one does not.
             new(RunnerWarm, tiny.Start(builds.ReadyToRun, oneTenant)),
+            new(RunnerWarmNoProfile, tiny.With(new Dictionary<string, string?> { ["RUNNER_JIT_PROFILE"] = "off" }).Start(builds.ReadyToRun, oneTenant)),
             new(RunnerCold, tiny.Start(builds.ReadyToRun, oneTenant), tiny.EmptyCompileCache),
             new(ServedWarm, served.Start(builds.ReadyToRun, oneTenant)),
             new(ServedCold, served.Start(builds.ReadyToRun, oneTenant), served.EmptyCompileCache),
@@ -72,7 +75,7 @@ internal static class StartupVsDotnetBenchmark
             // The same project as the ReadyToRun runs: its compile cache is keyed by the build, so a priming run first.
             var selfContained = await Builds.SelfContainedAsync(options);
             (await Proc.RunAsync(tiny.StartExecutable(selfContained, oneTenant))).EnsureSuccess("priming run (self-contained)");
-            variants.Insert(3, new(SelfContainedWarm, tiny.StartExecutable(selfContained, oneTenant)));
+            variants.Insert(4, new(SelfContainedWarm, tiny.StartExecutable(selfContained, oneTenant)));
         }
 
         var report = new Report("startup-vs-dotnet", "Start-up next to `dotnet run hello.cs`: Runner's one-tenant run against a .NET 10 file-based app",
@@ -104,6 +107,7 @@ internal static class StartupVsDotnetBenchmark
         var ratios = new Table("Side by side (medians)", "", "runner run ms", "dotnet run hello.cs ms", "runner ÷ dotnet run");
         ratios.Add("warm, run server: runner (compile cache filled) / hello.cs already built", servedWarm, dotnetWarm, servedWarm / dotnetWarm);
         ratios.Add("warm, own process: runner (compile cache filled) / hello.cs already built", runnerWarm, dotnetWarm, runnerWarm / dotnetWarm);
+        ratios.Add("warm, own process: with its start-up profile / without (RUNNER_JIT_PROFILE=off)", runnerWarm, Median(RunnerWarmNoProfile), runnerWarm / Median(RunnerWarmNoProfile));
         ratios.Add("cold, run server: runner (empty compile cache) / hello.cs first build", servedCold, dotnetFirst, servedCold / dotnetFirst);
         ratios.Add("cold, own process: runner (empty compile cache) / hello.cs first build", runnerCold, dotnetFirst, runnerCold / dotnetFirst);
         ratios.Add("cold, own process: runner (empty compile cache) / hello.cs built through MSBuild (--no-cache)", runnerCold, dotnetMsBuild, runnerCold / dotnetMsBuild);
