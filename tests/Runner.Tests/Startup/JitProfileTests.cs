@@ -60,6 +60,29 @@ public sealed class JitProfileTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task A_profile_recorded_with_a_scripts_r_dll_does_not_change_what_the_script_runs_once_the_dll_changed()
+    {
+        using var workspace = await NewWorkspaceAsync();
+        var customer = Host.Customers.First(c => c.GdapStatus == "active");
+        string[] run = ["run", "jobs/greet.csx", "--tenant", customer.Domain, "--output", "json"];
+        Runner.Tests.Scripting.TestLibraries.Compile(workspace.Path("lib/Greeter.dll"), "Greeter", "public static class Greeter { public static string Hello(string who) => \"hello \" + who; }");
+        workspace.Write("jobs/greet.csx", "#r \"../lib/Greeter.dll\"\nreturn Greeter.Hello(Tenant.Domain);\n");
+        await Run(workspace, run);
+        await Run(workspace, run);
+        Assert.Single(Directory.GetFiles(Assert.Single(Directory.GetDirectories(workspace.Path("cache/runner/jit")))));
+
+        // Another Greeter.dll under the same name: the script is compiled again, the profile still names the old one.
+        Runner.Tests.Scripting.TestLibraries.Compile(workspace.Path("lib/Greeter.dll"), "Greeter", "public static class Greeter { public static string Hello(string who) => \"hi \" + who; }");
+        var recompiled = await Run(workspace, run);
+        var cached = await Run(workspace, run);
+
+        foreach (var result in new[] { recompiled, cached })
+        {
+            Assert.Equal($"hi {customer.Domain}", (string)System.Text.Json.Nodes.JsonNode.Parse(result.Output)!["tenants"]![0]!["result"]!);
+        }
+    }
+
+    [Fact]
     public async Task Switched_off_a_run_writes_nothing_to_the_cache_folder()
     {
         using var workspace = await NewWorkspaceAsync();
@@ -129,9 +152,9 @@ public sealed class JitProfileTests(SandboxFixture sandbox) : IClassFixture<Sand
         return workspace;
     }
 
-    private static async Task<CliResult> Run(Workspace workspace)
+    private static async Task<CliResult> Run(Workspace workspace, params string[] args)
     {
-        using var run = RunnerProcess.StartDll(workspace, "run", "jobs/hello.csx", "--tenant", "all");
+        using var run = RunnerProcess.StartDll(workspace, args is [] ? ["run", "jobs/hello.csx", "--tenant", "all"] : args);
         var result = await run.ResultAsync();
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
