@@ -101,6 +101,12 @@ internal sealed class JitProfile
                 RemoveUnused(folder, time);
             }
 
+            if (OthersCanWrite(folder))
+            {
+                // Whoever can write the folder decides what this process loads and compiles at start.
+                return null;
+            }
+
             var shared = Path.Combine(folder, name + ".profile");
             var own = $"{name}~{Environment.ProcessId}.profile";
             if (File.Exists(shared))
@@ -140,6 +146,10 @@ internal sealed class JitProfile
             // The next process records one again.
         }
     }
+
+    /// <summary>A folder someone else may write to (XDG_CACHE_HOME pointing to a shared place) is not used.</summary>
+    internal static bool OthersCanWrite(string folder) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(folder) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
 
     /// <summary>In <paramref name="folder"/> and the folders in it: copies left by processes killed before they could
     /// rename theirs, and profiles (and other builds' folders) nobody played for a month.</summary>

@@ -94,6 +94,27 @@ public sealed class JitProfileTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_cache_folder_others_can_write_to_is_not_used()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Unix file modes.");
+        using var workspace = await NewWorkspaceAsync();
+        await Run(workspace);
+        await Run(workspace);
+        var folder = Assert.Single(Directory.GetDirectories(workspace.Path("cache/runner/jit")));
+        var profile = Assert.Single(Directory.GetFiles(folder));
+        var written = File.GetLastWriteTimeUtc(profile);
+        File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+
+        await Task.Delay(20);
+        await Run(workspace);
+
+        Assert.True(JitProfile.OthersCanWrite(folder));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(profile));
+        Assert.Equal([profile], Directory.GetFiles(folder));
+    }
+
+    [SkippableFact]
     public void FolderFor_UsesXdgCacheHomeWhenAbsoluteElseHomeCache()
     {
         Skip.If(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS(), "The XDG folders are Linux's.");
