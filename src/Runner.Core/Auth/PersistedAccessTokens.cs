@@ -80,7 +80,13 @@ internal sealed class PersistedAccessTokens
 
     /// <summary>A token for <paramref name="tenant"/> whose scopes include <paramref name="scope"/> and that is valid
     /// after <paramref name="validAfter"/>; the one valid longest when there are several.</summary>
-    public BrokeredToken? Find(string tenant, string scope, DateTimeOffset validAfter)
+    public BrokeredToken? Find(string tenant, string scope, DateTimeOffset validAfter) =>
+        Best(tenant, scope, validAfter) is { } best ? new BrokeredToken(System.Text.Encoding.UTF8.GetString(best.Secret), best.ExpiresOn, tenant) : null;
+
+    /// <summary>Whether <see cref="Find"/> would find one, without making its string.</summary>
+    public bool Has(string tenant, string scope, DateTimeOffset validAfter) => Best(tenant, scope, validAfter) is not null;
+
+    private Entry? Best(string tenant, string scope, DateTimeOffset validAfter)
     {
         if (!_byTenant.TryGetValue(tenant, out var entries))
         {
@@ -96,7 +102,7 @@ internal sealed class PersistedAccessTokens
             }
         }
 
-        return best is null ? null : new BrokeredToken(System.Text.Encoding.UTF8.GetString(best.Secret), best.ExpiresOn, tenant);
+        return best;
     }
 
     private sealed record Entry(HashSet<string> Scopes, byte[] Secret, DateTimeOffset ExpiresOn);

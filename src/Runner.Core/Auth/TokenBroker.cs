@@ -165,6 +165,7 @@ internal sealed class TokenBroker : IAsyncDisposable
     /// </summary>
     public async ValueTask<BrokeredToken> GetTokenAsync(string tenant, string scope, CancellationToken cancellationToken)
     {
+        Requested?.Invoke(tenant, scope);
         if (IsPartnerCenter(scope))
         {
             tenant = PartnerTenant;
@@ -212,6 +213,43 @@ internal sealed class TokenBroker : IAsyncDisposable
             _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
             forceRefresh = true;
         }
+    }
+
+    /// <summary>Raised for every token asked for through <see cref="GetTokenAsync"/> (the tenant as asked, the scope):
+    /// <see cref="Execution.TokenPrefetch"/> learns from it which scopes a script asks for.</summary>
+    public event Action<string, string>? Requested;
+
+    /// <summary>
+    /// Starts acquiring <paramref name="scope"/> for <paramref name="tenant"/> before anyone asks, unless a token is at
+    /// hand or on its way; a later <see cref="GetTokenAsync"/> joins it. A transient failure is forgotten, so the later
+    /// request tries again as it would have; any other failure is the one that request would have met itself.
+    /// </summary>
+    public void Prefetch(string tenant, string scope)
+    {
+        if (IsPartnerCenter(scope))
+        {
+            // The partner's one Partner Center token serves every tenant; it is at hand after the first.
+            return;
+        }
+
+        var key = (tenant.ToLowerInvariant(), scope);
+        if (_tokens.ContainsKey(key) || _persisted.Has(key.Item1, scope, _time.GetUtcNow() + RefreshMargin))
+        {
+            return;
+        }
+
+        var entry = _tokens.GetOrAdd(key, k => new Lazy<Task<BrokeredToken>>(() => AcquireAsync(k.Tenant, k.Scope, forceRefresh: false)));
+        _ = entry.Value.ContinueWith(
+            task =>
+            {
+                if (task.IsCanceled || task.Exception?.InnerException is TokenAcquisitionException { IsTransient: true })
+                {
+                    _tokens.TryRemove(new KeyValuePair<(string, string), Lazy<Task<BrokeredToken>>>(key, entry));
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>A still-valid token that MSAL's clients handed to <see cref="CustomerEntries"/>.</summary>

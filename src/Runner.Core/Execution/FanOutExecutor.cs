@@ -46,6 +46,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         var results = new TenantOutcome[tenants.Count];
         var serializer = new ResultSerializer(redactor);
         var heap = new HeapTrimmer();
+        using var prefetch = new TokenPrefetch(clients.Broker);
         // --parallel workers take the tenants in order: not a task per tenant waiting on a semaphore (10,000 waiting
         // tasks, each with its wait node and cancellation registration, for a 10,000-tenant run).
         var next = -1;
@@ -63,6 +64,12 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             int index;
             while ((index = Interlocked.Increment(ref next)) < tenants.Count)
             {
+                // The tenant this worker will take after this one (about: every worker takes the next in order).
+                if (index + work.Length < tenants.Count && !cancellation.IsCancellationRequested)
+                {
+                    prefetch.Ahead(tenants[index + work.Length].Id.ToString());
+                }
+
                 await RunSlotAsync(index);
             }
         }
@@ -79,6 +86,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
                 else
                 {
                     Notify(observer, o => o.TenantStarted(tenant));
+                    prefetch.Started(tenant.Id.ToString());
                     results[index] = await RunOneAsync(script, tenant, options, serializer, observer, cancellation);
                 }
             }
@@ -93,6 +101,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             {
                 // Reported before the worker takes the next tenant, so observers never see more tenants running than --parallel.
                 Notify(observer, o => o.TenantFinished(results[index]));
+                prefetch.Finished(tenant.Id.ToString(), results[index]?.Status == TenantStatus.Succeeded);
                 heap.TenantFinished();
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Runner.Auth;
+using Runner.Execution;
 using Runner.Sandbox;
 using Runner.Sandbox.Identity;
 using Runner.Tests.Infrastructure;
@@ -43,6 +44,40 @@ public sealed class TokenEconomyTests(TokenSandboxFixture sandbox) : IClassFixtu
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal(0, Host.Counters.Get("token"));
+    }
+
+    [Fact]
+    public async Task Tokens_fetched_ahead_arrive_before_the_tenants_script_starts_and_add_no_exchange()
+    {
+        using var workspace = await new Workspace().WithSandboxAsync(Host);
+        workspace.Write("jobs/stamped.csx", """
+            var started = DateTimeOffset.UtcNow;
+            await Graph.Organization.GetAsync(cancellationToken: CancellationToken);
+            await foreach (var subscription in Arm.GetSubscriptions().GetAllAsync(CancellationToken)) { }
+            return started.ToString("o");
+            """);
+        // Long enough a tenant for the workers' fetching ahead to be done before they take the next one.
+        Host.Faults.For("graph").Latency = TimeSpan.FromMilliseconds(150);
+        Host.Counters.Reset();
+        Host.Requests.Clear();
+
+        var run = await workspace.RunAsync("run", "jobs/stamped.csx", "--output", "json", "--parallel", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var active = Host.Customers.Where(c => c.GdapStatus == "active").ToList();
+        Assert.Equal(2 + active.Count * 2, Host.Counters.Get("token"));
+        Assert.All(active, c => Assert.Equal(2, Host.Counters.Get("token", c.TenantId.ToString())));
+        var tokens = Host.Requests.Snapshot().Where(r => r.Api == "token").ToList();
+        var ahead = JsonNode.Parse(run.Output)!["tenants"]!.AsArray().Where(t => (string?)t!["status"] == "Succeeded").Count(t =>
+        {
+            var id = (string)t!["tenantId"]!;
+            var started = DateTimeOffset.Parse((string)t["result"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var own = tokens.Where(r => string.Equals(r.Tenant, id, StringComparison.OrdinalIgnoreCase)).ToList();
+            return own.Count == 2 && own.All(r => r.At < started);
+        });
+        // 8 tenants, 2 at a time: a worker fetches for the tenant two places on once 4 succeeded, so the last two
+        // (the last one, when the 4th success comes after a worker took the 5th tenant) are fetched for ahead.
+        Assert.InRange(ahead, 1, active.Count - TokenPrefetch.Learning);
     }
 
     [Fact]
