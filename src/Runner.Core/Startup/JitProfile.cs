@@ -24,12 +24,13 @@ internal sealed class JitProfile
     /// <summary>Set to "off" to neither play nor record start-up profiles.</summary>
     public const string Switch = "RUNNER_JIT_PROFILE";
 
-    /// <summary>The commands that start often and end on their own; a long-lived one (host, web, run-server,
-    /// sandbox) starts once and gains nothing.</summary>
+    /// <summary>The commands an operator starts often and that end on their own. A long-lived one (host, web,
+    /// run-server, sandbox) starts once and gains nothing; the host's workers are ended by the host rather than ending
+    /// on their own, so they would only leave their copies behind.</summary>
     private static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
     {
-        "run", "check", "tenants", "history", "show", "jobs", "trigger", "audit", "secret", "auth", "worker", "new",
-        "notify", "api-key", "init",
+        "run", "check", "tenants", "history", "show", "jobs", "trigger", "audit", "secret", "auth", "new", "notify",
+        "api-key", "init",
     };
 
     // A process's own copy outlives it only when the process was killed; one that old is nobody's.

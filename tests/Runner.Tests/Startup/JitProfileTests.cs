@@ -129,6 +129,7 @@ public sealed class JitProfileTests(SandboxFixture sandbox) : IClassFixture<Sand
     {
         Assert.Equal("check", JitProfile.NameFor(["check"], "/work"));
         Assert.Null(JitProfile.NameFor(["host"], "/work"));
+        Assert.Null(JitProfile.NameFor(["worker", "--host", "x"], "/work"));
         Assert.Null(JitProfile.NameFor([], "/work"));
         Assert.Equal("run", JitProfile.NameFor(["run", "--tenant", "all", "jobs/a.csx"], "/work"));
         var a = JitProfile.NameFor(["run", "jobs/a.csx", "--tenant", "all"], "/work");
