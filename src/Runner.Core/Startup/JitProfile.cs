@@ -8,7 +8,8 @@ namespace Runner.Startup;
 /// about 1,000 methods (the framework's generics over Runner's value types, which no ReadyToRun image can hold), a
 /// third of a warm one-tenant run, all on the thread that is starting the run. <see cref="ProfileOptimization"/>
 /// records which methods a command compiled and, the next time, compiles them on another core before they are
-/// called: measured side by side, a warm one-tenant run 285 → 225 ms of wall time for about 40 ms more CPU.
+/// called: measured side by side (medians of 20, alternating), a warm one-tenant run 300 → 240 ms of wall time for
+/// about 55 ms more CPU.
 /// </summary>
 /// <remarks>
 /// One profile per command and build in the user's cache folder (<c>$XDG_CACHE_HOME/runner/jit/BUILD/</c>, else
