@@ -26,12 +26,13 @@ internal sealed class JitProfile
     public const string Switch = "RUNNER_JIT_PROFILE";
 
     /// <summary>The commands an operator starts often and that end on their own. A long-lived one (host, web,
-    /// run-server, sandbox) starts once and gains nothing; the host's workers are ended by the host rather than ending
-    /// on their own, so they would only leave their copies behind.</summary>
+    /// run-server, sandbox) starts once and gains nothing. None the host starts: its workers are ended by the host
+    /// rather than ending on their own, and `check` (which the host runs to compile its jobs' scripts) mostly compiles,
+    /// and a compiling process keeps no profile anyway.</summary>
     private static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
     {
-        "run", "check", "tenants", "history", "show", "jobs", "trigger", "audit", "secret", "auth", "new", "notify",
-        "api-key", "init",
+        "run", "tenants", "history", "show", "jobs", "trigger", "audit", "secret", "auth", "new", "notify", "api-key",
+        "init",
     };
 
     // A process's own copy outlives it only when the process was killed; one that old is nobody's.

@@ -127,7 +127,8 @@ public sealed class JitProfileTests(SandboxFixture sandbox) : IClassFixture<Sand
     [Fact]
     public void NameFor_IsTheCommandsAndForRunTheScriptsInItsFolder()
     {
-        Assert.Equal("check", JitProfile.NameFor(["check"], "/work"));
+        Assert.Equal("tenants", JitProfile.NameFor(["tenants"], "/work"));
+        Assert.Null(JitProfile.NameFor(["check", "jobs/a.csx"], "/work"));
         Assert.Null(JitProfile.NameFor(["host"], "/work"));
         Assert.Null(JitProfile.NameFor(["worker", "--host", "x"], "/work"));
         Assert.Null(JitProfile.NameFor([], "/work"));
