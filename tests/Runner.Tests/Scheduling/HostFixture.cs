@@ -75,7 +75,10 @@ public sealed class HostFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var result = await Workspace.RunAsync(timeout.Token, "trigger", job, "--wait", "--output", "json");
-        return (result, JsonNode.Parse(result.Output) ?? throw new InvalidOperationException(result.ToString()));
+        // An empty answer (the wait ran out, or trigger failed) says why on standard error: keep it in the failure.
+        return (result, string.IsNullOrWhiteSpace(result.Output)
+            ? throw new InvalidOperationException($"`runner trigger {job} --wait` printed no run: {result}")
+            : JsonNode.Parse(result.Output) ?? throw new InvalidOperationException(result.ToString()));
     }
 
     /// <summary>Waits for a heartbeat that started after <paramref name="after"/> and succeeded.</summary>
