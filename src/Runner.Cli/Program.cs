@@ -17,15 +17,15 @@ public static class Program
         }
 
         var environment = Environment.GetEnvironmentVariables();
-        if (args is ["run", ..] && await Runner.Resident.RunServerClient.TryRunAsync(args, Directory.GetCurrentDirectory(),
-                environment, typeof(Program).Assembly.Location) is { } served)
+        var directory = Directory.GetCurrentDirectory();
+        if (args is ["run", ..] && await Runner.Resident.RunServerClient.TryRunAsync(args, directory, environment, typeof(Program).Assembly.Location) is { } served)
         {
             // This folder's run server ran it (`runner run-server start`): no start-up of our own.
             return served;
         }
 
         // The methods this command line JIT-compiled last time are compiled on another core as it starts.
-        var profile = Runner.Startup.JitProfile.NameFor(args, Directory.GetCurrentDirectory()) is { } name
+        var profile = Runner.Startup.JitProfile.NameFor(args, directory) is { } name
             ? Runner.Startup.JitProfile.Start(name, environment, Runner.Resident.RunServerAddress.BuildKey(typeof(Program).Assembly.Location), TimeProvider.System)
             : null;
         try

@@ -77,6 +77,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
         async Task RunSlotAsync(int index)
         {
             var tenant = tenants[index];
+            var key = tenant.Id.ToString();
             try
             {
                 if (cancellation.IsCancellationRequested)
@@ -86,7 +87,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
                 else
                 {
                     Notify(observer, o => o.TenantStarted(tenant));
-                    prefetch.Started(tenant.Id.ToString());
+                    prefetch.Started(key);
                     results[index] = await RunOneAsync(script, tenant, options, serializer, observer, cancellation);
                 }
             }
@@ -101,7 +102,7 @@ internal sealed class FanOutExecutor(TenantClientFactory clients, SecretRedactor
             {
                 // Reported before the worker takes the next tenant, so observers never see more tenants running than --parallel.
                 Notify(observer, o => o.TenantFinished(results[index]));
-                prefetch.Finished(tenant.Id.ToString(), results[index]?.Status == TenantStatus.Succeeded);
+                prefetch.Finished(key, results[index]?.Status == TenantStatus.Succeeded);
                 heap.TenantFinished();
             }
         }

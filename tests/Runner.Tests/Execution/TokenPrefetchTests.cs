@@ -26,10 +26,7 @@ public sealed class TokenPrefetchTests
     public void Scopes_every_succeeded_tenant_asked_for_are_fetched_for_the_tenant_ahead()
     {
         using var prefetch = new TokenPrefetch((t, s) => _fetched.Add((t, s)));
-        for (var i = 0; i < TokenPrefetch.Learning; i++)
-        {
-            Tenant(prefetch, $"t{i}", succeeded: true, "graph", "arm", "graph");
-        }
+        Learn(prefetch, "graph", "arm", "graph");
 
         prefetch.Ahead("next");
 
@@ -40,10 +37,7 @@ public sealed class TokenPrefetchTests
     public void A_scope_one_succeeded_tenant_did_not_ask_for_is_never_fetched_ahead_again()
     {
         using var prefetch = new TokenPrefetch((t, s) => _fetched.Add((t, s)));
-        for (var i = 0; i < TokenPrefetch.Learning; i++)
-        {
-            Tenant(prefetch, $"t{i}", succeeded: true, "graph", "arm");
-        }
+        Learn(prefetch, "graph", "arm");
 
         Tenant(prefetch, "graph-only", succeeded: true, "graph");
         for (var i = 0; i < 10; i++)
@@ -58,10 +52,7 @@ public sealed class TokenPrefetchTests
     public void Failed_tenants_and_tokens_asked_outside_a_running_tenant_teach_nothing()
     {
         using var prefetch = new TokenPrefetch((t, s) => _fetched.Add((t, s)));
-        for (var i = 0; i < TokenPrefetch.Learning; i++)
-        {
-            Tenant(prefetch, $"t{i}", succeeded: true, "graph", "arm");
-        }
+        Learn(prefetch, "graph", "arm");
 
         // Failed before it reached ARM: it says nothing about what the script needs.
         Tenant(prefetch, "failed", succeeded: false, "graph");
@@ -82,6 +73,15 @@ public sealed class TokenPrefetchTests
         }
 
         Assert.Equal(["graph"], prefetch.Scopes);
+    }
+
+    /// <summary>The first <see cref="TokenPrefetch.Learning"/> tenants succeed, each asking for <paramref name="scopes"/>.</summary>
+    private static void Learn(TokenPrefetch prefetch, params string[] scopes)
+    {
+        for (var i = 0; i < TokenPrefetch.Learning; i++)
+        {
+            Tenant(prefetch, $"t{i}", succeeded: true, scopes);
+        }
     }
 
     private static void Tenant(TokenPrefetch prefetch, string tenant, bool succeeded, params string[] scopes)
