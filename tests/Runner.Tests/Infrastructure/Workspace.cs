@@ -111,13 +111,15 @@ public sealed class Workspace : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(CancellationToken.None, args);
 
-    public async Task<CliResult> RunAsync(CancellationToken cancellation, params string[] args)
+    public async Task<CliResult> RunAsync(CancellationToken cancellation, params string[] args) =>
+        await RunAsync(new LiveText(), new LiveText(), cancellation, args);
+
+    /// <summary>Runs the CLI writing into <paramref name="output"/> and <paramref name="error"/>, which a test can read while a long command (a host) runs.</summary>
+    public async Task<CliResult> RunAsync(LiveText output, LiveText error, CancellationToken cancellation, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var console = new CliConsole(output, error, Environment, Root, interactive: false, new StringReader(Input ?? "")) { Browser = Browser, Time = Time };
+        var console = new CliConsole(output.Writer, error.Writer, Environment, Root, interactive: false, new StringReader(Input ?? "")) { Browser = Browser, Time = Time };
         var code = await CliApp.RunAsync(args, console, handleSignals: false, cancellation);
-        return new CliResult(code, output.ToString(), error.ToString());
+        return new CliResult(code, output.Text, error.Text);
     }
 
     /// <summary>Standard input for the next CLI call.</summary>

@@ -14,6 +14,8 @@ public sealed class HostFixture : IAsyncLifetime
 {
     private readonly TempFolder _sandboxData = new("runner-sandbox");
     private readonly CancellationTokenSource _stop = new();
+    private readonly LiveText _hostOutput = new();
+    private readonly LiveText _hostError = new();
     private Task<CliResult>? _host;
 
     public SandboxHost Sandbox { get; private set; } = null!;
@@ -55,7 +57,7 @@ public sealed class HostFixture : IAsyncLifetime
             """);
         Workspace.Write("jobs/prints.csx", "Console.WriteLine($\"hello from {Tenant.Domain}\");\nConsole.Error.WriteLine(\"and a complaint\");\nreturn 1;\n");
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
-        _host = Task.Run(() => Workspace.RunAsync(_stop.Token, "host"));
+        _host = Task.Run(() => Workspace.RunAsync(_hostOutput, _hostError, _stop.Token, "host"));
         await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),
             "the heartbeat's first successful run");
     }
@@ -77,9 +79,80 @@ public sealed class HostFixture : IAsyncLifetime
         var result = await Workspace.RunAsync(timeout.Token, "trigger", job, "--wait", "--output", "json");
         // An empty answer (the wait ran out, or trigger failed) says why on standard error: keep it in the failure.
         return (result, string.IsNullOrWhiteSpace(result.Output)
-            ? throw new InvalidOperationException($"`runner trigger {job} --wait` printed no run: {result}")
+            ? throw new InvalidOperationException($"`runner trigger {job} --wait` printed no run: {result}\n{await DiagnoseAsync(job)}")
             : JsonNode.Parse(result.Output) ?? throw new InvalidOperationException(result.ToString()));
     }
+
+    /// <summary>Waits with <paramref name="wait"/>; if it times out, the failure says what the host was doing.</summary>
+    internal async Task<T> WithDiagnosisAsync<T>(string job, Func<Task<T>> wait)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{await DiagnoseAsync(job)}", e);
+        }
+    }
+
+    /// <summary>What the host was doing when a test gave up on it: its log, the store's triggers and fires, the job's runs, this process's thread pool.</summary>
+    internal async Task<string> DiagnoseAsync(string job)
+    {
+        var text = new System.Text.StringBuilder();
+        ThreadPool.GetAvailableThreads(out var workers, out var ports);
+        ThreadPool.GetMaxThreads(out var maxWorkers, out _);
+        text.AppendLine($"--- thread pool at {DateTimeOffset.UtcNow:O}: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued, {maxWorkers - workers} busy workers, {ports} free ports ---");
+        try
+        {
+            using var store = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Workspace.Path(".runner/scheduler.db")};Mode=ReadOnly;Default Timeout=5");
+            store.Open();
+            foreach (var query in new[]
+            {
+                "SELECT TRIGGER_GROUP, TRIGGER_NAME, JOB_NAME, TRIGGER_STATE, NEXT_FIRE_TIME, PREV_FIRE_TIME, MISFIRE_INSTR FROM QRTZ_TRIGGERS",
+                "SELECT TRIGGER_NAME, JOB_NAME, INSTANCE_NAME, STATE, FIRED_TIME, SCHED_TIME FROM QRTZ_FIRED_TRIGGERS",
+                "SELECT LOCK_NAME FROM QRTZ_LOCKS",
+            })
+            {
+                text.AppendLine($"--- {query} ---");
+                using var command = store.CreateCommand();
+                command.CommandText = query;
+                using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    text.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Describe(reader.GetValue(i)))));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            text.AppendLine($"(scheduler store unreadable: {e.Message})");
+        }
+
+        try
+        {
+            foreach (var run in await Workspace.RunsAsync(job))
+            {
+                text.AppendLine($"run {run.Id} attempt {run.Attempt} {run.Trigger} {run.Status} scheduled {run.ScheduledFor:O} started {run.StartedAt:O} finished {run.FinishedAt:O} pid {run.ProcessId}");
+            }
+        }
+        catch (Exception e)
+        {
+            text.AppendLine($"(history unreadable: {e.Message})");
+        }
+
+        var log = _hostError.Text.Split('\n');
+        text.AppendLine($"--- host standard error, last {Math.Min(log.Length, 80)} of {log.Length} lines ---");
+        text.AppendLine(string.Join('\n', log.TakeLast(80)));
+        var output = _hostOutput.Text.Split('\n');
+        text.AppendLine($"--- host standard output, last {Math.Min(output.Length, 40)} lines ---");
+        text.AppendLine(string.Join('\n', output.TakeLast(40)));
+        return text.ToString();
+    }
+
+    // Quartz keeps times as .NET ticks: show them as times.
+    private static string Describe(object value) =>
+        value is long ticks && ticks > 600_000_000_000_000_000L ? new DateTimeOffset(ticks, TimeSpan.Zero).ToString("HH:mm:ss.fff") : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>Waits for a heartbeat that started after <paramref name="after"/> and succeeded.</summary>
     internal Task<RunRecord> NextHeartbeatAsync(DateTimeOffset after) =>

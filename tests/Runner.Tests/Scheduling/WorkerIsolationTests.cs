@@ -75,11 +75,11 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
         var trigger = await host.Workspace.RunAsync("trigger", "flaky");
         Assert.True(trigger.ExitCode == 0, trigger.ToString());
 
-        var runs = await Infrastructure.Eventually.GetAsync(async () =>
+        var runs = await host.WithDiagnosisAsync("flaky", () => Infrastructure.Eventually.GetAsync(async () =>
         {
             var all = await host.RunsAsync("flaky");
             return all.Any(r => r.Status == RunStatus.Succeeded) ? all : null;
-        }, TimeSpan.FromSeconds(60), "flaky's successful retry");
+        }, TimeSpan.FromSeconds(60), "flaky's successful retry"));
 
         var attempts = runs.OrderBy(r => r.Attempt).ToList();
         Assert.Equal([(1, TriggerKinds.Manual, RunStatus.Failed), (2, TriggerKinds.Retry, RunStatus.Succeeded)],
@@ -97,11 +97,11 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
             Assert.Equal(0, (await host.Workspace.RunAsync("trigger", "slow")).ExitCode);
         }
 
-        var runs = await Infrastructure.Eventually.GetAsync(async () =>
+        var runs = await host.WithDiagnosisAsync("slow", () => Infrastructure.Eventually.GetAsync(async () =>
         {
             var all = await host.RunsAsync("slow");
             return all.Count == 3 && all.All(r => r.FinishedAt is not null) ? all : null;
-        }, TimeSpan.FromSeconds(60), "three finished runs of slow");
+        }, TimeSpan.FromSeconds(60), "three finished runs of slow"));
 
         var ordered = runs.OrderBy(r => r.StartedAt).ToList();
         for (var i = 1; i < ordered.Count; i++)
