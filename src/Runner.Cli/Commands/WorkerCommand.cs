@@ -35,33 +35,40 @@ internal static class WorkerCommand
         command.SetAction(async (parse, signals) =>
         {
             // Signals belong to the host, which gives workers their grace; only the host's pipe closing stops a worker.
-            var events = console.Output;
-            if (ReferenceEquals(console.Output, Console.Out))
+            var real = ReferenceEquals(console.Output, Console.Out);
+            var worker = console;
+            if (real)
             {
-                Console.SetOut(Console.Error);
+                // Standard output is the event stream: whatever else writes to Console.Out goes to standard error. Both
+                // written past Console's streams (see WorkerStreams), or two tenants printing at once could hang.
+                var error = WorkerStreams.Error();
+                Console.SetOut(error);
+                Console.SetError(error);
+                worker = new CliConsole(WorkerStreams.Output(), error, console.Environment, console.CurrentDirectory, console.Interactive, console.Input)
+                {
+                    Browser = console.Browser,
+                    Time = console.Time,
+                };
             }
 
-            if (parse.GetValue(shared))
-            {
-                // Many fires write to the one stream: each line whole.
-                events = TextWriter.Synchronized(events);
-            }
+            // Many fires of a shared worker write to the one stream: each line whole.
+            var events = real || !parse.GetValue(shared) ? worker.Output : TextWriter.Synchronized(worker.Output);
 
-            var input = ReferenceEquals(console.Input, Console.In)
+            var input = ReferenceEquals(worker.Input, Console.In)
                 ? (Console.IsInputRedirected ? new StreamReader(Console.OpenStandardInput()) : null)
-                : console.Input;
+                : worker.Input;
             var verbose = GlobalOptions.Verbose(parse);
             var configPath = GlobalOptions.Config(parse);
             var lifecycle = new WorkerLifecycle
             {
-                NewContext = () => new CliContext(console, configPath, verbose),
+                NewContext = () => new CliContext(worker, configPath, verbose),
                 Events = events,
-                Error = console.Error,
+                Error = worker.Error,
                 Input = input,
                 Snapshot = parse.GetValue(snapshot),
-                CurrentDirectory = console.CurrentDirectory,
+                CurrentDirectory = worker.CurrentDirectory,
                 ExitCode = RunCommand.ExitCode,
-                Report = (e, context) => Failures.Report(e, console, context.Redactor, verbose),
+                Report = (e, context) => Failures.Report(e, worker, context.Redactor, verbose),
             };
             if (parse.GetValue(shared))
             {
@@ -76,11 +83,11 @@ internal static class WorkerCommand
             }
 
             var order = new WorkerOrder(parse.GetValue(job)!, parse.GetValue(runId)!, parse.GetValue(trigger)!, parse.GetValue(attempt),
-                parse.GetValue(node), parse.GetValue(snapshot), Parameters(console))
+                parse.GetValue(node), parse.GetValue(snapshot), Parameters(worker))
             {
-                TraceParent = console.Environment["TRACEPARENT"] as string,
+                TraceParent = worker.Environment["TRACEPARENT"] as string,
             };
-            return await lifecycle.RunColdAsync(order, watchHost: ReferenceEquals(console.Input, Console.In));
+            return await lifecycle.RunColdAsync(order, watchHost: ReferenceEquals(worker.Input, Console.In));
         });
         return command;
     }

@@ -10,7 +10,8 @@ namespace Runner.Execution;
 /// <paramref name="queued"/>: written from a <see cref="LinePump"/> instead of the script's own thread (the CLI: a
 /// script's console write holds Console.Out's lock, which every stderr write on Unix takes too, so echoing there
 /// deadlocked two tenants printing to both streams); dispose it when the run is over. A worker writes at once, so
-/// that a script that ends its process (Environment.Exit) has its last line recorded.
+/// that a script that ends its process (Environment.Exit) has its last line recorded: its standard error is written
+/// past Console's streams (<see cref="Scheduling.WorkerStreams"/>), which take no console lock.
 /// </summary>
 internal sealed class ScriptOutputWriter(TextWriter target, bool queued = false) : IRunObserver, IDisposable
 {

@@ -18,6 +18,9 @@ public sealed class HostFixture : IAsyncLifetime
     private readonly LiveText _hostError = new();
     private Task<CliResult>? _host;
 
+    /// <summary>How many lines jobs/noisy.csx writes to each stream for each tenant.</summary>
+    public const int NoisyLines = 300;
+
     public SandboxHost Sandbox { get; private set; } = null!;
 
     public Workspace Workspace { get; } = new();
@@ -39,6 +42,7 @@ public sealed class HostFixture : IAsyncLifetime
               flaky: { script: jobs/flaky.csx, retries: 2, retryBackoff: 1s }
               slow: { script: jobs/slow.csx }
               prints: { script: jobs/prints.csx }
+              noisy: { script: jobs/noisy.csx, jobTimeout: 50s }
             """);
         Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
         Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
@@ -56,6 +60,15 @@ public sealed class HostFixture : IAsyncLifetime
             return "second attempt";
             """);
         Workspace.Write("jobs/prints.csx", "Console.WriteLine($\"hello from {Tenant.Domain}\");\nConsole.Error.WriteLine(\"and a complaint\");\nreturn 1;\n");
+        Workspace.Write("jobs/noisy.csx", $$"""
+            for (var i = 0; i < {{NoisyLines}}; i++)
+            {
+                Console.WriteLine($"out {i}");
+                Console.Error.WriteLine($"err {i}");
+            }
+
+            return 1;
+            """);
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
         _host = Task.Run(() => Workspace.RunAsync(_hostOutput, _hostError, _stop.Token, "host"));
         await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),

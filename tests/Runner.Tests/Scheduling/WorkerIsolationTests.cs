@@ -53,6 +53,24 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task Tenants_printing_to_both_streams_at_once_never_hang_their_worker()
+    {
+        // Each tenant's console write reaches Runner inside Console.Out's or Console.Error's lock; the worker's echo
+        // to standard error once took Console.Out's lock too (on Unix), and two tenants hung each other.
+        var (cli, run) = await host.TriggerAndWaitAsync("noisy");
+
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        var show = await host.Workspace.RunAsync("show", (string)run["runId"]!, "--output", "json");
+        var tenants = System.Text.Json.Nodes.JsonNode.Parse(show.Output)!["tenants"]!.AsArray().Where(t => (string)t!["status"]! == "Succeeded").ToList();
+        Assert.True(tenants.Count >= 2, show.Output);
+        var expected = Enumerable.Range(0, HostFixture.NoisyLines).SelectMany(i => new[] { $"Information out {i}", $"Error err {i}" }).ToList();
+        foreach (var tenant in tenants)
+        {
+            Assert.Equal(expected, tenant!["log"]!.AsArray().Select(l => $"{(string)l!["level"]!} {(string)l["message"]!}").ToList());
+        }
+    }
+
+    [Fact]
     public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
     {
         var (cli, run) = await host.TriggerAndWaitAsync("hangs");

@@ -1,0 +1,83 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Runner.Scheduling;
+
+/// <summary>
+/// A worker's standard output (the event stream) and standard error, written straight to file descriptors 1 and 2.
+/// On Unix every write through .NET's console streams takes Console.Out's lock. In a worker, what a script prints
+/// reaches Runner already inside Console.Out's or Console.Error's lock (both are synchronized writers) and is echoed
+/// to standard error at once: a tenant printing to standard error then waited for Console.Out while another tenant,
+/// holding Console.Out, waited for that echo, and the worker hung until its hard limit. A file stream takes no
+/// console lock, so no write here can wait for a script's console write.
+/// </summary>
+internal static class WorkerStreams
+{
+    public static TextWriter Output() => Open(1, Console.OpenStandardOutput);
+
+    public static TextWriter Error() => Open(2, Console.OpenStandardError);
+
+    private static TextWriter Open(int descriptor, Func<Stream> windows)
+    {
+        // Windows' console streams take no lock of Console's.
+        var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor);
+        return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
+    }
+
+    /// <summary>Writes to an inherited descriptor it does not own. A reader that went away (the host ended) is not the
+    /// writer's problem, as with Console's own streams: the bytes are dropped instead of failing a script's write.</summary>
+    private sealed class Descriptor(int descriptor) : Stream
+    {
+        private readonly FileStream _file = new(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        private bool _gone;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (_gone)
+            {
+                return;
+            }
+
+            try
+            {
+                _file.Write(buffer);
+            }
+            catch (IOException)
+            {
+                _gone = true;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _file.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
