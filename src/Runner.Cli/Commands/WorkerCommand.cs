@@ -54,9 +54,8 @@ internal static class WorkerCommand
             // Many fires of a shared worker write to the one stream: each line whole.
             var events = real || !parse.GetValue(shared) ? worker.Output : TextWriter.Synchronized(worker.Output);
 
-            var input = ReferenceEquals(worker.Input, Console.In)
-                ? (Console.IsInputRedirected ? new StreamReader(Console.OpenStandardInput()) : null)
-                : worker.Input;
+            var hostPipe = ReferenceEquals(worker.Input, Console.In);
+            var input = hostPipe ? (Console.IsInputRedirected ? WorkerStreams.Input() : null) : worker.Input;
             var verbose = GlobalOptions.Verbose(parse);
             var configPath = GlobalOptions.Config(parse);
             var lifecycle = new WorkerLifecycle
@@ -87,7 +86,7 @@ internal static class WorkerCommand
             {
                 TraceParent = worker.Environment["TRACEPARENT"] as string,
             };
-            return await lifecycle.RunColdAsync(order, watchHost: ReferenceEquals(worker.Input, Console.In));
+            return await lifecycle.RunColdAsync(order, watchHost: hostPipe);
         });
         return command;
     }

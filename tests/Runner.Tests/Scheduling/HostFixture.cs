@@ -43,6 +43,7 @@ public sealed class HostFixture : IAsyncLifetime
               slow: { script: jobs/slow.csx }
               prints: { script: jobs/prints.csx }
               noisy: { script: jobs/noisy.csx, jobTimeout: 50s }
+              reads: { script: jobs/reads.csx, jobTimeout: 20s }
             """);
         Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
         Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
@@ -69,6 +70,7 @@ public sealed class HostFixture : IAsyncLifetime
 
             return 1;
             """);
+        Workspace.Write("jobs/reads.csx", "// runner: partner-level\nreturn Console.ReadLine() ?? \"(end of input)\";\n");
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
         _host = Task.Run(() => Workspace.RunAsync(_hostOutput, _hostError, _stop.Token, "host"));
         await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),

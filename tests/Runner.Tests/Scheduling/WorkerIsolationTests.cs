@@ -71,6 +71,18 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task A_script_that_reads_standard_input_sees_its_end_and_never_takes_another_fire()
+    {
+        // Standard input is the host's pipe to the worker: a script reading it once took the next fire's order.
+        var (cli, run) = await host.TriggerAndWaitAsync("reads");
+        var (next, _) = await host.TriggerAndWaitAsync("slow");
+
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Equal("(end of input)", (string)run["tenants"]![0]!["result"]!);
+        Assert.True(next.ExitCode == 0, next.ToString());
+    }
+
+    [Fact]
     public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
     {
         var (cli, run) = await host.TriggerAndWaitAsync("hangs");

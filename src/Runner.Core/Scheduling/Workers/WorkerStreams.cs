@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -10,9 +11,41 @@ namespace Runner.Scheduling;
 /// to standard error at once: a tenant printing to standard error then waited for Console.Out while another tenant,
 /// holding Console.Out, waited for that echo, and the worker hung until its hard limit. A file stream takes no
 /// console lock, so no write here can wait for a script's console write.
+/// Standard input is the host's pipe; it is taken for the worker alone (see <see cref="Input"/>).
 /// </summary>
 internal static class WorkerStreams
 {
+    /// <summary>
+    /// The host's pipe, for the worker alone. A script that read its console (Console.ReadLine) read that pipe too and
+    /// took a fire meant for the worker: the fire never ran (its run hung until its hard limit) and its order became
+    /// the script's input. Descriptor 0 now reads /dev/null and Console.In is empty, so a script reading standard
+    /// input sees its end at once, as a job started with no input would.
+    /// </summary>
+    public static TextReader Input()
+    {
+        Stream pipe;
+        if (OperatingSystem.IsWindows())
+        {
+            pipe = Console.OpenStandardInput();
+        }
+        else
+        {
+            var own = Dup(0);
+            var empty = Open("/dev/null", 0);
+            if (own < 0 || empty < 0 || Dup2(empty, 0) < 0)
+            {
+                throw new IOException($"The worker could not take its standard input for itself (error {Marshal.GetLastPInvokeError()}).");
+            }
+
+            Close(empty);
+            pipe = new FileStream(new SafeFileHandle(own, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        }
+
+        // Console.In, if made already, holds a descriptor of its own on the pipe.
+        Console.SetIn(TextReader.Null);
+        return new StreamReader(pipe, new UTF8Encoding(false));
+    }
+
     public static TextWriter Output() => Open(1, Console.OpenStandardOutput);
 
     public static TextWriter Error() => Open(2, Console.OpenStandardError);
@@ -23,6 +56,18 @@ internal static class WorkerStreams
         var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor);
         return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
     }
+
+    [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
+    private static extern int Dup(int descriptor);
+
+    [DllImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static extern int Dup2(int descriptor, int target);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int descriptor);
 
     /// <summary>Writes to an inherited descriptor it does not own. A reader that went away (the host ended) is not the
     /// writer's problem, as with Console's own streams: the bytes are dropped instead of failing a script's write.</summary>
