@@ -44,6 +44,7 @@ public sealed class HostFixture : IAsyncLifetime
               prints: { script: jobs/prints.csx }
               noisy: { script: jobs/noisy.csx, jobTimeout: 50s }
               reads: { script: jobs/reads.csx, jobTimeout: 20s }
+              spawns: { script: jobs/spawns.csx, jobTimeout: 20s }
             """);
         Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
         Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
@@ -71,6 +72,14 @@ public sealed class HostFixture : IAsyncLifetime
             return 1;
             """);
         Workspace.Write("jobs/reads.csx", "// runner: partner-level\nreturn Console.ReadLine() ?? \"(end of input)\";\n");
+        Workspace.Write("jobs/spawns.csx", """
+            // runner: partner-level
+            // A child process inherits the worker's standard output. Ending the worker shows its last output in the run.
+            var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "echo child says hi; printf 'and no newline'"]) { UseShellExecute = false })!;
+            await child.WaitForExitAsync(CancellationToken);
+            Environment.Exit(3);
+            return 1;
+            """);
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");
         _host = Task.Run(() => Workspace.RunAsync(_hostOutput, _hostError, _stop.Token, "host"));
         await Eventually.GetAsync(async () => (await RunsAsync("heartbeat")).FirstOrDefault(r => r.Status == global::Runner.Execution.RunStatus.Succeeded), TimeSpan.FromSeconds(60),

@@ -83,6 +83,20 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task What_a_process_started_by_a_script_prints_goes_to_the_workers_diagnostics_never_into_its_event_stream()
+    {
+        // The worker's standard output is its event stream and a child inherits it: text without a newline there ran
+        // into the next event line, which the host then could not read (a run's end, for one).
+        var (cli, run) = await host.TriggerAndWaitAsync("spawns");
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal("Failed", (string)run["status"]!);
+        Assert.Contains("exited with code 3", (string)run["error"]!);
+        Assert.Contains("child says hi", (string)run["error"]!);
+        await host.NextHeartbeatAsync(Finished(run));
+    }
+
+    [Fact]
     public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
     {
         var (cli, run) = await host.TriggerAndWaitAsync("hangs");

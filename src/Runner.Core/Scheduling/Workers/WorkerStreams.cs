@@ -46,14 +46,33 @@ internal static class WorkerStreams
         return new StreamReader(pipe, new UTF8Encoding(false));
     }
 
-    public static TextWriter Output() => Open(1, Console.OpenStandardOutput);
+    /// <summary>
+    /// The event stream, for the worker alone: descriptor 1 is pointed at standard error, so whatever else writes there
+    /// (a process a script starts inherits it; native code prints to it) lands in the worker's diagnostics instead of
+    /// in the middle of an event line, which the host would no longer read as the run's end.
+    /// </summary>
+    public static TextWriter Output()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Open(1, Console.OpenStandardOutput);
+        }
+
+        var own = Dup(1);
+        if (own < 0 || Dup2(2, 1) < 0)
+        {
+            throw new IOException($"The worker could not take its standard output for itself (error {Marshal.GetLastPInvokeError()}).");
+        }
+
+        return Open(own, Console.OpenStandardOutput, owned: true);
+    }
 
     public static TextWriter Error() => Open(2, Console.OpenStandardError);
 
-    private static TextWriter Open(int descriptor, Func<Stream> windows)
+    private static TextWriter Open(int descriptor, Func<Stream> windows, bool owned = false)
     {
         // Windows' console streams take no lock of Console's.
-        var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor);
+        var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor, owned);
         return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
     }
 
@@ -69,11 +88,11 @@ internal static class WorkerStreams
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int descriptor);
 
-    /// <summary>Writes to an inherited descriptor it does not own. A reader that went away (the host ended) is not the
+    /// <summary>Writes to a descriptor (inherited, or the worker's own copy of one). A reader that went away (the host ended) is not the
     /// writer's problem, as with Console's own streams: the bytes are dropped instead of failing a script's write.</summary>
-    private sealed class Descriptor(int descriptor) : Stream
+    private sealed class Descriptor(int descriptor, bool owned) : Stream
     {
-        private readonly FileStream _file = new(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        private readonly FileStream _file = new(new SafeFileHandle(descriptor, ownsHandle: owned), FileAccess.Write, bufferSize: 0);
         private bool _gone;
 
         public override bool CanRead => false;
