@@ -45,6 +45,7 @@ public sealed class HostFixture : IAsyncLifetime
               noisy: { script: jobs/noisy.csx, jobTimeout: 50s }
               reads: { script: jobs/reads.csx, jobTimeout: 20s }
               spawns: { script: jobs/spawns.csx, jobTimeout: 20s }
+              leaves: { script: jobs/leaves.csx, jobTimeout: 50s }
             """);
         Workspace.Write("jobs/heartbeat.csx", "// runner: partner-level\nreturn \"beat\";\n");
         Workspace.Write("jobs/overflow.csx", "// runner: partner-level\nint Down(int n) => Down(n + 1) + 1;\nreturn Down(0);\n");
@@ -78,6 +79,13 @@ public sealed class HostFixture : IAsyncLifetime
             var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "echo child says hi; printf 'and no newline'"]) { UseShellExecute = false })!;
             await child.WaitForExitAsync(CancellationToken);
             Environment.Exit(3);
+            return 1;
+            """);
+        Workspace.Write("jobs/leaves.csx", """
+            // runner: partner-level
+            // A process that outlives the worker, which ends now.
+            System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "sleep 40"]) { UseShellExecute = false });
+            Environment.Exit(4);
             return 1;
             """);
         Workspace.Write("jobs/slow.csx", "// runner: partner-level\nawait Task.Delay(1500);\nreturn 1;\n");

@@ -97,6 +97,19 @@ public sealed class WorkerIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task A_process_a_script_leaves_running_does_not_keep_the_host_from_seeing_its_worker_end()
+    {
+        // Such a process inherits the worker's descriptors; one holding the event stream would keep the host reading
+        // it after the worker ended, and the run would wait for that process (40 s here) or the hard limit (50 s).
+        var started = DateTimeOffset.UtcNow;
+        var (cli, run) = await host.TriggerAndWaitAsync("leaves");
+
+        Assert.Equal("Failed", (string)run["status"]!);
+        Assert.Contains("exited with code 4", (string)run["error"]!);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(25), $"the run took {DateTimeOffset.UtcNow - started}: {cli}");
+    }
+
+    [Fact]
     public async Task A_script_that_never_returns_is_killed_at_the_jobs_hard_limit_and_recorded_TimedOut()
     {
         var (cli, run) = await host.TriggerAndWaitAsync("hangs");

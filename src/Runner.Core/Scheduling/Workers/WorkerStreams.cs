@@ -30,7 +30,7 @@ internal static class WorkerStreams
         }
         else
         {
-            var own = Dup(0);
+            var own = Private(0);
             var empty = Open("/dev/null", 0);
             if (own < 0 || empty < 0 || Dup2(empty, 0) < 0)
             {
@@ -58,7 +58,7 @@ internal static class WorkerStreams
             return Open(1, Console.OpenStandardOutput);
         }
 
-        var own = Dup(1);
+        var own = Private(1);
         if (own < 0 || Dup2(2, 1) < 0)
         {
             throw new IOException($"The worker could not take its standard output for itself (error {Marshal.GetLastPInvokeError()}).");
@@ -75,6 +75,18 @@ internal static class WorkerStreams
         var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor, owned);
         return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
     }
+
+    /// <summary>A copy of <paramref name="descriptor"/> that processes a script starts do not inherit: one holding the
+    /// event stream's write end would keep the host from seeing the worker's end.</summary>
+    private static int Private(int descriptor)
+    {
+        const int SetDescriptorFlags = 2, CloseOnExec = 1; // F_SETFD, FD_CLOEXEC: the same on Linux and macOS
+        var copy = Dup(descriptor);
+        return copy < 0 || Fcntl(copy, SetDescriptorFlags, CloseOnExec) < 0 ? -1 : copy;
+    }
+
+    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static extern int Fcntl(int descriptor, int command, int argument);
 
     [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
     private static extern int Dup(int descriptor);
