@@ -30,7 +30,13 @@ public static class Program
             : null;
         try
         {
-            var code = await CliApp.RunAsync(args, CliConsole.FromProcess(), handleSignals: true);
+            var console = CliConsole.FromProcess();
+            if (args is ["run", ..])
+            {
+                Runner.Runtime.Descriptors.KeepChildrenOffStandardOutput();
+            }
+
+            var code = await CliApp.RunAsync(args, console, handleSignals: true);
             LoadedAssemblyReport.WriteIfAsked();
             return code;
         }

@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Runner.Runtime;
 
 namespace Runner.Scheduling;
 
@@ -30,14 +30,8 @@ internal static class WorkerStreams
         }
         else
         {
-            var own = Private(0);
-            var empty = Open("/dev/null", 0);
-            if (own < 0 || empty < 0 || Dup2(empty, 0) < 0)
-            {
-                throw new IOException($"The worker could not take its standard input for itself (error {Marshal.GetLastPInvokeError()}).");
-            }
-
-            Close(empty);
+            var own = Descriptors.Private(0);
+            Descriptors.Empty(0);
             pipe = new FileStream(new SafeFileHandle(own, ownsHandle: true), FileAccess.Read, bufferSize: 0);
         }
 
@@ -49,7 +43,8 @@ internal static class WorkerStreams
     /// <summary>
     /// The event stream, for the worker alone: descriptor 1 is pointed at standard error, so whatever else writes there
     /// (a process a script starts inherits it; native code prints to it) lands in the worker's diagnostics instead of
-    /// in the middle of an event line, which the host would no longer read as the run's end.
+    /// in the middle of an event line, which the host would no longer read as the run's end. The events go to a copy no
+    /// child inherits: a process a script left running would otherwise keep the host from seeing the worker's end.
     /// </summary>
     public static TextWriter Output()
     {
@@ -58,12 +53,8 @@ internal static class WorkerStreams
             return Open(1, Console.OpenStandardOutput);
         }
 
-        var own = Private(1);
-        if (own < 0 || Dup2(2, 1) < 0)
-        {
-            throw new IOException($"The worker could not take its standard output for itself (error {Marshal.GetLastPInvokeError()}).");
-        }
-
+        var own = Descriptors.Private(1);
+        Descriptors.Redirect(2, 1);
         return Open(own, Console.OpenStandardOutput, owned: true);
     }
 
@@ -75,30 +66,6 @@ internal static class WorkerStreams
         var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor, owned);
         return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
     }
-
-    /// <summary>A copy of <paramref name="descriptor"/> that processes a script starts do not inherit: one holding the
-    /// event stream's write end would keep the host from seeing the worker's end.</summary>
-    private static int Private(int descriptor)
-    {
-        const int SetDescriptorFlags = 2, CloseOnExec = 1; // F_SETFD, FD_CLOEXEC: the same on Linux and macOS
-        var copy = Dup(descriptor);
-        return copy < 0 || Fcntl(copy, SetDescriptorFlags, CloseOnExec) < 0 ? -1 : copy;
-    }
-
-    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static extern int Fcntl(int descriptor, int command, int argument);
-
-    [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
-    private static extern int Dup(int descriptor);
-
-    [DllImport("libc", EntryPoint = "dup2", SetLastError = true)]
-    private static extern int Dup2(int descriptor, int target);
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int descriptor);
 
     /// <summary>Writes to a descriptor (inherited, or the worker's own copy of one). A reader that went away (the host ended) is not the
     /// writer's problem, as with Console's own streams: the bytes are dropped instead of failing a script's write.</summary>
