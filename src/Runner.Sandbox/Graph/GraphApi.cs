@@ -29,6 +29,7 @@ internal sealed class GraphApi(SandboxContext context)
         new GroupsApi(context, this).Map(routes);
         new ServicePrincipalsApi(context, this).Map(routes);
         new PoliciesApi(context, this).Map(routes);
+        new SecureScoresApi(context, this).Map(routes);
         new RegistrationDetailsApi(this).Map(routes);
         new AssignLicenseApi(this).Map(routes);
         new UserWritesApi(context, this).Map(routes);

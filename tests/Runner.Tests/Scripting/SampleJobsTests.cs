@@ -76,6 +76,27 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Secure_score_reports_each_tenants_score_and_the_controls_that_score_nothing()
+    {
+        var tenants = await RunAsync("secure-score.csx");
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var directory = customer.Content.Directory;
+            var enforced = directory.SecurityDefaultsEnabled || directory.Policies.Any(p => p.State == "enabled");
+            var tenant = tenants.Single(t => (string)t!["tenantId"]! == customer.Id.ToString())!;
+            Assert.Equal("Succeeded", (string)tenant["status"]!);
+            var row = tenant["result"]!;
+            Assert.Equal(28, (double)row["max"]!);
+            Assert.Equal(0, (double)row["change"]!);
+            Assert.Equal(enforced, !((string)row["missing"]!).Contains("AdminMFAV2"));
+            Assert.Equal(Math.Round(100 * (double)row["score"]! / 28, 1), (double)row["percent"]!, 1);
+        }
+
+        Assert.Contains(ActiveCustomers(), c => !c.Content.Directory.SecurityDefaultsEnabled && !c.Content.Directory.Policies.Any(p => p.State == "enabled"));
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
