@@ -73,7 +73,7 @@ internal sealed class SecureScoresApi(SandboxContext context, GraphApi graph)
             ["id"] = $"{tenant.Id}_{date:yyyy-MM-dd}",
             ["azureTenantId"] = tenant.Id.ToString(),
             ["activeUserCount"] = active,
-            ["createdDateTime"] = date.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["createdDateTime"] = date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), // computed at the day's start: never after the sandbox's now
             ["currentScore"] = current,
             ["enabledServices"] = new JsonArray("HasExchange", "HasSharePoint", "HasOD4B"),
             ["licensedUserCount"] = licensed,
