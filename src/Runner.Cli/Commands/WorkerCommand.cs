@@ -51,8 +51,8 @@ internal static class WorkerCommand
                 };
             }
 
-            // Many fires of a shared worker write to the one stream: each line whole.
-            var events = real || !parse.GetValue(shared) ? worker.Output : TextWriter.Synchronized(worker.Output);
+            // Many fires of a shared worker write to the one stream: each line whole (WorkerStreams' writers already are).
+            var events = parse.GetValue(shared) ? TextWriter.Synchronized(worker.Output) : worker.Output;
 
             var hostPipe = ReferenceEquals(worker.Input, Console.In);
             var input = hostPipe ? (Console.IsInputRedirected ? WorkerStreams.Input() : null) : worker.Input;

@@ -19,7 +19,6 @@ internal sealed class SecureScoresApi(SandboxContext context, GraphApi graph)
 {
     private const int Days = 90;
     private const string Entity = "microsoft.graph.secureScore";
-    private const string GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
     private static readonly string[] Read = ["SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All"];
 
     public void Map(IEndpointRouteBuilder routes)
@@ -102,7 +101,7 @@ internal sealed class SecureScoresApi(SandboxContext context, GraphApi graph)
         var members = content.Users.Where(u => u.AccountEnabled && u.UserType == "Member").ToList();
         var registered = members.Count(u => content.Directory.Registrations.GetValueOrDefault(u.Id, []).Length > 0);
         var enforced = content.Directory.SecurityDefaultsEnabled || content.Directory.Policies.Any(p => p.State == "enabled");
-        var globalAdmins = content.Directory.Roles.FirstOrDefault(r => r.RoleTemplateId.ToString() == GlobalAdministrator)?.MemberIds.Count ?? 0;
+        var globalAdmins = content.Directory.Roles.FirstOrDefault(r => r.RoleTemplateId.ToString() == GdapSeeder.GlobalAdministrator)?.MemberIds.Count ?? 0;
         double[] scores =
         [
             members.Count == 0 ? 0 : Math.Round(Controls[0].Max * registered / members.Count, 2),

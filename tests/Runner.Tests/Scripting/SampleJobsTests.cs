@@ -84,9 +84,7 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         {
             var directory = customer.Content.Directory;
             var enforced = directory.SecurityDefaultsEnabled || directory.Policies.Any(p => p.State == "enabled");
-            var tenant = tenants.Single(t => (string)t!["tenantId"]! == customer.Id.ToString())!;
-            Assert.Equal("Succeeded", (string)tenant["status"]!);
-            var row = tenant["result"]!;
+            var row = Succeeded(tenants, customer.Id)["result"]!;
             Assert.Equal(28, (double)row["max"]!);
             Assert.Equal(0, (double)row["change"]!);
             Assert.Equal(enforced, !((string)row["missing"]!).Contains("AdminMFAV2"));
@@ -221,10 +219,13 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     private IEnumerable<Runner.Sandbox.Data.SandboxTenant> ActiveCustomers() =>
         sandbox.Host.Context.Directory.Customers.Where(c => sandbox.Host.Customers.Single(s => s.TenantId == c.Id).GdapStatus == "active");
 
-    private static List<JsonNode> Rows(JsonArray tenants, Guid tenant)
+    private static List<JsonNode> Rows(JsonArray tenants, Guid tenant) =>
+        (Succeeded(tenants, tenant)["result"] as JsonArray ?? []).Select(r => r!).ToList();
+
+    private static JsonNode Succeeded(JsonArray tenants, Guid tenant)
     {
         var row = tenants.Single(t => (string)t!["tenantId"]! == tenant.ToString())!;
         Assert.Equal("Succeeded", (string)row["status"]!);
-        return (row["result"] as JsonArray ?? []).Select(r => r!).ToList();
+        return row;
     }
 }

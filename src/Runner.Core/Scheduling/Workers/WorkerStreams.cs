@@ -50,22 +50,19 @@ internal static class WorkerStreams
     {
         if (OperatingSystem.IsWindows())
         {
-            return Open(1, Console.OpenStandardOutput);
+            return Writer(Console.OpenStandardOutput());
         }
 
         var own = Descriptors.Private(1);
         Descriptors.Redirect(2, 1);
-        return Open(own, Console.OpenStandardOutput, owned: true);
+        return Writer(new Descriptor(own, owned: true));
     }
 
-    public static TextWriter Error() => Open(2, Console.OpenStandardError);
+    // Windows' console streams take no lock of Console's.
+    public static TextWriter Error() => Writer(OperatingSystem.IsWindows() ? Console.OpenStandardError() : new Descriptor(2, owned: false));
 
-    private static TextWriter Open(int descriptor, Func<Stream> windows, bool owned = false)
-    {
-        // Windows' console streams take no lock of Console's.
-        var stream = OperatingSystem.IsWindows() ? windows() : new Descriptor(descriptor, owned);
-        return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
-    }
+    private static TextWriter Writer(Stream stream) =>
+        TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false), 4096, leaveOpen: false) { AutoFlush = true });
 
     /// <summary>Writes to a descriptor (inherited, or the worker's own copy of one). A reader that went away (the host ended) is not the
     /// writer's problem, as with Console's own streams: the bytes are dropped instead of failing a script's write.</summary>
