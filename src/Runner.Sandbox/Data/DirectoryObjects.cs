@@ -26,11 +26,18 @@ internal sealed record DirectoryRole(Guid Id, Guid RoleTemplateId, string Displa
 internal sealed record SandboxGroup(
     Guid Id,
     string DisplayName,
-    string Description,
+    string? Description,
     string MailNickname,
     bool IsMicrosoft365,
     DateTimeOffset CreatedDateTime,
-    List<Guid> MemberIds);
+    List<Guid> MemberIds)
+{
+    /// <summary>Owners, as set by "Create group" (owners@odata.bind); seeded groups have none.</summary>
+    public List<Guid> OwnerIds { get; init; } = [];
+
+    /// <summary>A Microsoft 365 group's visibility: Private unless created otherwise.</summary>
+    public string? Visibility { get; init; }
+}
 
 /// <summary>A Conditional Access policy: who it targets (all users or directory role templates) and the grant controls.</summary>
 internal sealed record ConditionalAccessPolicy(

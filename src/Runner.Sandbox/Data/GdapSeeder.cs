@@ -6,7 +6,7 @@ namespace Runner.Sandbox.Data;
 /// privilege, no Global Administrator where a narrower role does). By position in each ten: 0 active + activating;
 /// 1 active with read-only roles + approvalPending with write roles; 2 active + an older expired one; 3 active ending
 /// within 30 days; 4 active with Global Administrator for two years (no auto-extend, as Microsoft refuses it with that
-/// role) + approved; 5 active + expiring; 6 active + terminationRequested + created; 7 none at all (from the second ten
+/// role) + approved; 5 active + expiring (helpdesk: Helpdesk and Authentication Administrator); 6 active + terminationRequested + created; 7 none at all (from the second ten
 /// on, one that never became active); 8 expired + terminated; 9 active + terminating.
 /// </summary>
 internal static class GdapSeeder
@@ -16,6 +16,8 @@ internal static class GdapSeeder
     public const string HelpdeskAdministrator = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
     public const string LicenseAdministrator = "4d6ac14f-3453-41d0-bef9-a3e0c569773a";
     public const string GroupsAdministrator = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
+    public const string AuthenticationAdministrator = "c4e39bd9-1100-46d3-8c65-fb160da0071f";
+    public const string PrivilegedAuthenticationAdministrator = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
     public const string SecurityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d";
     public const string ConditionalAccessAdministrator = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9";
     public const string PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
@@ -83,7 +85,7 @@ internal static class GdapSeeder
                     break;
                 case 5:
                     InForce("active", random.Next(120, 700), Standard);
-                    InForce("expiring", random.Next(2, 7), [HelpdeskAdministrator], "Relecloud helpdesk", duration: 180);
+                    InForce("expiring", random.Next(2, 7), [HelpdeskAdministrator, AuthenticationAdministrator], "Relecloud helpdesk", duration: 180);
                     break;
                 case 6:
                     InForce("active", random.Next(120, 700), Standard);

@@ -89,6 +89,9 @@ internal sealed class SandboxUser
 
     public DateTimeOffset? LastSignInDateTime { get; init; }
 
+    /// <summary>Set by revokeSignInSessions: refresh tokens and session cookies issued before it are invalid.</summary>
+    public DateTimeOffset? SignInSessionsValidFrom { get; set; }
+
     public List<Guid> AssignedSkuIds { get; init; } = [];
 
     public string UserType { get; init; } = "Member";

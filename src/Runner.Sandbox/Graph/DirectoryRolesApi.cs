@@ -26,7 +26,7 @@ internal sealed class DirectoryRolesApi(GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller)
         {
-            await GraphList.Write(http, graph, "directoryRoles", "microsoft.graph.directoryRole", caller.Tenant.Content.Directory.Roles.Select(Role).ToList());
+            await GraphList.Write(http, graph, "directoryRoles", "microsoft.graph.directoryRole", caller.Tenant.Content.Directory.Roles.Select(GraphObjects.Role).ToList());
         }
     }
 
@@ -34,7 +34,7 @@ internal sealed class DirectoryRolesApi(GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller && await Find(http, caller) is { } role)
         {
-            var json = Role(role);
+            var json = GraphObjects.Role(role);
             json["@odata.context"] = graph.Context(http, "directoryRoles") + "/$entity";
             await http.WriteJson(json);
         }
@@ -69,13 +69,4 @@ internal sealed class DirectoryRolesApi(GraphApi graph)
 
         return role;
     }
-
-    private static JsonObject Role(DirectoryRole role) => new()
-    {
-        ["id"] = role.Id.ToString(),
-        ["deletedDateTime"] = null,
-        ["description"] = role.Description,
-        ["displayName"] = role.DisplayName,
-        ["roleTemplateId"] = role.RoleTemplateId.ToString(),
-    };
 }

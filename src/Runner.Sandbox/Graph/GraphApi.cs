@@ -32,6 +32,11 @@ internal sealed class GraphApi(SandboxContext context)
         new SecureScoresApi(context, this).Map(routes);
         new RegistrationDetailsApi(this).Map(routes);
         new AssignLicenseApi(this).Map(routes);
+        new LicenseDetailsApi(this).Map(routes);
+        new MemberOfApi(context, this).Map(routes);
+        new AuthenticationMethodsApi(this).Map(routes);
+        new RevokeSessionsApi(context, this).Map(routes);
+        new GroupWritesApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }
@@ -55,6 +60,13 @@ internal sealed class GraphApi(SandboxContext context)
 
         return caller;
     }
+
+    /// <summary>Whether the caller may act with one of <paramref name="roles"/> (Entra role template ids): a partner admin
+    /// in a customer tenant through the GDAP relationships in force there; app-only tokens and users in their own
+    /// tenant are not GDAP's business.</summary>
+    public bool HasRole(ApiCaller caller, params string[] roles) =>
+        caller.User is not { } user || user.TenantId == caller.Tenant.Id ||
+        roles.Any(context.Directory.GrantedRoles(caller.Tenant.Id, context.Clock.GetUtcNow()).Contains);
 
     /// <summary>GET /users: one page of the query's users and an absolute @odata.nextLink while more remain.</summary>
     private async Task ListUsers(HttpContext http)

@@ -115,13 +115,7 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
                 ["suspended"] = subscriptions.Where(s => s.Status == "suspended").Sum(s => s.Quantity),
                 ["warning"] = 0,
             },
-            ["servicePlans"] = new JsonArray(product.ServicePlans.Select(p => (JsonNode)new JsonObject
-            {
-                ["servicePlanId"] = DeterministicGuid.Create(0, $"plan:{p}").ToString(),
-                ["servicePlanName"] = p,
-                ["provisioningStatus"] = "Success",
-                ["appliesTo"] = "User",
-            }).ToArray()),
+            ["servicePlans"] = GraphObjects.ServicePlans(product),
             ["skuId"] = skuId.ToString(),
             ["skuPartNumber"] = product.SkuPartNumber,
             ["subscriptionIds"] = new JsonArray(subscriptions.Select(s => (JsonNode)s.Id.ToString()).ToArray()),

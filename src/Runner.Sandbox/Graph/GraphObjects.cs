@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Runner.Sandbox.Data;
+using Runner.Sandbox.Hosting;
 
 namespace Runner.Sandbox.Graph;
 
@@ -19,6 +20,64 @@ internal static class GraphObjects
 
             return json;
         }).ToList();
+
+    /// <summary>The user the route's {id} names (object id or user principal name), or null after answering 404.</summary>
+    public static async Task<SandboxUser?> RouteUser(HttpContext http, GraphApi graph, ApiCaller caller)
+    {
+        var id = (string)http.Request.RouteValues["id"]!;
+        SandboxUser? user;
+        lock (caller.Tenant.Content.Sync)
+        {
+            user = UserProperties.Find(caller.Tenant.Content, id);
+        }
+
+        if (user is null)
+        {
+            await NotFound(http, graph, id);
+        }
+
+        return user;
+    }
+
+    /// <summary>A group with the properties Graph returns by default.</summary>
+    public static JsonObject Group(SandboxTenant tenant, SandboxGroup group, int seed) => new()
+    {
+        ["id"] = group.Id.ToString(),
+        ["deletedDateTime"] = null,
+        ["classification"] = null,
+        ["createdDateTime"] = UserProperties.Date(group.CreatedDateTime),
+        ["description"] = group.Description,
+        ["displayName"] = group.DisplayName,
+        ["groupTypes"] = group.IsMicrosoft365 ? new JsonArray("Unified") : new JsonArray(),
+        ["mail"] = group.IsMicrosoft365 ? $"{group.MailNickname}@{tenant.Domain}" : null,
+        ["mailEnabled"] = group.IsMicrosoft365,
+        ["mailNickname"] = group.MailNickname,
+        ["membershipRule"] = null,
+        ["onPremisesSyncEnabled"] = null,
+        ["securityEnabled"] = !group.IsMicrosoft365,
+        ["visibility"] = group.IsMicrosoft365 ? group.Visibility ?? "Private" : null,
+        ["renewedDateTime"] = UserProperties.Date(group.CreatedDateTime),
+        ["securityIdentifier"] = $"S-1-12-1-{seed}-{group.Id.GetHashCode() & int.MaxValue}",
+    };
+
+    /// <summary>An activated directory role as Graph returns it.</summary>
+    public static JsonObject Role(DirectoryRole role) => new()
+    {
+        ["id"] = role.Id.ToString(),
+        ["deletedDateTime"] = null,
+        ["description"] = role.Description,
+        ["displayName"] = role.DisplayName,
+        ["roleTemplateId"] = role.RoleTemplateId.ToString(),
+    };
+
+    /// <summary>A product's service plans as subscribedSkus and licenseDetails list them (ids stable per plan name).</summary>
+    public static JsonArray ServicePlans(Product product) => new([.. product.ServicePlans.Select(plan => (JsonNode)new JsonObject
+    {
+        ["servicePlanId"] = DeterministicGuid.Create(0, $"plan:{plan}").ToString(),
+        ["servicePlanName"] = plan,
+        ["provisioningStatus"] = "Success",
+        ["appliesTo"] = "User",
+    })]);
 
     public static Task NotFound(HttpContext http, GraphApi graph, string id) =>
         graph.Error(http, 404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");

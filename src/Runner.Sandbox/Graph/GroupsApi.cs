@@ -8,7 +8,7 @@ using Runner.Sandbox.Hosting;
 
 namespace Runner.Sandbox.Graph;
 
-/// <summary>GET /groups, a group, its members, POST members/$ref ("Add members") and DELETE members/{id}/$ref
+/// <summary>GET /groups, a group, its members and owners, POST members/$ref ("Add members") and DELETE members/{id}/$ref
 /// ("Remove member"), Graph v1.0.</summary>
 internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
 {
@@ -20,6 +20,7 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         routes.MapGet("/v1.0/groups", (RequestDelegate)List);
         routes.MapGet("/v1.0/groups/{id}", (RequestDelegate)Get);
         routes.MapGet("/v1.0/groups/{id}/members", (RequestDelegate)Members);
+        routes.MapGet("/v1.0/groups/{id}/owners", (RequestDelegate)Owners);
         routes.MapPost("/v1.0/groups/{id}/members/$ref", (RequestDelegate)AddMember);
         routes.MapDelete("/v1.0/groups/{id}/members/{memberId}/$ref", (RequestDelegate)RemoveMember);
     }
@@ -28,7 +29,13 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller)
         {
-            await GraphList.Write(http, graph, "groups", "microsoft.graph.group", caller.Tenant.Content.Directory.Groups.Select(g => Group(caller.Tenant, g)).ToList());
+            List<JsonObject> groups;
+            lock (caller.Tenant.Content.Sync)
+            {
+                groups = caller.Tenant.Content.Directory.Groups.Select(g => GraphObjects.Group(caller.Tenant, g, context.Options.Seed)).ToList();
+            }
+
+            await GraphList.Write(http, graph, "groups", "microsoft.graph.group", groups);
         }
     }
 
@@ -36,26 +43,31 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller && await Find(http, caller) is { } group)
         {
-            var json = Group(caller.Tenant, group);
+            var json = GraphObjects.Group(caller.Tenant, group, context.Options.Seed);
             json["@odata.context"] = graph.Context(http, "groups") + "/$entity";
             await http.WriteJson(json);
         }
     }
 
-    private async Task Members(HttpContext http)
+    private Task Members(HttpContext http) => Users(http, group => group.MemberIds);
+
+    /// <summary>"List group owners": the users made owners when the group was created; seeded groups have none.</summary>
+    private Task Owners(HttpContext http) => Users(http, group => group.OwnerIds);
+
+    private async Task Users(HttpContext http, Func<SandboxGroup, List<Guid>> ids)
     {
         if (await graph.Authorize(http, Read) is not { } caller || await Find(http, caller) is not { } group)
         {
             return;
         }
 
-        List<JsonObject> members;
+        List<JsonObject> users;
         lock (caller.Tenant.Content.Sync)
         {
-            members = GraphObjects.Users(caller.Tenant, group.MemberIds.ToList());
+            users = GraphObjects.Users(caller.Tenant, ids(group).ToList());
         }
 
-        await GraphList.Write(http, graph, "directoryObjects", "microsoft.graph.directoryObject", members);
+        await GraphList.Write(http, graph, "directoryObjects", "microsoft.graph.directoryObject", users);
     }
 
     /// <summary>The body names the member as {"@odata.id": ".../directoryObjects/{id}"}; 204 on success.</summary>
@@ -130,7 +142,12 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     private async Task<SandboxGroup?> Find(HttpContext http, ApiCaller caller)
     {
         var id = (string)http.Request.RouteValues["id"]!;
-        var group = caller.Tenant.Content.Directory.Groups.FirstOrDefault(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+        SandboxGroup? group;
+        lock (caller.Tenant.Content.Sync)
+        {
+            group = caller.Tenant.Content.Directory.Groups.FirstOrDefault(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+        }
+
         if (group is null)
         {
             await GraphObjects.NotFound(http, graph, id);
@@ -138,24 +155,4 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
 
         return group;
     }
-
-    private JsonObject Group(SandboxTenant tenant, SandboxGroup group) => new()
-    {
-        ["id"] = group.Id.ToString(),
-        ["deletedDateTime"] = null,
-        ["classification"] = null,
-        ["createdDateTime"] = UserProperties.Date(group.CreatedDateTime),
-        ["description"] = group.Description,
-        ["displayName"] = group.DisplayName,
-        ["groupTypes"] = group.IsMicrosoft365 ? new JsonArray("Unified") : new JsonArray(),
-        ["mail"] = group.IsMicrosoft365 ? $"{group.MailNickname}@{tenant.Domain}" : null,
-        ["mailEnabled"] = group.IsMicrosoft365,
-        ["mailNickname"] = group.MailNickname,
-        ["membershipRule"] = null,
-        ["onPremisesSyncEnabled"] = null,
-        ["securityEnabled"] = !group.IsMicrosoft365,
-        ["visibility"] = group.IsMicrosoft365 ? "Private" : null,
-        ["renewedDateTime"] = UserProperties.Date(group.CreatedDateTime),
-        ["securityIdentifier"] = $"S-1-12-1-{context.Options.Seed}-{group.Id.GetHashCode() & int.MaxValue}",
-    };
 }

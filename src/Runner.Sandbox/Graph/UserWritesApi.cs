@@ -91,7 +91,11 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
             if (user is not null)
             {
                 content.Users.Remove(user);
-                content.Directory.Groups.ForEach(g => g.MemberIds.Remove(user.Id));
+                content.Directory.Groups.ForEach(g =>
+                {
+                    g.MemberIds.Remove(user.Id);
+                    g.OwnerIds.Remove(user.Id);
+                });
                 content.Directory.Roles.ForEach(r => r.MemberIds.Remove(user.Id));
                 content.Directory.Registrations.Remove(user.Id);
             }
