@@ -5,7 +5,7 @@ namespace Runner.Sandbox.Data;
 /// the first ten customers, most customers have several, and the roles differ ("GDAP role guidance": least
 /// privilege, no Global Administrator where a narrower role does). By position in each ten: 0 active + activating;
 /// 1 active with read-only roles + approvalPending with write roles; 2 active + an older expired one; 3 active ending
-/// within 30 days; 4 active with Global Administrator for two years (no auto-extend, as Microsoft refuses it with that
+/// within 30 days (the older standard set, without Intune Administrator); 4 active with Global Administrator for two years (no auto-extend, as Microsoft refuses it with that
 /// role) + approved; 5 active + expiring (helpdesk: Helpdesk and Authentication Administrator); 6 active + terminationRequested + created; 7 none at all (from the second ten
 /// on, one that never became active); 8 expired + terminated; 9 active + terminating.
 /// </summary>
@@ -18,6 +18,7 @@ internal static class GdapSeeder
     public const string GroupsAdministrator = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
     public const string AuthenticationAdministrator = "c4e39bd9-1100-46d3-8c65-fb160da0071f";
     public const string PrivilegedAuthenticationAdministrator = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
+    public const string IntuneAdministrator = "3a2c62db-5318-420d-8d74-23affee5d9d5";
     public const string SecurityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d";
     public const string ConditionalAccessAdministrator = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9";
     public const string PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
@@ -26,9 +27,12 @@ internal static class GdapSeeder
     public const string SecurityReader = "5d6b6bb7-de71-4623-b4af-96380a352509";
     public const string ReportsReader = "4a5d8f65-41da-4de4-8968-e035b65339cf";
 
-    /// <summary>What an MSP's standard relationship asks for: user, licence, group and security work, no Global Administrator.</summary>
+    /// <summary>What an MSP's standard relationship asks for: user, licence, group, device and security work, no Global Administrator.</summary>
     private static readonly string[] Standard =
-        [UserAdministrator, HelpdeskAdministrator, LicenseAdministrator, GroupsAdministrator, SecurityAdministrator, ConditionalAccessAdministrator, DirectoryReaders];
+        [UserAdministrator, HelpdeskAdministrator, LicenseAdministrator, GroupsAdministrator, IntuneAdministrator, SecurityAdministrator, ConditionalAccessAdministrator, DirectoryReaders];
+
+    /// <summary>The standard set as it was before the partner added Intune Administrator: relationships about to end still have it.</summary>
+    private static readonly string[] OlderStandard = [.. Standard.Where(r => r != IntuneAdministrator)];
 
     private static readonly string[] ReadOnly = [DirectoryReaders, GlobalReader, SecurityReader, ReportsReader];
 
@@ -77,7 +81,7 @@ internal static class GdapSeeder
                     InForce("active", random.Next(120, 700), Standard);
                     break;
                 case 3:
-                    InForce("active", random.Next(5, 28), Standard);
+                    InForce("active", random.Next(5, 28), OlderStandard);
                     break;
                 case 4:
                     InForce("active", random.Next(60, 700), [GlobalAdministrator], "Relecloud full administration", duration: 730);

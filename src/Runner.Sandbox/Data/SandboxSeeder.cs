@@ -125,6 +125,7 @@ internal static class SandboxSeeder
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
         GuestSeeder.AddGuests(seed, tenant, content, today);
+        content.ManagedDevices = DeviceSeeder.Build(seed, tenant, content, today);
         return content;
     }
 

@@ -44,6 +44,9 @@ internal sealed class TenantContent
 
     public required string CountryLetterCode { get; init; }
 
+    /// <summary>Devices enrolled in Intune (<see cref="DeviceSeeder"/>): only in tenants licensed for Intune.</summary>
+    public List<ManagedDevice> ManagedDevices { get; set; } = [];
+
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
 

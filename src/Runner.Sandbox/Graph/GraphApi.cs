@@ -37,6 +37,7 @@ internal sealed class GraphApi(SandboxContext context)
         new AuthenticationMethodsApi(this).Map(routes);
         new RevokeSessionsApi(context, this).Map(routes);
         new GroupWritesApi(context, this).Map(routes);
+        new ManagedDevicesApi(this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }
