@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Runner.Configuration;
+using Runner.Sandbox.Data;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Scripting;
@@ -92,6 +93,31 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         }
 
         Assert.Contains(ActiveCustomers(), c => !c.Content.Directory.SecurityDefaultsEnabled && !c.Content.Directory.Policies.Any(p => p.State == "enabled"));
+    }
+
+    [Fact]
+    public async Task Device_compliance_lists_noncompliant_and_stale_devices_and_fails_only_where_GDAP_has_no_intune_role()
+    {
+        var now = sandbox.Host.Clock.GetUtcNow();
+        bool CanRead(Runner.Sandbox.Data.SandboxTenant c) => sandbox.Host.Context.Directory.GrantedRoles(c.Id, now)
+            .Overlaps([GdapSeeder.IntuneAdministrator, GdapSeeder.GlobalReader, GdapSeeder.GlobalAdministrator]);
+        var failing = ActiveCustomers().Where(c => DeviceSeeder.IsLicensed(c.Content) && !CanRead(c)).Select(c => c.Id).ToList();
+
+        var tenants = await RunAsync("device-compliance.csx", failing, "--param", "staleDays=30");
+
+        Assert.NotEmpty(failing);
+        foreach (var customer in ActiveCustomers().Where(c => !failing.Contains(c.Id)))
+        {
+            // A tenant whose Intune subscription is suspended answers like one that never had it: no rows.
+            var expected = customer.Content.ManagedDevices
+                .Where(d => DeviceSeeder.IsLicensed(customer.Content) && (d.ComplianceState != "compliant" || (now - d.LastSyncDateTime).TotalDays >= 30))
+                .Select(d => d.DeviceName).Order();
+            Assert.Equal(expected, Rows(tenants, customer.Id).Select(r => (string)r["device"]!).Order());
+        }
+
+        Assert.Contains(ActiveCustomers(), c => !DeviceSeeder.IsLicensed(c.Content));
+        var refused = tenants.Single(t => (string)t!["tenantId"]! == failing[0].ToString())!;
+        Assert.Contains("Forbidden", (string)refused["error"]!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -202,7 +228,10 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         Assert.All(config.Jobs.Values, job => Assert.True(File.Exists(job.Script), job.Script));
     }
 
-    private async Task<JsonArray> RunAsync(string job, params string[] args)
+    private Task<JsonArray> RunAsync(string job, params string[] args) => RunAsync(job, failing: [], args);
+
+    /// <summary>Runs the job in a fresh project; every tenant succeeds or is skipped except the <paramref name="failing"/> ones.</summary>
+    private async Task<JsonArray> RunAsync(string job, IReadOnlyCollection<Guid> failing, params string[] args)
     {
         using var workspace = await new Workspace().WithSandboxAsync(sandbox.Host);
         workspace.CopyJob(job);
@@ -210,9 +239,9 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
 
         var result = await workspace.RunAsync(["run", $"jobs/{job}", "--output", "json", .. args]);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == (failing.Count == 0 ? 0 : 1), result.ToString());
         var tenants = JsonNode.Parse(result.Output)!["tenants"]!.AsArray();
-        Assert.All(tenants, t => Assert.Contains((string)t!["status"]!, new[] { "Succeeded", "Skipped" }));
+        Assert.All(tenants, t => Assert.Contains((string)t!["status"]!, failing.Contains(Guid.Parse((string)t!["tenantId"]!)) ? ["Failed"] : new[] { "Succeeded", "Skipped" }));
         return tenants;
     }
 
