@@ -79,6 +79,25 @@ internal static class GraphObjects
         ["appliesTo"] = "User",
     })]);
 
+    /// <summary>The 204 Graph answers to a write that returns nothing.</summary>
+    public static Task NoContent(HttpContext http)
+    {
+        http.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The request's JSON object, or null after Graph's 400 for a body that is not one.</summary>
+    public static async Task<JsonObject?> Body(HttpContext http, GraphApi graph)
+    {
+        if (await RequestJson.ObjectAsync(http) is { } body)
+        {
+            return body;
+        }
+
+        await graph.Error(http, 400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+        return null;
+    }
+
     public static Task NotFound(HttpContext http, GraphApi graph, string id) =>
         graph.Error(http, 404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
 }

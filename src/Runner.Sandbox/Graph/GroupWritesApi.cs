@@ -102,7 +102,7 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
             }
         }
 
-        await (found ? NoContent(http) : GraphObjects.NotFound(http, graph, id));
+        await (found ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
     }
 
     private async Task Remove(HttpContext http)
@@ -120,14 +120,13 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
             removed = content.Directory.Groups.RemoveAll(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
         }
 
-        await (removed > 0 ? NoContent(http) : GraphObjects.NotFound(http, graph, id));
+        await (removed > 0 ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
     }
 
     private async Task<GroupBody?> ReadBody(HttpContext http, bool create)
     {
-        if (await RequestJson.ObjectAsync(http) is not { } json)
+        if (await GraphObjects.Body(http, graph) is not { } json)
         {
-            await graph.Error(http, 400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
             return null;
         }
 
@@ -138,11 +137,5 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
         }
 
         return body;
-    }
-
-    private static Task NoContent(HttpContext http)
-    {
-        http.Response.StatusCode = 204;
-        return Task.CompletedTask;
     }
 }

@@ -111,7 +111,7 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
             // "Add members": adding an existing member is refused, not ignored.
             "duplicate" => graph.Error(http, 400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'members'."),
             "unknown" => GraphObjects.NotFound(http, graph, memberId),
-            _ => NoContent(http),
+            _ => GraphObjects.NoContent(http),
         });
     }
 
@@ -130,13 +130,7 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
             removed = Guid.TryParse(memberId, out var id) && group.MemberIds.Remove(id);
         }
 
-        await (removed ? NoContent(http) : GraphObjects.NotFound(http, graph, memberId));
-    }
-
-    private static Task NoContent(HttpContext http)
-    {
-        http.Response.StatusCode = 204;
-        return Task.CompletedTask;
+        await (removed ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, memberId));
     }
 
     private async Task<SandboxGroup?> Find(HttpContext http, ApiCaller caller)

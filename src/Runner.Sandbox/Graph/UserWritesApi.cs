@@ -67,7 +67,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
         {
             "unknown" => GraphObjects.NotFound(http, graph, id),
             "taken" => UpnTaken(http),
-            _ => NoContent(http),
+            _ => GraphObjects.NoContent(http),
         });
     }
 
@@ -101,7 +101,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
             }
         }
 
-        await (user is null ? GraphObjects.NotFound(http, graph, id) : NoContent(http));
+        await (user is null ? GraphObjects.NotFound(http, graph, id) : GraphObjects.NoContent(http));
     }
 
     /// <summary>
@@ -196,16 +196,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
             : new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password.");
     }
 
-    private async Task<JsonObject?> ReadBody(HttpContext http)
-    {
-        if (await RequestJson.ObjectAsync(http) is { } body)
-        {
-            return body;
-        }
-
-        await graph.Error(http, 400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-        return null;
-    }
+    private Task<JsonObject?> ReadBody(HttpContext http) => GraphObjects.Body(http, graph);
 
     private Task UpnTaken(HttpContext http) =>
         graph.Error(http, 400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
@@ -215,10 +206,4 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
 
     private static string? Text(JsonObject body, string name) =>
         Node(body, name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static Task NoContent(HttpContext http)
-    {
-        http.Response.StatusCode = 204;
-        return Task.CompletedTask;
-    }
 }

@@ -9,8 +9,7 @@ internal static class WritableTenants
 {
     public static bool IsWritable(this SandboxHost host, SandboxTenant tenant)
     {
-        var now = host.Clock.GetUtcNow();
-        var roles = host.Context.Directory.GrantedRoles(tenant.Id, now);
+        var roles = host.RolesInForce(tenant);
         return roles.Contains(GdapSeeder.UserAdministrator) || roles.Contains(GdapSeeder.GlobalAdministrator);
     }
 }

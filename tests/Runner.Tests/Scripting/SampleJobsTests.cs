@@ -99,8 +99,7 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Device_compliance_lists_noncompliant_and_stale_devices_and_fails_only_where_GDAP_has_no_intune_role()
     {
         var now = sandbox.Host.Clock.GetUtcNow();
-        bool CanRead(Runner.Sandbox.Data.SandboxTenant c) => sandbox.Host.Context.Directory.GrantedRoles(c.Id, now)
-            .Overlaps([GdapSeeder.IntuneAdministrator, GdapSeeder.GlobalReader, GdapSeeder.GlobalAdministrator]);
+        bool CanRead(SandboxTenant c) => sandbox.Host.RolesInForce(c).Overlaps([GdapSeeder.IntuneAdministrator, GdapSeeder.GlobalReader, GdapSeeder.GlobalAdministrator]);
         var failing = ActiveCustomers().Where(c => DeviceSeeder.IsLicensed(c.Content) && !CanRead(c)).Select(c => c.Id).ToList();
 
         var tenants = await RunAsync("device-compliance.csx", failing, "--param", "staleDays=30");
@@ -245,7 +244,7 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         return tenants;
     }
 
-    private IEnumerable<Runner.Sandbox.Data.SandboxTenant> ActiveCustomers() =>
+    private IEnumerable<SandboxTenant> ActiveCustomers() =>
         sandbox.Host.Context.Directory.Customers.Where(c => sandbox.Host.Customers.Single(s => s.TenantId == c.Id).GdapStatus == "active");
 
     private static List<JsonNode> Rows(JsonArray tenants, Guid tenant) =>

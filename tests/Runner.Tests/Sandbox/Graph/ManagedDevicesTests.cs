@@ -75,9 +75,7 @@ public sealed class ManagedDevicesTests(SandboxSessionFixture fixture) : IClassF
         Assert.Contains("Forbidden", refused.Error!.Message, StringComparison.Ordinal);
     }
 
-    private IReadOnlySet<string> Roles(SandboxTenant customer) =>
-        fixture.Host.Context.Directory.GrantedRoles(customer.Id, fixture.Host.Clock.GetUtcNow());
+    private IReadOnlySet<string> Roles(SandboxTenant customer) => fixture.Host.RolesInForce(customer);
 
-    private SandboxTenant Customer(Func<SandboxTenant, bool> also) =>
-        fixture.Host.Context.Directory.Customers.First(c => fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && also(c));
+    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) => fixture.Host.ActiveCustomer(also);
 }

@@ -49,7 +49,5 @@ public sealed class SecureScoresTests(SandboxSessionFixture fixture) : IClassFix
         Assert.Equal(week.CurrentScore, again.CurrentScore);
     }
 
-    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) =>
-        fixture.Host.Context.Directory.Customers.First(c =>
-            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && (also is null || also(c)));
+    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) => fixture.Host.ActiveCustomer(also);
 }

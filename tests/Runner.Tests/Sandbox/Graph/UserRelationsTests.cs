@@ -126,10 +126,7 @@ public sealed class UserRelationsTests(SandboxSessionFixture fixture) : IClassFi
         Assert.Null(readOnly.Content.Users[2].SignInSessionsValidFrom);
     }
 
-    private IReadOnlySet<string> Roles(SandboxTenant customer) =>
-        fixture.Host.Context.Directory.GrantedRoles(customer.Id, fixture.Host.Clock.GetUtcNow());
+    private IReadOnlySet<string> Roles(SandboxTenant customer) => fixture.Host.RolesInForce(customer);
 
-    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) =>
-        fixture.Host.Context.Directory.Customers.First(c =>
-            fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && (also is null || also(c)));
+    private SandboxTenant Customer(Func<SandboxTenant, bool>? also = null) => fixture.Host.ActiveCustomer(also);
 }
