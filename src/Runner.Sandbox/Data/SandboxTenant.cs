@@ -47,6 +47,9 @@ internal sealed class TenantContent
     /// <summary>Devices enrolled in Intune (<see cref="DeviceSeeder"/>): only in tenants licensed for Intune.</summary>
     public List<ManagedDevice> ManagedDevices { get; set; } = [];
 
+    /// <summary>The customer's own app registrations (<see cref="ApplicationSeeder"/>).</summary>
+    public List<AppRegistration> Applications { get; set; } = [];
+
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
 

@@ -38,6 +38,7 @@ internal sealed class GraphApi(SandboxContext context)
         new RevokeSessionsApi(context, this).Map(routes);
         new GroupWritesApi(context, this).Map(routes);
         new ManagedDevicesApi(this).Map(routes);
+        new ApplicationsApi(this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

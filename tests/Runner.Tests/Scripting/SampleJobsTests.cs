@@ -120,6 +120,25 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task App_credentials_lists_expired_secrets_and_certificates_and_those_ending_within_the_window()
+    {
+        var now = sandbox.Host.Clock.GetUtcNow();
+
+        var tenants = await RunAsync("app-credentials.csx", "--param", "days=30");
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var expected = customer.Content.Applications
+                .SelectMany(a => a.Secrets.Select(s => (a.AppId, s.EndDateTime)).Concat(a.Certificates.Select(c => (a.AppId, c.EndDateTime))))
+                .Where(c => c.EndDateTime <= now.AddDays(30))
+                .Select(c => $"{c.AppId} {c.EndDateTime.UtcDateTime:yyyy-MM-dd}").Order();
+            Assert.Equal(expected, Rows(tenants, customer.Id).Select(r => $"{(string)r["appId"]!} {(string)r["ends"]!}").Order());
+        }
+
+        Assert.Contains(ActiveCustomers(), c => Rows(tenants, c.Id).Any(r => (bool)r["expired"]!));
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
