@@ -127,6 +127,7 @@ internal static class SandboxSeeder
         GuestSeeder.AddGuests(seed, tenant, content, today);
         content.ManagedDevices = DeviceSeeder.Build(seed, tenant, content, today);
         content.Applications = ApplicationSeeder.Build(seed, tenant, today);
+        content.SignIns = new(() => SignInSeeder.Build(seed, tenant, content, today));
         return content;
     }
 

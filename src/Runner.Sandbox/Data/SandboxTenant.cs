@@ -47,6 +47,10 @@ internal sealed class TenantContent
     /// <summary>Devices enrolled in Intune (<see cref="DeviceSeeder"/>): only in tenants licensed for Intune.</summary>
     public List<ManagedDevice> ManagedDevices { get; set; } = [];
 
+    /// <summary>The last 30 days of sign-ins (<see cref="SignInSeeder"/>), worked out on first request: a large sandbox
+    /// whose tenants are all read pays for them only where a job asks.</summary>
+    public Lazy<List<SignInRecord>> SignIns { get; set; } = new(() => []);
+
     /// <summary>The customer's own app registrations (<see cref="ApplicationSeeder"/>).</summary>
     public List<AppRegistration> Applications { get; set; } = [];
 

@@ -9,6 +9,7 @@ internal enum EdmType
     Boolean,
     DateTimeOffset,
     Guid,
+    Int32,
 }
 
 /// <summary>A property $filter may name: its type, its value, and for a collection (any()) the values inside.</summary>
@@ -19,7 +20,7 @@ internal sealed record ParsedFilter<T>(Func<T, bool> Predicate, IReadOnlyList<(s
 
 /// <summary>
 /// A small OData $filter parser: eq, ne, ge, le, gt, lt, in, startswith(), endswith(), any() on a collection,
-/// and, or, not and parentheses, over string, boolean, null, GUID and date-time literals. Syntax errors, unknown
+/// and, or, not and parentheses, over string, boolean, null, GUID, integer and date-time literals. Syntax errors, unknown
 /// properties and type mismatches raise <see cref="ODataQueryException"/> with Graph's codes and words.
 /// </summary>
 internal sealed class ODataFilter<T>
@@ -191,6 +192,7 @@ internal sealed class ODataFilter<T>
             (bool a, bool b) => a == b ? 0 : null,
             (Guid a, Guid b) => a == b ? 0 : null,
             (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
+            (int a, int b) => a.CompareTo(b),
             _ => null,
         };
     }
@@ -205,6 +207,7 @@ internal sealed class ODataFilter<T>
             bool => EdmType.Boolean,
             Guid => EdmType.Guid,
             DateTimeOffset => EdmType.DateTimeOffset,
+            int => EdmType.Int32,
             _ => null,
         };
         if (literalType is { } type && type != property.Type)
@@ -258,6 +261,11 @@ internal sealed class ODataFilter<T>
             return guid;
         }
 
+        if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
         if (token.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
         {
             return date;
@@ -293,6 +301,10 @@ internal sealed class ODataFilter<T>
 /// <summary>A query Graph refuses; Code is Graph's error code (BadRequest, Request_UnsupportedQuery, ...).</summary>
 internal sealed class ODataQueryException(string code, string message, int status = 400) : Exception(message)
 {
+    /// <summary>What Graph's reports and audit logs answer in a tenant without Entra ID P1 or P2.</summary>
+    public static ODataQueryException NonPremiumTenant() =>
+        new("Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", 403);
+
     public string Code { get; } = code;
 
     public int Status { get; } = status;

@@ -40,7 +40,8 @@ internal sealed class RegistrationDetailsApi(GraphApi graph)
         if (!DirectorySeeder.HasPremium(caller.Tenant.Content))
         {
             // The reports API refuses tenants without a premium licence with this code (Graph error responses).
-            await graph.Error(http, 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license");
+            var refusal = ODataQueryException.NonPremiumTenant();
+            await graph.Error(http, refusal.Status, refusal.Code, refusal.Message);
             return;
         }
 

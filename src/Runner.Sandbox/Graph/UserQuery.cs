@@ -195,7 +195,7 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
         // "signInActivity resource type": reading it requires Microsoft Entra ID P1 or P2 in the tenant.
         if (!DirectorySeeder.HasPremium(caller.Tenant.Content))
         {
-            throw new ODataQueryException("Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", 403);
+            throw ODataQueryException.NonPremiumTenant();
         }
     }
 

@@ -139,6 +139,27 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Sign_in_review_lists_failed_foreign_and_legacy_sign_ins_of_the_window_where_the_tenant_keeps_a_log()
+    {
+        var since = sandbox.Host.Clock.GetUtcNow().AddDays(-7);
+
+        var tenants = await RunAsync("sign-in-review.csx", "--param", "days=7");
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var home = customer.Content.CountryLetterCode;
+            var expected = customer.Content.SignIns.Value
+                .Where(s => DirectorySeeder.HasPremium(customer.Content) && s.CreatedDateTime >= since)
+                .Where(s => s.ErrorCode != 0 || s.CountryOrRegion != home || s.ClientAppUsed is "IMAP4" or "Exchange ActiveSync")
+                .Select(s => $"{s.User.UserPrincipalName} {s.CreatedDateTime.UtcDateTime:yyyy-MM-dd HH:mm}").Order();
+            Assert.Equal(expected, Rows(tenants, customer.Id).Select(r => $"{(string)r["user"]!} {(string)r["when"]!}").Order());
+        }
+
+        Assert.Contains(ActiveCustomers(), c => !DirectorySeeder.HasPremium(c.Content));
+        Assert.Contains(ActiveCustomers(), c => Rows(tenants, c.Id).Count > 0);
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
