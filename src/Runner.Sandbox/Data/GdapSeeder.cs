@@ -18,6 +18,7 @@ internal static class GdapSeeder
     public const string GroupsAdministrator = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
     public const string AuthenticationAdministrator = "c4e39bd9-1100-46d3-8c65-fb160da0071f";
     public const string PrivilegedAuthenticationAdministrator = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
+    public const string CloudDeviceAdministrator = "7698a772-787b-4ac8-901f-60d6b08affd2";
     public const string IntuneAdministrator = "3a2c62db-5318-420d-8d74-23affee5d9d5";
     public const string SecurityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d";
     public const string ConditionalAccessAdministrator = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9";

@@ -126,6 +126,7 @@ internal static class SandboxSeeder
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
         GuestSeeder.AddGuests(seed, tenant, content, today);
         content.ManagedDevices = DeviceSeeder.Build(seed, tenant, content, today);
+        content.Devices = EntraDeviceSeeder.Build(seed, tenant, content, today);
         content.Applications = ApplicationSeeder.Build(seed, tenant, today);
         content.SignIns = new(() => SignInSeeder.Build(seed, tenant, content, today));
         return content;

@@ -51,6 +51,9 @@ internal sealed class TenantContent
     /// whose tenants are all read pays for them only where a job asks.</summary>
     public Lazy<List<SignInRecord>> SignIns { get; set; } = new(() => []);
 
+    /// <summary>Devices registered or joined in Entra ID (<see cref="EntraDeviceSeeder"/>); DELETE /devices removes them.</summary>
+    public List<EntraDevice> Devices { get; set; } = [];
+
     /// <summary>The customer's own app registrations (<see cref="ApplicationSeeder"/>).</summary>
     public List<AppRegistration> Applications { get; set; } = [];
 

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Runner.Sandbox.Data;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Graph;
+
+/// <summary>
+/// Entra ID devices, Graph v1.0: GET /devices ("List devices", $filter on the properties a stale-device clean-up
+/// uses), one by object id or by deviceId (devices(deviceId='...')), PATCH /devices/{id} ("Update device": 204; the
+/// sandbox stores accountEnabled, what disabling a stale device changes) and DELETE /devices/{id} ("Delete device":
+/// 204). Reading needs Device.Read.All or Directory.Read.All. Writing, as those pages say, needs
+/// Directory.AccessAsUser.All for a signed-in admin and Device.ReadWrite.All for an app; GDAP roles are checked with
+/// the other writes (Cloud Device, Intune or Global Administrator).
+/// </summary>
+internal sealed class DevicesApi(GraphApi graph)
+{
+    private const string Entity = "microsoft.graph.device";
+
+    private static readonly string[] Read = ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+
+    private static readonly IReadOnlyDictionary<string, FilterProperty<EntraDevice>> Filterable =
+        new Dictionary<string, FilterProperty<EntraDevice>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["id"] = new(EdmType.String, d => d.Id.ToString()),
+            ["deviceId"] = new(EdmType.String, d => d.DeviceId.ToString()),
+            ["displayName"] = new(EdmType.String, d => d.DisplayName),
+            ["operatingSystem"] = new(EdmType.String, d => d.OperatingSystem),
+            ["trustType"] = new(EdmType.String, d => d.TrustType),
+            ["accountEnabled"] = new(EdmType.Boolean, d => d.AccountEnabled),
+            ["approximateLastSignInDateTime"] = new(EdmType.DateTimeOffset, d => d.ApproximateLastSignInDateTime),
+            ["registrationDateTime"] = new(EdmType.DateTimeOffset, d => d.RegistrationDateTime),
+        };
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1.0/devices", (RequestDelegate)List);
+        routes.MapGet("/v1.0/devices/{id}", (RequestDelegate)(http => Get(http, d => d.Id, (string)http.Request.RouteValues["id"]!)));
+        routes.MapGet("/v1.0/devices(deviceId='{deviceId}')", (RequestDelegate)(http => Get(http, d => d.DeviceId, (string)http.Request.RouteValues["deviceId"]!)));
+        routes.MapMethods("/v1.0/devices/{id}", ["PATCH"], (RequestDelegate)Update);
+        routes.MapDelete("/v1.0/devices/{id}", (RequestDelegate)Remove);
+    }
+
+    private async Task List(HttpContext http)
+    {
+        if (await graph.Authorize(http, Read) is not { } caller)
+        {
+            return;
+        }
+
+        Func<EntraDevice, bool> filter = _ => true;
+        if (http.Query("$filter") is { Length: > 0 } text)
+        {
+            try
+            {
+                filter = ODataFilter<EntraDevice>.Parse(text, Filterable, Entity).Predicate;
+            }
+            catch (ODataQueryException e)
+            {
+                await graph.Error(http, e.Status, e.Code, e.Message);
+                return;
+            }
+        }
+
+        List<JsonObject> devices;
+        lock (caller.Tenant.Content.Sync)
+        {
+            devices = caller.Tenant.Content.Devices.Where(filter).Select(Json).ToList();
+        }
+
+        await GraphList.Write(http, graph, "devices", Entity, devices);
+    }
+
+    private async Task Get(HttpContext http, Func<EntraDevice, Guid> key, string value)
+    {
+        if (await graph.Authorize(http, Read) is not { } caller || await Find(http, caller, key, value) is not { } device)
+        {
+            return;
+        }
+
+        JsonObject json;
+        lock (caller.Tenant.Content.Sync)
+        {
+            json = Json(device);
+        }
+
+        json["@odata.context"] = graph.Context(http, "devices") + "/$entity";
+        await http.WriteJson(json);
+    }
+
+    private async Task Update(HttpContext http)
+    {
+        if (await AuthorizeWrite(http) is not { } caller || await GraphObjects.Body(http, graph) is not { } body)
+        {
+            return;
+        }
+
+        bool? enabled = null;
+        foreach (var (name, value) in body)
+        {
+            if (name.Equals("accountEnabled", StringComparison.OrdinalIgnoreCase) && value is JsonValue flag && flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            {
+                enabled = flag.GetValue<bool>();
+            }
+            else if (name.Equals("accountEnabled", StringComparison.OrdinalIgnoreCase))
+            {
+                await graph.Error(http, 400, "BadRequest", "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details.");
+                return;
+            }
+            else if (!name.StartsWith('@'))
+            {
+                await graph.Error(http, 501, "NotImplemented", $"The sandbox stores only accountEnabled of a device, not '{name}'. {SandboxDocs.Page} lists what it emulates.");
+                return;
+            }
+        }
+
+        if (await Find(http, caller, d => d.Id, (string)http.Request.RouteValues["id"]!) is not { } device)
+        {
+            return;
+        }
+
+        lock (caller.Tenant.Content.Sync)
+        {
+            device.AccountEnabled = enabled ?? device.AccountEnabled;
+        }
+
+        await GraphObjects.NoContent(http);
+    }
+
+    private async Task Remove(HttpContext http)
+    {
+        if (await AuthorizeWrite(http) is not { } caller)
+        {
+            return;
+        }
+
+        var id = (string)http.Request.RouteValues["id"]!;
+        int removed;
+        lock (caller.Tenant.Content.Sync)
+        {
+            removed = caller.Tenant.Content.Devices.RemoveAll(d => d.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+        }
+
+        await (removed > 0 ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
+    }
+
+    /// <summary>"Update device" and "Delete device": Directory.AccessAsUser.All delegated, Device.ReadWrite.All for an app.</summary>
+    private async Task<ApiCaller?> AuthorizeWrite(HttpContext http)
+    {
+        if (await graph.Authorize(http) is not { } caller)
+        {
+            return null;
+        }
+
+        string[] needed = caller.IsApp ? ["Device.ReadWrite.All", "Directory.ReadWrite.All"] : ["Directory.AccessAsUser.All"];
+        if (!needed.Any(caller.Permissions.Contains))
+        {
+            await graph.Error(http, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            return null;
+        }
+
+        return caller;
+    }
+
+    private async Task<EntraDevice?> Find(HttpContext http, ApiCaller caller, Func<EntraDevice, Guid> key, string value)
+    {
+        EntraDevice? device;
+        lock (caller.Tenant.Content.Sync)
+        {
+            device = caller.Tenant.Content.Devices.FirstOrDefault(d => key(d).ToString().Equals(value, StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (device is null)
+        {
+            await GraphObjects.NotFound(http, graph, value);
+        }
+
+        return device;
+    }
+
+    private static JsonObject Json(EntraDevice d) => new()
+    {
+        ["id"] = d.Id.ToString(),
+        ["deviceId"] = d.DeviceId.ToString(),
+        ["displayName"] = d.DisplayName,
+        ["accountEnabled"] = d.AccountEnabled,
+        ["operatingSystem"] = d.OperatingSystem,
+        ["operatingSystemVersion"] = d.OperatingSystemVersion,
+        ["trustType"] = d.TrustType,
+        ["profileType"] = "RegisteredDevice",
+        ["registrationDateTime"] = UserProperties.Date(d.RegistrationDateTime),
+        ["approximateLastSignInDateTime"] = d.ApproximateLastSignInDateTime is { } last ? UserProperties.Date(last) : null,
+        ["isManaged"] = d.IsManaged,
+        ["isCompliant"] = d.IsCompliant,
+        ["manufacturer"] = null,
+        ["model"] = null,
+    };
+}
