@@ -125,10 +125,21 @@ internal static class SandboxSeeder
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
         GuestSeeder.AddGuests(seed, tenant, content, today);
-        content.ManagedDevices = DeviceSeeder.Build(seed, tenant, content, today);
-        content.Devices = EntraDeviceSeeder.Build(seed, tenant, content, today);
-        content.Applications = ApplicationSeeder.Build(seed, tenant, today);
-        content.SignIns = new(() => SignInSeeder.Build(seed, tenant, content, today));
+        // Built from the users as they are at first use, under the content lock (the APIs change users under it).
+        // PublicationOnly: the Lazy holds no lock of its own while building, so a thread that already holds the content
+        // lock and touches it cannot deadlock with one building it; if two build at once, both get the first result.
+        Lazy<List<T>> Later<T>(Func<List<T>> build) => new(() =>
+        {
+            lock (content.Sync)
+            {
+                return build();
+            }
+        }, LazyThreadSafetyMode.PublicationOnly);
+        content.Later = new LaterContent(
+            Later(() => DeviceSeeder.Build(seed, tenant, content, today)),
+            Later(() => EntraDeviceSeeder.Build(seed, tenant, content, today)),
+            Later(() => ApplicationSeeder.Build(seed, tenant, today)),
+            Later(() => SignInSeeder.Build(seed, tenant, content, today)));
         return content;
     }
 

@@ -45,17 +45,20 @@ internal sealed class TenantContent
     public required string CountryLetterCode { get; init; }
 
     /// <summary>Devices enrolled in Intune (<see cref="DeviceSeeder"/>): only in tenants licensed for Intune.</summary>
-    public List<ManagedDevice> ManagedDevices { get; set; } = [];
-
-    /// <summary>The last 30 days of sign-ins (<see cref="SignInSeeder"/>), worked out on first request: a large sandbox
-    /// whose tenants are all read pays for them only where a job asks.</summary>
-    public Lazy<List<SignInRecord>> SignIns { get; set; } = new(() => []);
+    public List<ManagedDevice> ManagedDevices => Later.ManagedDevices.Value;
 
     /// <summary>Devices registered or joined in Entra ID (<see cref="EntraDeviceSeeder"/>); DELETE /devices removes them.</summary>
-    public List<EntraDevice> Devices { get; set; } = [];
+    public List<EntraDevice> Devices => Later.Devices.Value;
 
     /// <summary>The customer's own app registrations (<see cref="ApplicationSeeder"/>).</summary>
-    public List<AppRegistration> Applications { get; set; } = [];
+    public List<AppRegistration> Applications => Later.Applications.Value;
+
+    /// <summary>The last 30 days of sign-ins (<see cref="SignInSeeder"/>).</summary>
+    public List<SignInRecord> SignIns => Later.SignIns.Value;
+
+    /// <summary>What is worked out on first use rather than with the tenant, so a large sandbox whose tenants are all
+    /// read (a run across every customer) pays only for what its jobs ask for.</summary>
+    public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []));
 
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
@@ -64,6 +67,13 @@ internal sealed class TenantContent
     /// resource groups): every reader of a list that a write changes takes it too.</summary>
     public object Sync { get; } = new();
 }
+
+/// <summary>The parts of a tenant's content built on first use; see <see cref="TenantContent.Later"/>.</summary>
+internal sealed record LaterContent(
+    Lazy<List<ManagedDevice>> ManagedDevices,
+    Lazy<List<EntraDevice>> Devices,
+    Lazy<List<AppRegistration>> Applications,
+    Lazy<List<SignInRecord>> SignIns);
 
 internal sealed class SandboxUser
 {

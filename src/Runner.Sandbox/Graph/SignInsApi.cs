@@ -103,7 +103,7 @@ internal sealed class SignInsApi(SandboxContext context, GraphApi graph)
     private IEnumerable<SignInRecord> Kept(ApiCaller caller)
     {
         var since = context.Clock.GetUtcNow() - Retention;
-        return caller.Tenant.Content.SignIns.Value.Where(s => s.CreatedDateTime > since);
+        return caller.Tenant.Content.SignIns.Where(s => s.CreatedDateTime > since);
     }
 
     private async Task<ApiCaller?> Authorize(HttpContext http)

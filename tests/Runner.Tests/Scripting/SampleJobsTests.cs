@@ -148,7 +148,7 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
         foreach (var customer in ActiveCustomers())
         {
             var home = customer.Content.CountryLetterCode;
-            var expected = customer.Content.SignIns.Value
+            var expected = customer.Content.SignIns
                 .Where(s => DirectorySeeder.HasPremium(customer.Content) && s.CreatedDateTime >= since)
                 .Where(s => s.ErrorCode != 0 || s.CountryOrRegion != home || s.ClientAppUsed is "IMAP4" or "Exchange ActiveSync")
                 .Select(s => $"{s.User.UserPrincipalName} {s.CreatedDateTime.UtcDateTime:yyyy-MM-dd HH:mm}").Order();

@@ -32,9 +32,9 @@ public sealed class SignInsTests(SandboxSessionFixture fixture) : IClassFixture<
     [Fact]
     public async Task Filters_on_error_code_country_and_date_pick_the_seeded_sign_ins()
     {
-        var customer = fixture.Host.ActiveCustomer(c => DirectorySeeder.HasPremium(c.Content) && c.Content.SignIns.Value.Any(s => s.ErrorCode != 0));
+        var customer = fixture.Host.ActiveCustomer(c => DirectorySeeder.HasPremium(c.Content) && c.Content.SignIns.Any(s => s.ErrorCode != 0));
         var kept = fixture.Host.Clock.GetUtcNow().AddDays(-30);
-        var seeded = customer.Content.SignIns.Value.Where(s => s.CreatedDateTime > kept).ToList();
+        var seeded = customer.Content.SignIns.Where(s => s.CreatedDateTime > kept).ToList();
         var graph = fixture.Clients.Graph(customer.Id);
         var week = fixture.Host.Clock.GetUtcNow().AddDays(-7);
 
@@ -65,12 +65,12 @@ public sealed class SignInsTests(SandboxSessionFixture fixture) : IClassFixture<
     {
         var tenants = fixture.Host.Context.Directory.Customers.Where(c => DirectorySeeder.HasPremium(c.Content)).ToList();
 
-        Assert.Contains(tenants, t => t.Content.SignIns.Value.Any(s => s.ClientAppUsed is "IMAP4" or "Exchange ActiveSync"));
+        Assert.Contains(tenants, t => t.Content.SignIns.Any(s => s.ClientAppUsed is "IMAP4" or "Exchange ActiveSync"));
         foreach (var tenant in tenants)
         {
             var directory = tenant.Content.Directory;
             var blocked = directory.SecurityDefaultsEnabled || directory.Policies.Any(p => p.State == "enabled" && p.BuiltInControls.Contains("block"));
-            Assert.True(!blocked || tenant.Content.SignIns.Value.All(s => s.ClientAppUsed is "Browser" or "Mobile Apps and Desktop clients"), tenant.Domain);
+            Assert.True(!blocked || tenant.Content.SignIns.All(s => s.ClientAppUsed is "Browser" or "Mobile Apps and Desktop clients"), tenant.Domain);
         }
     }
 }
