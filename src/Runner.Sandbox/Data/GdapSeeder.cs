@@ -5,7 +5,7 @@ namespace Runner.Sandbox.Data;
 /// the first ten customers, most customers have several, and the roles differ ("GDAP role guidance": least
 /// privilege, no Global Administrator where a narrower role does). By position in each ten: 0 active + activating;
 /// 1 active with read-only roles + approvalPending with write roles; 2 active + an older expired one; 3 active ending
-/// within 30 days (the older standard set, without Intune Administrator); 4 active with Global Administrator for two years (no auto-extend, as Microsoft refuses it with that
+/// within 30 days (the older standard set, without Authentication and Intune Administrator); 4 active with Global Administrator for two years (no auto-extend, as Microsoft refuses it with that
 /// role) + approved; 5 active + expiring (helpdesk: Helpdesk and Authentication Administrator); 6 active + terminationRequested + created; 7 none at all (from the second ten
 /// on, one that never became active); 8 expired + terminated; 9 active + terminating.
 /// </summary>
@@ -28,12 +28,12 @@ internal static class GdapSeeder
     public const string SecurityReader = "5d6b6bb7-de71-4623-b4af-96380a352509";
     public const string ReportsReader = "4a5d8f65-41da-4de4-8968-e035b65339cf";
 
-    /// <summary>What an MSP's standard relationship asks for: user, licence, group, device and security work, no Global Administrator.</summary>
+    /// <summary>What an MSP's standard relationship asks for: user, licence, group, MFA, device and security work, no Global Administrator.</summary>
     private static readonly string[] Standard =
-        [UserAdministrator, HelpdeskAdministrator, LicenseAdministrator, GroupsAdministrator, IntuneAdministrator, SecurityAdministrator, ConditionalAccessAdministrator, DirectoryReaders];
+        [UserAdministrator, HelpdeskAdministrator, LicenseAdministrator, GroupsAdministrator, AuthenticationAdministrator, IntuneAdministrator, SecurityAdministrator, ConditionalAccessAdministrator, DirectoryReaders];
 
-    /// <summary>The standard set as it was before the partner added Intune Administrator: relationships about to end still have it.</summary>
-    private static readonly string[] OlderStandard = [.. Standard.Where(r => r != IntuneAdministrator)];
+    /// <summary>The standard set as it was before the partner added Authentication and Intune Administrator: relationships about to end still have it.</summary>
+    private static readonly string[] OlderStandard = [.. Standard.Where(r => r is not (AuthenticationAdministrator or IntuneAdministrator))];
 
     private static readonly string[] ReadOnly = [DirectoryReaders, GlobalReader, SecurityReader, ReportsReader];
 
