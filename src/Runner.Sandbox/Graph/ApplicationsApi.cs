@@ -41,18 +41,9 @@ internal sealed class ApplicationsApi(GraphApi graph)
             return;
         }
 
-        Func<AppRegistration, bool> filter = _ => true;
-        if (http.Query("$filter") is { Length: > 0 } text)
+        if (await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
         {
-            try
-            {
-                filter = ODataFilter<AppRegistration>.Parse(text, Filterable, Entity).Predicate;
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
-                return;
-            }
+            return;
         }
 
         await GraphList.Write(http, graph, "applications", Entity, caller.Tenant.Content.Applications.Where(filter).Select(Json).ToList());

@@ -52,6 +52,26 @@ internal static class GraphList
         await http.WriteJson(body);
     }
 
+    /// <summary>The request's $filter as a predicate (every item when there is none), or null after answering the 400
+    /// Graph gives a filter it cannot parse.</summary>
+    public static async Task<Func<T, bool>?> Filter<T>(HttpContext http, GraphApi graph, IReadOnlyDictionary<string, FilterProperty<T>> properties, string entity)
+    {
+        if (http.Query("$filter") is not { Length: > 0 } text)
+        {
+            return _ => true;
+        }
+
+        try
+        {
+            return ODataFilter<T>.Parse(text, properties, entity).Predicate;
+        }
+        catch (ODataQueryException e)
+        {
+            await graph.Error(http, e.Status, e.Code, e.Message);
+            return null;
+        }
+    }
+
     private static JsonObject Project(JsonObject item, string[]? select)
     {
         if (select is null)

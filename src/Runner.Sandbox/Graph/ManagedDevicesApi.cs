@@ -57,18 +57,9 @@ internal sealed class ManagedDevicesApi(GraphApi graph)
             return;
         }
 
-        Func<ManagedDevice, bool> filter = _ => true;
-        if (http.Query("$filter") is { Length: > 0 } text)
+        if (await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
         {
-            try
-            {
-                filter = ODataFilter<ManagedDevice>.Parse(text, Filterable, Entity).Predicate;
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
-                return;
-            }
+            return;
         }
 
         List<JsonObject> devices;

@@ -45,18 +45,9 @@ internal sealed class RegistrationDetailsApi(GraphApi graph)
             return;
         }
 
-        Func<JsonObject, bool> filter = _ => true;
-        if (http.Query("$filter") is { Length: > 0 } text)
+        if (await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
         {
-            try
-            {
-                filter = ODataFilter<JsonObject>.Parse(text, Filterable, Entity).Predicate;
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
-                return;
-            }
+            return;
         }
 
         List<JsonObject> details;

@@ -51,18 +51,9 @@ internal sealed class SignInsApi(SandboxContext context, GraphApi graph)
             return;
         }
 
-        Func<SignInRecord, bool> filter = _ => true;
-        if (http.Query("$filter") is { Length: > 0 } text)
+        if (await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
         {
-            try
-            {
-                filter = ODataFilter<SignInRecord>.Parse(text, Filterable, Entity).Predicate;
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
-                return;
-            }
+            return;
         }
 
         List<JsonObject> signIns;
