@@ -3,7 +3,7 @@
 //
 // Graph: deviceManagement/managedDevices (DeviceManagementManagedDevices.Read.All; a GDAP role such as Intune
 // Administrator or Global Reader). A tenant without an Intune licence answers 400 "Request not applicable to target
-// tenant": it gets no rows and a log line, not a failure.
+// tenant": it gets no rows and a log line, not a failure. Without an Intune role the tenant fails, saying so.
 // Parameters: staleDays (default 30): a device not synced for this many days is stale.
 // Run:        runner run device-compliance --tenant all
 #load "_editor/runner.globals.csx" // IntelliSense in VS Code; Runner skips this line
@@ -24,6 +24,11 @@ catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCo
 {
     Log.LogInformation("No Intune licence in this tenant: no managed devices to check.");
     return Array.Empty<object>();
+}
+catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCode == 403)
+{
+    // Intune's own refusal is a JSON blob inside the message; say what to fix instead.
+    throw new InvalidOperationException("Intune refused to list devices: the GDAP relationships in force here grant no Intune Administrator or Global Reader role.");
 }
 
 var attention = devices
