@@ -125,6 +125,7 @@ internal static class SandboxSeeder
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
         GuestSeeder.AddGuests(seed, tenant, content, today);
+        ManagerSeeder.AssignManagers(seed, tenant, content.Users);
         // Built from the users as they are at first use, under the content lock (the APIs change users under it).
         // PublicationOnly: the Lazy holds no lock of its own while building, so a thread that already holds the content
         // lock and touches it cannot deadlock with one building it; if two build at once, both get the first result.

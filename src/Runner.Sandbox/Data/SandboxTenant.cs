@@ -112,6 +112,9 @@ internal sealed class SandboxUser
 
     public DateTimeOffset? LastSignInDateTime { get; init; }
 
+    /// <summary>The user's manager (PUT /users/{id}/manager/$ref sets it); seeded by <see cref="ManagerSeeder"/>.</summary>
+    public Guid? ManagerId { get; set; }
+
     /// <summary>Set by revokeSignInSessions: refresh tokens and session cookies issued before it are invalid.</summary>
     public DateTimeOffset? SignInSessionsValidFrom { get; set; }
 

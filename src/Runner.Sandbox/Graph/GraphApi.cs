@@ -40,6 +40,7 @@ internal sealed class GraphApi(SandboxContext context)
         new ManagedDevicesApi(this).Map(routes);
         new ApplicationsApi(this).Map(routes);
         new DevicesApi(this).Map(routes);
+        new ManagerApi(this).Map(routes);
         new SignInsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);

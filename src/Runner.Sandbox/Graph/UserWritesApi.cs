@@ -98,6 +98,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
                 });
                 content.Directory.Roles.ForEach(r => r.MemberIds.Remove(user.Id));
                 content.Directory.Registrations.Remove(user.Id);
+                content.Users.Where(u => u.ManagerId == user.Id).ToList().ForEach(u => u.ManagerId = null);
             }
         }
 

@@ -28,6 +28,7 @@ internal sealed partial class GdapWriteAuthorization(SandboxContext context, Gra
     [
         (new Regex(@"^/users/[^/]+/assignLicense$", RegexOptions.IgnoreCase), [GdapSeeder.LicenseAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/users/[^/]+/revokeSignInSessions$", RegexOptions.IgnoreCase), [GdapSeeder.HelpdeskAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
+        (new Regex(@"^/users/[^/]+/manager/\$ref$", RegexOptions.IgnoreCase), [GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/users(/[^/]+)?$", RegexOptions.IgnoreCase), [GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/devices(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.CloudDeviceAdministrator, GdapSeeder.IntuneAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/groups(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.GroupsAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
