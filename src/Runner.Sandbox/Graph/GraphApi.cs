@@ -87,7 +87,8 @@ internal sealed class GraphApi(SandboxContext context)
             matching = query.Order(caller.Tenant.Content.Users.Where(query.Filter)).ToList();
         }
 
-        var page = matching.Skip(query.Skip).Take(query.Top).Select(u => (JsonNode)UserProperties.Project(u, query.Select)).ToArray();
+        var managers = Managers(caller, query);
+        var page = matching.Skip(query.Skip).Take(query.Top).Select(u => (JsonNode)WithManager(UserProperties.Project(u, query.Select), u, managers, query)).ToArray();
         var body = new JsonObject { ["@odata.context"] = Context(http, "users") };
         if (query.Count)
         {
@@ -168,7 +169,7 @@ internal sealed class GraphApi(SandboxContext context)
         }
 
         var json = new JsonObject { ["@odata.context"] = Context(http, "users") + "/$entity" };
-        foreach (var (key, value) in UserProperties.Project(user, query.Select))
+        foreach (var (key, value) in WithManager(UserProperties.Project(user, query.Select), user, Managers(caller, query), query))
         {
             json[key] = value?.DeepClone();
         }
@@ -193,6 +194,37 @@ internal sealed class GraphApi(SandboxContext context)
         {
             await http.WriteJson(UserProperties.Project(caller.User, query.Select));
         }
+    }
+
+    /// <summary>The tenant's users by id when the query expands managers; null otherwise.</summary>
+    private static Dictionary<Guid, SandboxUser>? Managers(ApiCaller caller, UserQuery query)
+    {
+        if (query.ExpandManager is null)
+        {
+            return null;
+        }
+
+        lock (caller.Tenant.Content.Sync)
+        {
+            return caller.Tenant.Content.Users.ToDictionary(u => u.Id);
+        }
+    }
+
+    /// <summary>Adds the expanded manager, typed, as Graph does; a user without one has no manager property.</summary>
+    private static JsonObject WithManager(JsonObject json, SandboxUser user, Dictionary<Guid, SandboxUser>? users, UserQuery query)
+    {
+        if (users is not null && user.ManagerId is { } id && users.TryGetValue(id, out var manager))
+        {
+            var expanded = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
+            foreach (var (key, value) in UserProperties.Project(manager, query.ExpandManager!.Append("id").Distinct()))
+            {
+                expanded[key] = value?.DeepClone();
+            }
+
+            json["manager"] = expanded;
+        }
+
+        return json;
     }
 
     private async Task<UserQuery?> Query(HttpContext http, ApiCaller caller, bool list)

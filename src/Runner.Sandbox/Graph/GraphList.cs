@@ -24,6 +24,12 @@ internal static class GraphList
                 throw new ODataQueryException("Request_BadRequest", $"Invalid page size specified: '{topText}'. Must be between 1 and {MaxTop} inclusive.");
             }
 
+            if (http.Query("$expand") is { Length: > 0 } expand)
+            {
+                // Never dropped silently: a job that expands would read a list without what it expanded.
+                throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on {entitySet}. {SandboxDocs.Page} lists what it emulates.", 501);
+            }
+
             skip = UserQuery.ReadSkipToken(http.Query("$skiptoken"));
             if (http.Query("$select") is { Length: > 0 } selectText)
             {

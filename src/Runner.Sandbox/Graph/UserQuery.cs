@@ -13,6 +13,9 @@ namespace Runner.Sandbox.Graph;
 /// </summary>
 internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter, Func<IEnumerable<SandboxUser>, IEnumerable<SandboxUser>> Order, int Top, int Skip, bool Count)
 {
+    /// <summary>$expand=manager, with the manager's properties ($expand=manager($select=...)); null without it.</summary>
+    public string[]? ExpandManager { get; init; }
+
     private const int DefaultTop = 100;
     private const int MaxTop = 999;
     private const int SignInActivityMaxTop = 120;
@@ -30,9 +33,10 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
         }
 
         var select = ParseSelect(http.Query("$select"), caller);
+        var expand = ParseExpand(http.Query("$expand"), caller);
         if (!list)
         {
-            return new UserQuery(select, _ => true, u => u, 1, 0, false);
+            return new UserQuery(select, _ => true, u => u, 1, 0, false) { ExpandManager = expand };
         }
 
         Func<SandboxUser, bool> filter = _ => true;
@@ -67,7 +71,33 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
             top = Math.Min(top, SignInActivityMaxTop);
         }
 
-        return new UserQuery(select, filter, ParseOrder(http.Query("$orderby"), http.Query("$filter") is { Length: > 0 }, advancedHeader && count), top, ReadSkipToken(http.Query("$skiptoken")), count);
+        return new UserQuery(select, filter, ParseOrder(http.Query("$orderby"), http.Query("$filter") is { Length: > 0 }, advancedHeader && count), top, ReadSkipToken(http.Query("$skiptoken")), count)
+        {
+            ExpandManager = expand,
+        };
+    }
+
+    /// <summary>$expand=manager or manager($select=a,b); any other expansion is answered 501, never silently dropped.</summary>
+    private static string[]? ParseExpand(string? expand, ApiCaller caller)
+    {
+        if (string.IsNullOrWhiteSpace(expand))
+        {
+            return null;
+        }
+
+        var text = expand.Trim();
+        if (text.Equals("manager", StringComparison.OrdinalIgnoreCase))
+        {
+            return UserProperties.Default;
+        }
+
+        const string Prefix = "manager($select=";
+        if (text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && text.EndsWith(')'))
+        {
+            return ParseSelect(text[Prefix.Length..^1], caller);
+        }
+
+        throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on users; it expands manager. {SandboxDocs.Page} lists what it emulates.", 501);
     }
 
     public static string WriteSkipToken(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"skip:{offset}"));

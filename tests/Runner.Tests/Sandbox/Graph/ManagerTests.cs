@@ -26,6 +26,28 @@ public sealed class ManagerTests(SandboxSessionFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Expanding_manager_on_users_adds_the_manager_with_its_selected_properties_and_other_expansions_are_refused()
+    {
+        var customer = fixture.Host.ActiveCustomer();
+        var graph = fixture.Clients.Graph(customer.Id);
+        var report = customer.Content.Users.First(u => u.ManagerId is not null);
+        var manager = customer.Content.Users.Single(u => u.Id == report.ManagerId);
+
+        var list = await graph.Users.GetAsync(r => { r.QueryParameters.Select = ["id", "displayName"]; r.QueryParameters.Expand = ["manager($select=id,userPrincipalName)"]; r.QueryParameters.Top = 999; });
+        var one = await graph.Users[report.Id.ToString()].GetAsync(r => r.QueryParameters.Expand = ["manager"]);
+        var groups = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Expand = ["members"]));
+        var memberOf = await Assert.ThrowsAsync<ODataError>(() => graph.Users.GetAsync(r => r.QueryParameters.Expand = ["memberOf"]));
+
+        var listed = list!.Value!.Single(u => u.Id == report.Id.ToString());
+        Assert.Equal(manager.UserPrincipalName, Assert.IsType<User>(listed.Manager).UserPrincipalName);
+        Assert.Null(((User)listed.Manager!).DisplayName);
+        Assert.All(list.Value!.Where(u => customer.Content.Users.Single(s => s.Id.ToString() == u.Id).ManagerId is null), u => Assert.Null(u.Manager));
+        Assert.Equal(manager.DisplayName, ((User)one!.Manager!).DisplayName);
+        Assert.Equal((501, "NotImplemented"), (groups.ResponseStatusCode, groups.Error!.Code));
+        Assert.Equal((501, "NotImplemented"), (memberOf.ResponseStatusCode, memberOf.Error!.Code));
+    }
+
+    [Fact]
     public async Task A_manager_is_assigned_and_removed_and_a_user_cannot_manage_themself()
     {
         var customer = fixture.Host.ActiveCustomer(c => fixture.Host.IsWritable(c));
