@@ -25,6 +25,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         routes.MapGet("/v1/customers/{customerId}/subscriptions", (RequestDelegate)ListSubscriptions);
         routes.MapGet("/v1/customers/{customerId}/subscriptions/{subscriptionId}", (RequestDelegate)GetSubscription);
         routes.MapMethods("/v1/customers/{customerId}/subscriptions/{subscriptionId}", ["PATCH"], (RequestDelegate)PatchSubscription);
+        new CustomerDirectoryApi(this).Map(routes);
     }
 
     /// <summary>
@@ -210,7 +211,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
     /// without MFA gets 401 with error code 900421). Every 401 carries a WWW-Authenticate challenge, as HTTP requires;
     /// Microsoft does not document its exact parameters, so the sandbox sends RFC 6750's invalid_token form.
     /// </summary>
-    private async Task<ApiCaller?> Authorize(HttpContext http)
+    internal async Task<ApiCaller?> Authorize(HttpContext http)
     {
         EchoHeaders(http);
         var check = context.Validator.Validate(http, KnownResources.PartnerCenter);
@@ -244,7 +245,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         return Error(http, 401, code, description);
     }
 
-    private async Task<SandboxTenant?> FindCustomer(HttpContext http)
+    internal async Task<SandboxTenant?> FindCustomer(HttpContext http)
     {
         var id = (string)http.Request.RouteValues["customerId"]!;
         var customer = Guid.TryParse(id, out var guid) ? context.Directory.FindTenant(guid) : null;
@@ -305,7 +306,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
 
     /// <summary>Partner Center's answers come in camelCase, but some (and its documentation's samples) in PascalCase:
     /// with <see cref="SandboxFaults.PartnerCenterPascalCase"/> the sandbox answers that way, so clients must cope.</summary>
-    private Task Respond(HttpContext http, JsonNode body) =>
+    internal Task Respond(HttpContext http, JsonNode body) =>
         http.WriteJson(context.Faults.PartnerCenterPascalCase ? PartnerCenterJson.Pascal(body) : body);
 
     private static Task Error(HttpContext http, int status, string code, string description) =>

@@ -79,6 +79,49 @@ public sealed class PartnerCenterClient
         return (page.Items ?? []).Select(PartnerCenterWire.ToSubscription).ToList();
     }
 
+    /// <summary>The customer's licences per product: bought, active, assigned and free ("Get a list of available
+    /// licenses"); this tenant's when <paramref name="customerId"/> is omitted.</summary>
+    /// <example><code>
+    /// foreach (var sku in await PartnerCenter.GetSubscribedSkusAsync())
+    ///     Console.WriteLine($"{sku.Name}: {sku.ConsumedUnits} of {sku.ActiveUnits} assigned");
+    /// </code></example>
+    public async Task<IReadOnlyList<PartnerCenterSubscribedSku>> GetSubscribedSkusAsync(string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}/subscribedskus");
+        var page = await SendAsync<PartnerCenterWire.Collection<JsonElement>>(request, Token(cancellationToken));
+        return (page.Items ?? []).Select(PartnerCenterWire.ToSubscribedSku).ToList();
+    }
+
+    /// <summary>The request for the page links.next names, with its continuation token header.</summary>
+    private static HttpRequestMessage NextPage(PartnerCenterWire.Link next)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, next.Uri.TrimStart('/'));
+        if (next.Headers?.FirstOrDefault(h => string.Equals(h.Key, "MS-ContinuationToken", StringComparison.OrdinalIgnoreCase)) is { } token)
+        {
+            request.Headers.Add("MS-ContinuationToken", token.Value);
+        }
+
+        return request;
+    }
+
+    /// <summary>The customer's user accounts ("Get all user accounts for a customer"); this tenant's when
+    /// <paramref name="customerId"/> is omitted. Follows links.next while Partner Center pages.</summary>
+    public async Task<IReadOnlyList<PartnerCenterUser>> GetUsersAsync(string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        var users = new List<PartnerCenterUser>();
+        using var first = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}/users");
+        var page = await SendAsync<PartnerCenterWire.Collection<JsonElement>>(first, Token(cancellationToken));
+        users.AddRange((page.Items ?? []).Select(PartnerCenterWire.ToUser));
+        while (page.Links?.Next is { } next)
+        {
+            using var request = NextPage(next);
+            page = await SendAsync<PartnerCenterWire.Collection<JsonElement>>(request, Token(cancellationToken));
+            users.AddRange((page.Items ?? []).Select(PartnerCenterWire.ToUser));
+        }
+
+        return users;
+    }
+
     public async Task<PartnerCenterSubscription> GetSubscriptionAsync(string subscriptionId, string? customerId = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"customers/{Customer(customerId)}/subscriptions/{Uri.EscapeDataString(subscriptionId)}");

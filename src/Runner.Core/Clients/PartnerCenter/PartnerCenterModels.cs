@@ -38,6 +38,32 @@ public sealed record PartnerCenterSubscription
     public JsonElement Raw { get; init; }
 }
 
+/// <summary>A product's licences in a customer tenant, as Partner Center's "Get a list of available licenses" counts them.</summary>
+/// <param name="SkuId">The product SKU's id (the same skuId Graph's subscribedSkus and licence assignments use).</param>
+/// <param name="Name">The product's name, e.g. "Microsoft 365 Business Premium".</param>
+/// <param name="SkuPartNumber">e.g. "SPB".</param>
+/// <param name="TotalUnits">Units bought, in every state.</param>
+/// <param name="ActiveUnits">Units of active subscriptions: what can be assigned.</param>
+/// <param name="ConsumedUnits">Units assigned to users.</param>
+/// <param name="AvailableUnits">Active units not assigned.</param>
+/// <param name="SuspendedUnits">Units of suspended subscriptions.</param>
+/// <param name="CapabilityStatus">Enabled, Suspended, Warning, ...</param>
+public sealed record PartnerCenterSubscribedSku(
+    string SkuId,
+    string Name,
+    string SkuPartNumber,
+    int TotalUnits,
+    int ActiveUnits,
+    int ConsumedUnits,
+    int AvailableUnits,
+    int SuspendedUnits,
+    string CapabilityStatus);
+
+/// <summary>A user account of a customer tenant, as Partner Center lists it.</summary>
+/// <param name="Id">The user's object id in the customer's directory.</param>
+/// <param name="State">"active" or "inactive" (sign-in blocked).</param>
+public sealed record PartnerCenterUser(string Id, string UserPrincipalName, string DisplayName, string? FirstName, string? LastName, string State, string? UsageLocation);
+
 /// <summary>A Partner Center call failed; the message carries Partner Center's own code and description.</summary>
 public sealed class PartnerCenterException(int statusCode, string? code, string message, string? requestId)
     : Exception(message)

@@ -63,6 +63,32 @@ internal static class PartnerCenterWire
         Raw = e.Clone(),
     };
 
+    public static PartnerCenterSubscribedSku ToSubscribedSku(JsonElement e)
+    {
+        var sku = Get(e, "productSku") ?? default;
+        return new PartnerCenterSubscribedSku(
+            Text(sku, "id"),
+            Text(sku, "name"),
+            Text(sku, "skuPartNumber"),
+            Number(e, "totalUnits"),
+            Number(e, "activeUnits"),
+            Number(e, "consumedUnits"),
+            Number(e, "availableUnits"),
+            Number(e, "suspendedUnits"),
+            Text(e, "capabilityStatus"));
+    }
+
+    public static PartnerCenterUser ToUser(JsonElement e) => new(
+        Text(e, "id"),
+        Text(e, "userPrincipalName"),
+        Text(e, "displayName"),
+        Get(e, "firstName")?.GetString(),
+        Get(e, "lastName")?.GetString(),
+        Text(e, "state"),
+        Get(e, "usageLocation")?.GetString());
+
+    private static int Number(JsonElement e, string name) => Get(e, name) is { } value && value.TryGetInt32(out var n) ? n : 0;
+
     /// <summary>A property by name, ignoring case.</summary>
     public static JsonElement? Get(JsonElement e, string name)
     {
