@@ -13,7 +13,9 @@ internal static class GraphList
 {
     private const int MaxTop = 999;
 
-    public static async Task Write(HttpContext http, GraphApi graph, string entitySet, string entity, IReadOnlyList<JsonObject> items, int defaultTop = 100)
+    /// <param name="expanded">The navigation property the endpoint expanded ($expand), kept whatever $select says; any
+    /// other $expand is answered 501.</param>
+    public static async Task Write(HttpContext http, GraphApi graph, string entitySet, string entity, IReadOnlyList<JsonObject> items, int defaultTop = 100, string? expanded = null)
     {
         int top = defaultTop, skip;
         string[]? select = null;
@@ -24,7 +26,7 @@ internal static class GraphList
                 throw new ODataQueryException("Request_BadRequest", $"Invalid page size specified: '{topText}'. Must be between 1 and {MaxTop} inclusive.");
             }
 
-            if (http.Query("$expand") is { Length: > 0 } expand)
+            if (expanded is null && http.Query("$expand") is { Length: > 0 } expand)
             {
                 // Never dropped silently: a job that expands would read a list without what it expanded.
                 throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on {entitySet}. {SandboxDocs.Page} lists what it emulates.", 501);
@@ -47,7 +49,7 @@ internal static class GraphList
             return;
         }
 
-        var page = items.Skip(skip).Take(top).Select(item => (JsonNode)Project(item, select)).ToArray();
+        var page = items.Skip(skip).Take(top).Select(item => (JsonNode)Project(item, select, expanded)).ToArray();
         var body = new JsonObject { ["@odata.context"] = graph.Context(http, entitySet) };
         if (skip + page.Length < items.Count)
         {
@@ -78,7 +80,7 @@ internal static class GraphList
         }
     }
 
-    private static JsonObject Project(JsonObject item, string[]? select)
+    private static JsonObject Project(JsonObject item, string[]? select, string? expanded)
     {
         if (select is null)
         {
@@ -89,7 +91,7 @@ internal static class GraphList
         foreach (var (key, value) in item)
         {
             // Graph returns the id (and the type of a derived entity) whether selected or not.
-            if (key is "id" or "@odata.type" || select.Contains(key, StringComparer.OrdinalIgnoreCase))
+            if (key is "id" or "@odata.type" || key == expanded || select.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
                 json[key] = value?.DeepClone();
             }

@@ -29,13 +29,24 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller)
         {
+            string[]? members;
+            try
+            {
+                members = GroupExpansion.Members(http);
+            }
+            catch (ODataQueryException e)
+            {
+                await graph.Error(http, e.Status, e.Code, e.Message);
+                return;
+            }
+
             List<JsonObject> groups;
             lock (caller.Tenant.Content.Sync)
             {
-                groups = caller.Tenant.Content.Directory.Groups.Select(g => GraphObjects.Group(caller.Tenant, g, context.Options.Seed)).ToList();
+                groups = caller.Tenant.Content.Directory.Groups.Select(g => GroupExpansion.WithMembers(caller, g, members, context.Options.Seed)).ToList();
             }
 
-            await GraphList.Write(http, graph, "groups", "microsoft.graph.group", groups);
+            await GraphList.Write(http, graph, "groups", "microsoft.graph.group", groups, expanded: members is null ? null : "members");
         }
     }
 
@@ -43,7 +54,29 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller && await Find(http, caller) is { } group)
         {
-            var json = GraphObjects.Group(caller.Tenant, group, context.Options.Seed);
+            string[]? members;
+            try
+            {
+                members = GroupExpansion.Members(http);
+            }
+            catch (ODataQueryException e)
+            {
+                await graph.Error(http, e.Status, e.Code, e.Message);
+                return;
+            }
+
+            if (http.Query("$expand") is { Length: > 0 } expand && members is null)
+            {
+                await graph.Error(http, 501, "NotImplemented", $"The sandbox does not emulate $expand={expand} on a group; it expands members. {SandboxDocs.Page} lists what it emulates.");
+                return;
+            }
+
+            JsonObject json;
+            lock (caller.Tenant.Content.Sync)
+            {
+                json = GroupExpansion.WithMembers(caller, group, members, context.Options.Seed);
+            }
+
             json["@odata.context"] = graph.Context(http, "groups") + "/$entity";
             await http.WriteJson(json);
         }

@@ -83,6 +83,27 @@ public sealed class GroupWritesTests(SandboxSessionFixture fixture) : IClassFixt
         Assert.DoesNotContain(list!.Value!, g => g.Id == group.Id.ToString());
     }
 
+    [Fact]
+    public async Task Expanding_members_gives_each_group_its_first_twenty_members_and_listing_members_gives_them_all()
+    {
+        var customer = fixture.Host.ActiveCustomer(c => c.Content.Directory.Groups[0].MemberIds.Count > 20);
+        var allStaff = customer.Content.Directory.Groups[0];
+        var graph = fixture.Clients.Graph(customer.Id);
+
+        var expanded = await graph.Groups.GetAsync(r => { r.QueryParameters.Expand = ["members($select=id,userPrincipalName)"]; r.QueryParameters.Select = ["id", "displayName"]; });
+        var one = await graph.Groups[allStaff.Id.ToString()].GetAsync(r => r.QueryParameters.Expand = ["members"]);
+        var listed = await graph.Groups[allStaff.Id.ToString()].Members.GetAsync(r => r.QueryParameters.Top = 999);
+        var unknown = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Expand = ["members($select=colour)"]));
+
+        var group = expanded!.Value!.Single(g => g.Id == allStaff.Id.ToString());
+        Assert.Equal(20, group.Members!.Count);
+        Assert.All(group.Members!, m => Assert.NotNull(Assert.IsType<User>(m).UserPrincipalName));
+        Assert.Null(((User)group.Members![0]).DisplayName);
+        Assert.Equal(20, one!.Members!.Count);
+        Assert.Equal(allStaff.MemberIds.Count, listed!.Value!.Count);
+        Assert.Equal(400, unknown.ResponseStatusCode);
+    }
+
     [Theory]
     [InlineData("""{"displayName": "No nickname", "mailEnabled": false, "securityEnabled": true}""", 400, "A value is required for property 'mailNickname' of resource 'Group'.")]
     [InlineData("""{"displayName": "Mail security", "mailEnabled": true, "mailNickname": "mailsec", "securityEnabled": true}""", 400, "Creating mail-enabled security groups or distribution lists is not supported through Microsoft Graph.")]

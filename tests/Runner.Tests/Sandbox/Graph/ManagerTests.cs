@@ -35,7 +35,7 @@ public sealed class ManagerTests(SandboxSessionFixture fixture) : IClassFixture<
 
         var list = await graph.Users.GetAsync(r => { r.QueryParameters.Select = ["id", "displayName"]; r.QueryParameters.Expand = ["manager($select=id,userPrincipalName)"]; r.QueryParameters.Top = 999; });
         var one = await graph.Users[report.Id.ToString()].GetAsync(r => r.QueryParameters.Expand = ["manager"]);
-        var groups = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Expand = ["members"]));
+        var groups = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Expand = ["owners"]));
         var memberOf = await Assert.ThrowsAsync<ODataError>(() => graph.Users.GetAsync(r => r.QueryParameters.Expand = ["memberOf"]));
 
         var listed = list!.Value!.Single(u => u.Id == report.Id.ToString());

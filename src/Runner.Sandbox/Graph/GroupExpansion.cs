@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Runner.Sandbox.Data;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Graph;
+
+/// <summary>$expand=members on groups: which member properties it asks for, and the group with its first members.</summary>
+internal static class GroupExpansion
+{
+    private const int MaxExpanded = 20;
+
+    /// <summary>The member properties $expand=members or members($select=...) asks for; null for no (or another)
+    /// expansion. A property the user resource does not have is refused as Graph refuses it.</summary>
+    public static string[]? Members(HttpContext http)
+    {
+        var text = http.Query("$expand")?.Trim();
+        const string Prefix = "members($select=";
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (text.Equals("members", StringComparison.OrdinalIgnoreCase))
+        {
+            return UserProperties.Default;
+        }
+
+        if (!text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || !text.EndsWith(')'))
+        {
+            return null;
+        }
+
+        var names = text[Prefix.Length..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return [.. names.Select(n => UserProperties.Canonical(n)
+            ?? throw new ODataQueryException("BadRequest", $"Parsing OData Select and Expand failed: Could not find a property named '{n}' on type '{UserProperties.Entity}'.")).Append("id").Distinct()];
+    }
+
+    /// <summary>The group, with its first 20 members when expanded: "$expand" on directory objects returns at most 20
+    /// ("Known issues with Microsoft Graph"), so a job that needs them all must list /members. Call under the content lock.</summary>
+    public static JsonObject WithMembers(ApiCaller caller, SandboxGroup group, string[]? select, int seed)
+    {
+        var json = GraphObjects.Group(caller.Tenant, group, seed);
+        if (select is not null)
+        {
+            json["members"] = new JsonArray([.. caller.Tenant.Content.Users.Where(u => group.MemberIds.Contains(u.Id)).Take(MaxExpanded).Select(u =>
+            {
+                var member = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
+                foreach (var (key, value) in UserProperties.Project(u, select))
+                {
+                    member[key] = value?.DeepClone();
+                }
+
+                return (JsonNode)member;
+            })]);
+        }
+
+        return json;
+    }
+}
