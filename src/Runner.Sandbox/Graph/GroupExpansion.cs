@@ -10,6 +10,20 @@ internal static class GroupExpansion
 {
     private const int MaxExpanded = 20;
 
+    /// <summary>Members(http), or false after answering Graph's 400 for a property the user resource does not have.</summary>
+    public static async Task<(bool Ok, string[]? Select)> ReadAsync(HttpContext http, GraphApi graph)
+    {
+        try
+        {
+            return (true, Members(http));
+        }
+        catch (ODataQueryException e)
+        {
+            await graph.Error(http, e.Status, e.Code, e.Message);
+            return (false, null);
+        }
+    }
+
     /// <summary>The member properties $expand=members or members($select=...) asks for; null for no (or another)
     /// expansion. A property the user resource does not have is refused as Graph refuses it.</summary>
     public static string[]? Members(HttpContext http)

@@ -29,14 +29,8 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller)
         {
-            string[]? members;
-            try
+            if (await GroupExpansion.ReadAsync(http, graph) is not (true, var members))
             {
-                members = GroupExpansion.Members(http);
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
                 return;
             }
 
@@ -54,14 +48,8 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http, Read) is { } caller && await Find(http, caller) is { } group)
         {
-            string[]? members;
-            try
+            if (await GroupExpansion.ReadAsync(http, graph) is not (true, var members))
             {
-                members = GroupExpansion.Members(http);
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
                 return;
             }
 
