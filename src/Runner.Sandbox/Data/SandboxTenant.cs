@@ -115,6 +115,9 @@ internal sealed class SandboxUser
     /// <summary>The user's manager (PUT /users/{id}/manager/$ref sets it); seeded by <see cref="ManagerSeeder"/>.</summary>
     public Guid? ManagerId { get; set; }
 
+    /// <summary>Set by a password reset (PATCH passwordProfile); the account's creation until then.</summary>
+    public DateTimeOffset? LastPasswordChangeDateTime { get; set; }
+
     /// <summary>Set by revokeSignInSessions: refresh tokens and session cookies issued before it are invalid.</summary>
     public DateTimeOffset? SignInSessionsValidFrom { get; set; }
 

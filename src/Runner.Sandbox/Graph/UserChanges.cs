@@ -47,7 +47,7 @@ internal static class UserChanges
         "aboutMe", "ageGroup", "birthday", "businessPhones", "companyName", "consentProvidedForMinor", "customSecurityAttributes",
         "employeeHireDate", "employeeLeaveDateTime", "employeeId", "employeeOrgData", "employeeType", "faxNumber", "hireDate",
         "identities", "interests", "mail", "mailNickname", "mySite", "onPremisesExtensionAttributes", "onPremisesImmutableId",
-        "otherMails", "passwordPolicies", "passwordProfile", "pastProjects", "postalCode", "preferredDataLocation",
+        "otherMails", "passwordPolicies", "pastProjects", "postalCode", "preferredDataLocation",
         "preferredLanguage", "preferredName", "responsibilities", "schools", "skills", "state", "streetAddress", "userType",
     };
 

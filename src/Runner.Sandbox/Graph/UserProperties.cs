@@ -90,6 +90,7 @@ internal static class UserProperties
             ["externalUserState"] = u => u.ExternalUserState,
             ["creationType"] = u => u.UserType == "Guest" ? "Invitation" : null,
             ["createdDateTime"] = u => Date(u.CreatedDateTime),
+            ["lastPasswordChangeDateTime"] = u => Date(u.LastPasswordChangeDateTime ?? u.CreatedDateTime),
             ["signInSessionsValidFromDateTime"] = u => Date(u.SignInSessionsValidFrom ?? u.CreatedDateTime),
             ["usageLocation"] = u => u.UsageLocation,
             ["assignedLicenses"] = u => new JsonArray(u.AssignedSkuIds.Select(s => (JsonNode)new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = s.ToString() }).ToArray()),

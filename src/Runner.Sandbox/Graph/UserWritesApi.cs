@@ -43,23 +43,33 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
         }
 
         var content = caller.Tenant.Content;
-        var (changes, refusal) = UserChanges.Read(body, content.VerifiedDomains);
-        if (refusal is not null)
+        var (changes, refusal) = UserChanges.Read(body, content.VerifiedDomains, "passwordProfile");
+        var password = PasswordReset.Read(body, caller);
+        if ((refusal ?? password.Refusal) is { } refused)
         {
-            await graph.Error(http, refusal.Status, refusal.Code, refusal.Message);
+            await graph.Error(http, refused.Status, refused.Code, refused.Message);
             return;
         }
 
         var id = (string)http.Request.RouteValues["id"]!;
         var upn = Text(body, "userPrincipalName");
+        var now = context.Clock.GetUtcNow();
         string outcome;
         lock (content.Sync)
         {
             var user = UserProperties.Find(content, id);
-            outcome = user is null ? "unknown" : upn is not null && content.Users.Any(u => u != user && u.UserPrincipalName.Equals(upn, StringComparison.OrdinalIgnoreCase)) ? "taken" : "done";
+            outcome = user is null ? "unknown"
+                : upn is not null && content.Users.Any(u => u != user && u.UserPrincipalName.Equals(upn, StringComparison.OrdinalIgnoreCase)) ? "taken"
+                : password.Requested && !PasswordReset.Allowed(graph, caller, content, user) ? "denied"
+                : "done";
             if (outcome == "done")
             {
                 changes.ForEach(change => change(user!));
+                if (password.Requested)
+                {
+                    user!.LastPasswordChangeDateTime = now;
+                    context.Identity.TokensValidFrom[user.Id] = now;
+                }
             }
         }
 
@@ -67,6 +77,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
         {
             "unknown" => GraphObjects.NotFound(http, graph, id),
             "taken" => UpnTaken(http),
+            "denied" => graph.Error(http, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
             _ => GraphObjects.NoContent(http),
         });
     }

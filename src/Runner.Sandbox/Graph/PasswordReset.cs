@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Runner.Sandbox.Data;
+using Runner.Sandbox.Hosting;
+
+namespace Runner.Sandbox.Graph;
+
+/// <summary>
+/// A password reset through "Update user" (PATCH /users/{id} with passwordProfile), checked as Graph checks it: the
+/// password meets Entra's complexity; a signed-in admin needs Directory.AccessAsUser.All or
+/// User-PasswordProfile.ReadWrite.All (an app User-PasswordProfile.ReadWrite.All or User.ReadWrite.All); and,
+/// per "Who can reset passwords", a user who holds a directory role can only be reset by a Privileged Authentication
+/// Administrator or Global Administrator, anyone else also by Helpdesk, User or Authentication Administrator. After
+/// it the user's refresh tokens issued before are refused, as after any password change.
+/// </summary>
+internal static class PasswordReset
+{
+    private static readonly string[] Delegated = ["Directory.AccessAsUser.All", "User-PasswordProfile.ReadWrite.All"];
+    private static readonly string[] AppOnly = ["User-PasswordProfile.ReadWrite.All", "User.ReadWrite.All"];
+    private static readonly string[] AnyUser = [GdapSeeder.PrivilegedAuthenticationAdministrator, GdapSeeder.GlobalAdministrator];
+    private static readonly string[] NonAdmins = [.. AnyUser, GdapSeeder.HelpdeskAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.AuthenticationAdministrator];
+
+    /// <summary>The new password's profile from the body, or null when the body has none; a refusal when it is not valid.</summary>
+    public static (bool Requested, bool ForceChange, GraphRefusal? Refusal) Read(JsonObject body, ApiCaller caller)
+    {
+        var profile = body.FirstOrDefault(p => p.Key.Equals("passwordProfile", StringComparison.OrdinalIgnoreCase)).Value;
+        if (profile is null)
+        {
+            return (false, false, null);
+        }
+
+        if (!(caller.IsApp ? AppOnly : Delegated).Any(caller.Permissions.Contains))
+        {
+            return (true, false, new GraphRefusal(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
+        }
+
+        var password = profile is JsonObject o && o["password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        if (password is null)
+        {
+            return (true, false, UserChanges.InvalidValue("passwordProfile"));
+        }
+
+        if (!UserChanges.IsComplexEnough(password))
+        {
+            return (true, false, new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password."));
+        }
+
+        var force = profile is JsonObject p2 && p2["forceChangePasswordNextSignIn"] is JsonValue f && f.TryGetValue<bool>(out var flag) && flag;
+        return (true, force, null);
+    }
+
+    /// <summary>Whether the caller's roles let it reset this user's password (call under the content lock).</summary>
+    public static bool Allowed(GraphApi graph, ApiCaller caller, TenantContent content, SandboxUser user) =>
+        graph.HasRole(caller, content.Directory.Roles.Any(r => r.MemberIds.Contains(user.Id)) ? AnyUser : NonAdmins);
+}
