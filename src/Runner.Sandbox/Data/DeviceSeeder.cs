@@ -44,12 +44,12 @@ internal static class DeviceSeeder
 
     public static List<ManagedDevice> Build(int seed, SandboxTenant tenant, TenantContent content, DateTimeOffset today)
     {
-        if (!content.PartnerSubscriptions.Any(s => s.Product.ServicePlans.Contains(IntunePlan)))
+        var intuneSkus = content.PartnerSubscriptions.Where(s => s.Product.ServicePlans.Contains(IntunePlan)).Select(s => s.Product.SkuId).ToHashSet();
+        if (intuneSkus.Count == 0)
         {
             return [];
         }
 
-        var intuneSkus = content.PartnerSubscriptions.Where(s => s.Product.ServicePlans.Contains(IntunePlan)).Select(s => s.Product.SkuId).ToHashSet();
         var random = new Random(DeterministicGuid.RandomSeed(seed, $"devices:{tenant.Id}"));
         var devices = new List<ManagedDevice>();
         foreach (var user in content.Users.Where(u => u.UserType == "Member" && u.AssignedSkuIds.Any(intuneSkus.Contains)))

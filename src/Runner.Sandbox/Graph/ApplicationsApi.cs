@@ -51,21 +51,10 @@ internal sealed class ApplicationsApi(GraphApi graph)
 
     private async Task Get(HttpContext http, Func<AppRegistration, Guid> key, string value)
     {
-        if (await graph.Authorize(http, Read) is not { } caller)
+        if (await graph.Authorize(http, Read) is { } caller)
         {
-            return;
+            await GraphObjects.WriteOne(http, graph, caller, "applications", c => c.Applications, key, value, Json);
         }
-
-        var app = caller.Tenant.Content.Applications.FirstOrDefault(a => key(a).ToString().Equals(value, StringComparison.OrdinalIgnoreCase));
-        if (app is null)
-        {
-            await GraphObjects.NotFound(http, graph, value);
-            return;
-        }
-
-        var json = Json(app);
-        json["@odata.context"] = graph.Context(http, "applications") + "/$entity";
-        await http.WriteJson(json);
     }
 
     private static JsonObject Json(AppRegistration app) => new()

@@ -74,7 +74,7 @@ internal sealed class AuthenticationMethodsApi(GraphApi graph)
     /// from the Authenticator app are part of its method, not a method of their own.</summary>
     private static JsonObject? Registered(SandboxUser user, string registration, bool masked)
     {
-        var created = user.CreatedDateTime.AddDays(1 + (Math.Abs(user.Id.GetHashCode()) % 20));
+        var created = user.CreatedDateTime.AddDays(1 + (Stable(user) % 20));
         var id = DeterministicGuid.Create(0, $"{user.Id}:method:{registration}").ToString();
         return registration switch
         {
@@ -105,24 +105,18 @@ internal sealed class AuthenticationMethodsApi(GraphApi graph)
 
     private static JsonObject Method(string kind, string id, DateTimeOffset created, JsonObject properties)
     {
-        var json = new JsonObject
-        {
-            ["@odata.type"] = $"#microsoft.graph.{kind}AuthenticationMethod",
-            ["id"] = id,
-            ["createdDateTime"] = UserProperties.Date(created),
-        };
-        foreach (var (key, value) in properties)
-        {
-            json[key] = value?.DeepClone();
-        }
-
-        return json;
+        properties["id"] = id;
+        properties["createdDateTime"] = UserProperties.Date(created);
+        return GraphObjects.Typed($"{kind}AuthenticationMethod", properties);
     }
 
     /// <summary>The user's mobile phone, or a stable made-up one; an Authentication Administrator sees only its last two digits.</summary>
     private static string Phone(SandboxUser user, bool masked)
     {
-        var number = user.MobilePhone ?? "+1 425555" + (Math.Abs(user.Id.GetHashCode()) % 10000).ToString("D4", CultureInfo.InvariantCulture);
+        var number = user.MobilePhone ?? "+1 425555" + (Stable(user) % 10000).ToString("D4", CultureInfo.InvariantCulture);
         return masked ? $"{number[..3]}XXXXXXX{number[^2..]}" : number;
     }
+
+    /// <summary>A non-negative number fixed per user (Math.Abs of a hash throws for int.MinValue).</summary>
+    private static int Stable(SandboxUser user) => user.Id.GetHashCode() & int.MaxValue;
 }

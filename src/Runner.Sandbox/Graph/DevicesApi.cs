@@ -67,19 +67,10 @@ internal sealed class DevicesApi(GraphApi graph)
 
     private async Task Get(HttpContext http, Func<EntraDevice, Guid> key, string value)
     {
-        if (await graph.Authorize(http, Read) is not { } caller || await Find(http, caller, key, value) is not { } device)
+        if (await graph.Authorize(http, Read) is { } caller)
         {
-            return;
+            await GraphObjects.WriteOne(http, graph, caller, "devices", c => c.Devices, key, value, Json);
         }
-
-        JsonObject json;
-        lock (caller.Tenant.Content.Sync)
-        {
-            json = Json(device);
-        }
-
-        json["@odata.context"] = graph.Context(http, "devices") + "/$entity";
-        await http.WriteJson(json);
     }
 
     private async Task Update(HttpContext http)

@@ -215,13 +215,7 @@ internal sealed class GraphApi(SandboxContext context)
     {
         if (users is not null && user.ManagerId is { } id && users.TryGetValue(id, out var manager))
         {
-            var expanded = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
-            foreach (var (key, value) in UserProperties.Project(manager, query.ExpandManager!.Append("id").Distinct()))
-            {
-                expanded[key] = value?.DeepClone();
-            }
-
-            json["manager"] = expanded;
+            json["manager"] = GraphObjects.TypedUser(manager, query.ExpandManager!.Append("id").Distinct());
         }
 
         return json;

@@ -100,19 +100,20 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
     private static JsonObject Sku(SandboxTenant tenant, Guid skuId, List<PartnerSubscription> subscriptions)
     {
         var product = subscriptions[0].Product;
+        var units = LicenceUnits.Of(tenant.Content, skuId, subscriptions);
         return new JsonObject
         {
             ["accountId"] = tenant.Id.ToString(),
             ["accountName"] = tenant.DisplayName,
             ["appliesTo"] = "User",
             ["capabilityStatus"] = subscriptions.Any(s => s.Status == "active") ? "Enabled" : "Suspended",
-            ["consumedUnits"] = tenant.Content.Users.Count(u => u.AssignedSkuIds.Contains(skuId)),
+            ["consumedUnits"] = units.Consumed,
             ["id"] = $"{tenant.Id}_{skuId}",
             ["prepaidUnits"] = new JsonObject
             {
-                ["enabled"] = subscriptions.Where(s => s.Status == "active").Sum(s => s.Quantity),
+                ["enabled"] = units.Active,
                 ["lockedOut"] = 0,
-                ["suspended"] = subscriptions.Where(s => s.Status == "suspended").Sum(s => s.Quantity),
+                ["suspended"] = units.Suspended,
                 ["warning"] = 0,
             },
             ["servicePlans"] = GraphObjects.ServicePlans(product),

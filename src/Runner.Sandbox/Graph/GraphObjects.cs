@@ -10,16 +10,43 @@ internal static class GraphObjects
 {
     /// <summary>The users with these ids, in the tenant's order (call under the content lock).</summary>
     public static List<JsonObject> Users(SandboxTenant tenant, IReadOnlyCollection<Guid> ids) =>
-        tenant.Content.Users.Where(u => ids.Contains(u.Id)).Select(u =>
-        {
-            var json = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
-            foreach (var (key, value) in UserProperties.Project(u, UserProperties.Default))
-            {
-                json[key] = value?.DeepClone();
-            }
+        tenant.Content.Users.Where(u => ids.Contains(u.Id)).Select(u => TypedUser(u, UserProperties.Default)).ToList();
 
-            return json;
-        }).ToList();
+    /// <summary>A user as a directory object among others: typed, with the given properties.</summary>
+    public static JsonObject TypedUser(SandboxUser user, IEnumerable<string> select) => Typed("user", UserProperties.Project(user, select));
+
+    /// <summary><paramref name="properties"/> with @odata.type #microsoft.graph.{type} first, as Graph writes a derived type.</summary>
+    public static JsonObject Typed(string type, JsonObject properties)
+    {
+        var json = new JsonObject { ["@odata.type"] = $"#microsoft.graph.{type}" };
+        foreach (var (key, value) in properties)
+        {
+            json[key] = value?.DeepClone();
+        }
+
+        return json;
+    }
+
+    /// <summary>Answers the item of the tenant's <paramref name="items"/> whose key is <paramref name="value"/>, with its
+    /// @odata.context, or 404 (Graph's directory 404 unless <paramref name="notFound"/> answers otherwise).</summary>
+    public static async Task WriteOne<T>(HttpContext http, GraphApi graph, ApiCaller caller, string entitySet, Func<TenantContent, IEnumerable<T>> items,
+        Func<T, Guid> key, string value, Func<T, JsonObject> json, Func<Task>? notFound = null)
+    {
+        JsonObject? body;
+        lock (caller.Tenant.Content.Sync)
+        {
+            body = items(caller.Tenant.Content).Where(i => key(i).ToString().Equals(value, StringComparison.OrdinalIgnoreCase)).Select(json).FirstOrDefault();
+        }
+
+        if (body is null)
+        {
+            await (notFound?.Invoke() ?? NotFound(http, graph, value));
+            return;
+        }
+
+        body["@odata.context"] = graph.Context(http, entitySet) + "/$entity";
+        await http.WriteJson(body);
+    }
 
     /// <summary>The user the route's {id} names (object id or user principal name), or null after answering 404.</summary>
     public static async Task<SandboxUser?> RouteUser(HttpContext http, GraphApi graph, ApiCaller caller)

@@ -57,16 +57,8 @@ internal static class GroupExpansion
         var json = GraphObjects.Group(caller.Tenant, group, seed);
         if (select is not null)
         {
-            json["members"] = new JsonArray([.. caller.Tenant.Content.Users.Where(u => group.MemberIds.Contains(u.Id)).Take(MaxExpanded).Select(u =>
-            {
-                var member = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
-                foreach (var (key, value) in UserProperties.Project(u, select))
-                {
-                    member[key] = value?.DeepClone();
-                }
-
-                return (JsonNode)member;
-            })]);
+            json["members"] = new JsonArray([.. caller.Tenant.Content.Users.Where(u => group.MemberIds.Contains(u.Id)).Take(MaxExpanded)
+                .Select(u => (JsonNode)GraphObjects.TypedUser(u, select))]);
         }
 
         return json;

@@ -73,27 +73,12 @@ internal sealed class ManagedDevicesApi(GraphApi graph)
 
     private async Task Get(HttpContext http)
     {
-        if (await Authorize(http) is not { } caller)
+        if (await Authorize(http) is { } caller)
         {
-            return;
+            var id = (string)http.Request.RouteValues["deviceId"]!;
+            await GraphObjects.WriteOne(http, graph, caller, "deviceManagement/managedDevices", c => c.ManagedDevices, d => d.Id, id, Json,
+                () => graph.Error(http, 404, "ResourceNotFound", $"Resource not found: managedDevice '{id}'."));
         }
-
-        var id = (string)http.Request.RouteValues["deviceId"]!;
-        ManagedDevice? device;
-        lock (caller.Tenant.Content.Sync)
-        {
-            device = caller.Tenant.Content.ManagedDevices.FirstOrDefault(d => d.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (device is null)
-        {
-            await graph.Error(http, 404, "ResourceNotFound", $"Resource not found: managedDevice '{id}'.");
-            return;
-        }
-
-        var json = Json(device);
-        json["@odata.context"] = graph.Context(http, "deviceManagement/managedDevices") + "/$entity";
-        await http.WriteJson(json);
     }
 
     private async Task<ApiCaller?> Authorize(HttpContext http)

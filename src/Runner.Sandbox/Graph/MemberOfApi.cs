@@ -53,27 +53,16 @@ internal sealed class MemberOfApi(SandboxContext context, GraphApi graph)
         {
             if (cast is null || cast.Equals(GroupCast, StringComparison.OrdinalIgnoreCase))
             {
-                items.AddRange(directory.Groups.Where(g => g.MemberIds.Contains(user.Id)).Select(g => Typed("group", GraphObjects.Group(caller.Tenant, g, context.Options.Seed))));
+                items.AddRange(directory.Groups.Where(g => g.MemberIds.Contains(user.Id)).Select(g => GraphObjects.Typed("group", GraphObjects.Group(caller.Tenant, g, context.Options.Seed))));
             }
 
             if (cast is null || cast.Equals(RoleCast, StringComparison.OrdinalIgnoreCase))
             {
-                items.AddRange(directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => Typed("directoryRole", GraphObjects.Role(r))));
+                items.AddRange(directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => GraphObjects.Typed("directoryRole", GraphObjects.Role(r))));
             }
         }
 
         var (entitySet, entity) = cast is null ? ("directoryObjects", "microsoft.graph.directoryObject") : (cast.EndsWith("group", StringComparison.OrdinalIgnoreCase) ? "groups" : "directoryRoles", "microsoft." + cast);
         await GraphList.Write(http, graph, entitySet, entity, items);
-    }
-
-    private static JsonObject Typed(string type, JsonObject json)
-    {
-        var typed = new JsonObject { ["@odata.type"] = $"#microsoft.graph.{type}" };
-        foreach (var (key, value) in json)
-        {
-            typed[key] = value?.DeepClone();
-        }
-
-        return typed;
     }
 }

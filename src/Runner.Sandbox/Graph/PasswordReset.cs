@@ -19,33 +19,34 @@ internal static class PasswordReset
     private static readonly string[] AnyUser = [GdapSeeder.PrivilegedAuthenticationAdministrator, GdapSeeder.GlobalAdministrator];
     private static readonly string[] NonAdmins = [.. AnyUser, GdapSeeder.HelpdeskAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.AuthenticationAdministrator];
 
-    /// <summary>The new password's profile from the body, or null when the body has none; a refusal when it is not valid.</summary>
-    public static (bool Requested, bool ForceChange, GraphRefusal? Refusal) Read(JsonObject body, ApiCaller caller)
+    /// <summary>Whether the body resets the password, and the refusal when it may not (forceChangePasswordNextSignIn is
+    /// accepted; the sandbox has no sign-in prompt to apply it to).</summary>
+    public static (bool Requested, GraphRefusal? Refusal) Read(JsonObject body, ApiCaller caller)
     {
         var profile = body.FirstOrDefault(p => p.Key.Equals("passwordProfile", StringComparison.OrdinalIgnoreCase)).Value;
         if (profile is null)
         {
-            return (false, false, null);
+            return (false, null);
         }
 
         if (!(caller.IsApp ? AppOnly : Delegated).Any(caller.Permissions.Contains))
         {
-            return (true, false, new GraphRefusal(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
+            return (true, new GraphRefusal(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
         }
 
-        var password = profile is JsonObject o && o["password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        var fields = profile as JsonObject;
+        var password = fields?["password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         if (password is null)
         {
-            return (true, false, UserChanges.InvalidValue("passwordProfile"));
+            return (true, UserChanges.InvalidValue("passwordProfile"));
         }
 
         if (!UserChanges.IsComplexEnough(password))
         {
-            return (true, false, new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password."));
+            return (true, UserChanges.WeakPassword());
         }
 
-        var force = profile is JsonObject p2 && p2["forceChangePasswordNextSignIn"] is JsonValue f && f.TryGetValue<bool>(out var flag) && flag;
-        return (true, force, null);
+        return (true, null);
     }
 
     /// <summary>Whether the caller's roles let it reset this user's password (call under the content lock).</summary>

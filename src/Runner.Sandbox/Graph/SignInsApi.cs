@@ -67,27 +67,10 @@ internal sealed class SignInsApi(SandboxContext context, GraphApi graph)
 
     private async Task Get(HttpContext http)
     {
-        if (await Authorize(http) is not { } caller)
+        if (await Authorize(http) is { } caller)
         {
-            return;
+            await GraphObjects.WriteOne(http, graph, caller, "auditLogs/signIns", _ => Kept(caller), s => s.Id, (string)http.Request.RouteValues["id"]!, Json);
         }
-
-        var id = (string)http.Request.RouteValues["id"]!;
-        SignInRecord? signIn;
-        lock (caller.Tenant.Content.Sync)
-        {
-            signIn = Kept(caller).FirstOrDefault(s => s.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (signIn is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-            return;
-        }
-
-        var json = Json(signIn);
-        json["@odata.context"] = graph.Context(http, "auditLogs/signIns") + "/$entity";
-        await http.WriteJson(json);
     }
 
     /// <summary>The sign-ins still kept by the sandbox clock (call under the content lock).</summary>

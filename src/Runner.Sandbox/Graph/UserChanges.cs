@@ -102,6 +102,10 @@ internal static class UserChanges
         password.Length is >= 8 and <= 256 &&
         new[] { password.Any(char.IsUpper), password.Any(char.IsLower), password.Any(char.IsDigit), password.Any(c => !char.IsLetterOrDigit(c)) }.Count(b => b) >= 3;
 
+    /// <summary>Graph's refusal of a password that does not meet <see cref="IsComplexEnough"/>.</summary>
+    public static GraphRefusal WeakPassword() =>
+        new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password.");
+
     public static GraphRefusal InvalidValue(string name) =>
         new(400, "Request_BadRequest", $"Invalid value specified for property '{name}' of resource 'User'.");
 

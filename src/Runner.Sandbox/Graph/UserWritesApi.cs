@@ -205,7 +205,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
 
         return UserChanges.IsComplexEnough(password)
             ? null
-            : new GraphRefusal(400, "Request_BadRequest", "The specified password does not comply with password complexity requirements. Please provide a different password.");
+            : UserChanges.WeakPassword();
     }
 
     private Task<JsonObject?> ReadBody(HttpContext http) => GraphObjects.Body(http, graph);

@@ -55,14 +55,13 @@ internal sealed class CustomerDirectoryApi(PartnerCenterApi api)
 
     private static JsonObject Sku(SandboxTenant customer, Product product, List<PartnerSubscription> subscriptions)
     {
-        var active = subscriptions.Where(s => s.Status == "active").Sum(s => s.Quantity);
-        var consumed = customer.Content.Users.Count(u => u.AssignedSkuIds.Contains(product.SkuId));
+        var units = LicenceUnits.Of(customer.Content, product.SkuId, subscriptions);
         return new JsonObject
         {
-            ["availableUnits"] = Math.Max(0, active - consumed),
-            ["activeUnits"] = active,
-            ["consumedUnits"] = consumed,
-            ["suspendedUnits"] = subscriptions.Where(s => s.Status == "suspended").Sum(s => s.Quantity),
+            ["availableUnits"] = units.Available,
+            ["activeUnits"] = units.Active,
+            ["consumedUnits"] = units.Consumed,
+            ["suspendedUnits"] = units.Suspended,
             ["totalUnits"] = subscriptions.Sum(s => s.Quantity),
             ["warningUnits"] = 0,
             ["productSku"] = new JsonObject
@@ -81,7 +80,7 @@ internal sealed class CustomerDirectoryApi(PartnerCenterApi api)
                 ["capabilityStatus"] = "Enabled",
                 ["targetType"] = "User",
             })]),
-            ["capabilityStatus"] = active > 0 ? "Enabled" : "Suspended",
+            ["capabilityStatus"] = units.Active > 0 ? "Enabled" : "Suspended",
             ["attributes"] = new JsonObject { ["objectType"] = "SubscribedSku" },
         };
     }
