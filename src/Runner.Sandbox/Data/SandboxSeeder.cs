@@ -140,7 +140,8 @@ internal static class SandboxSeeder
             Later(() => DeviceSeeder.Build(seed, tenant, content, today)),
             Later(() => EntraDeviceSeeder.Build(seed, tenant, content, today)),
             Later(() => ApplicationSeeder.Build(seed, tenant, today)),
-            Later(() => SignInSeeder.Build(seed, tenant, content, today)));
+            Later(() => SignInSeeder.Build(seed, tenant, content, today)),
+            Later(() => DirectoryAuditSeeder.Build(seed, tenant, content, today).OrderBy(a => a.ActivityDateTime).ToList()));
         return content;
     }
 

@@ -56,9 +56,13 @@ internal sealed class TenantContent
     /// <summary>The last 30 days of sign-ins (<see cref="SignInSeeder"/>).</summary>
     public List<SignInRecord> SignIns => Later.SignIns.Value;
 
+    /// <summary>The last 30 days of the directory audit log (<see cref="DirectoryAuditSeeder"/>), oldest first; writes
+    /// through the sandbox's Graph append to it.</summary>
+    public List<DirectoryAuditRecord> DirectoryAudits => Later.DirectoryAudits.Value;
+
     /// <summary>What is worked out on first use rather than with the tenant, so a large sandbox whose tenants are all
     /// read (a run across every customer) pays only for what its jobs ask for.</summary>
-    public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []));
+    public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []), new(() => []));
 
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
@@ -73,7 +77,8 @@ internal sealed record LaterContent(
     Lazy<List<ManagedDevice>> ManagedDevices,
     Lazy<List<EntraDevice>> Devices,
     Lazy<List<AppRegistration>> Applications,
-    Lazy<List<SignInRecord>> SignIns);
+    Lazy<List<SignInRecord>> SignIns,
+    Lazy<List<DirectoryAuditRecord>> DirectoryAudits);
 
 internal sealed class SandboxUser
 {

@@ -57,6 +57,8 @@ internal sealed class AssignLicenseApi(GraphApi graph)
         }
         else
         {
+            graph.Audit(http, caller, "Change user license", "UserManagement", "Update", AuditTarget.Of(user,
+                new AuditChange("AssignedLicense", null, $"[{string.Join(',', user.AssignedSkuIds.Select(s => $"\"{s}\""))}]")));
             var json = new JsonObject { ["@odata.context"] = graph.Context(http, "users") + "/$entity" };
             foreach (var (key, value) in UserProperties.Project(user, UserProperties.Default))
             {

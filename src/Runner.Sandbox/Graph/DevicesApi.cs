@@ -109,6 +109,8 @@ internal sealed class DevicesApi(GraphApi graph)
             device.AccountEnabled = enabled ?? device.AccountEnabled;
         }
 
+        graph.Audit(http, caller, "Update device", "Device", "Update",
+            new AuditTarget("Device", device.Id, device.DisplayName, null, enabled is { } on ? [new AuditChange("AccountEnabled", null, $"[{(on ? "true" : "false")}]")] : []));
         await GraphObjects.NoContent(http);
     }
 
@@ -120,13 +122,22 @@ internal sealed class DevicesApi(GraphApi graph)
         }
 
         var id = (string)http.Request.RouteValues["id"]!;
-        int removed;
+        EntraDevice? removed;
         lock (caller.Tenant.Content.Sync)
         {
-            removed = caller.Tenant.Content.Devices.RemoveAll(d => d.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+            removed = caller.Tenant.Content.Devices.FirstOrDefault(d => d.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+            if (removed is not null)
+            {
+                caller.Tenant.Content.Devices.Remove(removed);
+            }
         }
 
-        await (removed > 0 ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
+        if (removed is not null)
+        {
+            graph.Audit(http, caller, "Delete device", "Device", "Delete", new AuditTarget("Device", removed.Id, removed.DisplayName, null, []));
+        }
+
+        await (removed is not null ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
     }
 
     /// <summary>"Update device" and "Delete device": Directory.AccessAsUser.All delegated, Device.ReadWrite.All for an app.</summary>

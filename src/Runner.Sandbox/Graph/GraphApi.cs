@@ -42,6 +42,7 @@ internal sealed class GraphApi(SandboxContext context)
         new DevicesApi(this).Map(routes);
         new ManagerApi(this).Map(routes);
         new SignInsApi(context, this).Map(routes);
+        new DirectoryAuditsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }
@@ -65,6 +66,10 @@ internal sealed class GraphApi(SandboxContext context)
 
         return caller;
     }
+
+    /// <summary>Logs a write that succeeded in the tenant's directory audit log (<see cref="DirectoryAudits"/>).</summary>
+    public void Audit(HttpContext http, ApiCaller caller, string activity, string category, string operation, params AuditTarget[] targets) =>
+        DirectoryAudits.Record(context, http, caller, activity, category, operation, targets);
 
     /// <summary>Whether the caller may act with one of <paramref name="roles"/> (Entra role template ids): a partner admin
     /// in a customer tenant through the GDAP relationships in force there; app-only tokens and users in their own

@@ -64,6 +64,7 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
             return;
         }
 
+        graph.Audit(http, caller, "Add group", "GroupManagement", "Add", Target(group));
         var json = GraphObjects.Group(caller.Tenant, group, context.Options.Seed);
         json["@odata.context"] = graph.Context(http, "groups") + "/$entity";
         http.Response.Headers.Location = context.Url($"/v1.0/groups/{group.Id}");
@@ -85,15 +86,14 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
 
         var id = (string)http.Request.RouteValues["id"]!;
         var content = caller.Tenant.Content;
-        bool found;
+        SandboxGroup? changed = null;
         lock (content.Sync)
         {
             var index = content.Directory.Groups.FindIndex(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-            found = index >= 0;
-            if (found)
+            if (index >= 0)
             {
                 var group = content.Directory.Groups[index];
-                content.Directory.Groups[index] = group with
+                changed = content.Directory.Groups[index] = group with
                 {
                     DisplayName = body.DisplayName ?? group.DisplayName,
                     Description = body.Description ?? group.Description,
@@ -102,7 +102,12 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
             }
         }
 
-        await (found ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
+        if (changed is not null)
+        {
+            graph.Audit(http, caller, "Update group", "GroupManagement", "Update", Target(changed));
+        }
+
+        await (changed is not null ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
     }
 
     private async Task Remove(HttpContext http)
@@ -114,14 +119,27 @@ internal sealed class GroupWritesApi(SandboxContext context, GraphApi graph)
 
         var id = (string)http.Request.RouteValues["id"]!;
         var content = caller.Tenant.Content;
-        int removed;
+        SandboxGroup? removed;
         lock (content.Sync)
         {
-            removed = content.Directory.Groups.RemoveAll(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+            removed = content.Directory.Groups.FirstOrDefault(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
+            if (removed is not null)
+            {
+                content.Directory.Groups.Remove(removed);
+            }
         }
 
-        await (removed > 0 ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
+        if (removed is not null)
+        {
+            graph.Audit(http, caller, "Delete group", "GroupManagement", "Delete", Target(removed));
+        }
+
+        await (removed is not null ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, id));
     }
+
+    /// <summary>A group as an audit entry's target.</summary>
+    internal static AuditTarget Target(SandboxGroup group, params AuditChange[] changes) =>
+        new("Group", group.Id, group.DisplayName, null, changes.Length > 0 ? changes : [new AuditChange("DisplayName", null, DirectoryAuditSeeder.Json(group.DisplayName))]);
 
     private async Task<GroupBody?> ReadBody(HttpContext http, bool create)
     {

@@ -118,13 +118,20 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
 
         var content = caller.Tenant.Content;
         string outcome;
+        SandboxUser? member;
         lock (content.Sync)
         {
-            outcome = content.Users.All(u => u.Id != id) ? "unknown" : group.MemberIds.Contains(id) ? "duplicate" : "added";
+            member = content.Users.FirstOrDefault(u => u.Id == id);
+            outcome = member is null ? "unknown" : group.MemberIds.Contains(id) ? "duplicate" : "added";
             if (outcome == "added")
             {
                 group.MemberIds.Add(id);
             }
+        }
+
+        if (outcome == "added")
+        {
+            graph.Audit(http, caller, "Add member to group", "GroupManagement", "Assign", AuditTarget.Of(member!), GroupWritesApi.Target(group));
         }
 
         await (outcome switch
@@ -146,9 +153,16 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
 
         var memberId = (string)http.Request.RouteValues["memberId"]!;
         bool removed;
+        SandboxUser? member;
         lock (caller.Tenant.Content.Sync)
         {
             removed = Guid.TryParse(memberId, out var id) && group.MemberIds.Remove(id);
+            member = removed ? caller.Tenant.Content.Users.FirstOrDefault(u => u.Id == id) : null;
+        }
+
+        if (member is not null)
+        {
+            graph.Audit(http, caller, "Remove member from group", "GroupManagement", "Unassign", AuditTarget.Of(member), GroupWritesApi.Target(group));
         }
 
         await (removed ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, memberId));

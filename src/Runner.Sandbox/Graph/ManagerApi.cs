@@ -91,6 +91,11 @@ internal sealed class ManagerApi(GraphApi graph)
             }
         }
 
+        if (outcome == "done")
+        {
+            graph.Audit(http, caller, "Set user manager", "UserManagement", "Update", AuditTarget.Of(user, new AuditChange("Manager.ObjectID", null, $"[\"{managerId}\"]")));
+        }
+
         await (outcome switch
         {
             "self" => graph.Error(http, 400, "Request_BadRequest", "A user cannot be their own manager."),
@@ -111,6 +116,11 @@ internal sealed class ManagerApi(GraphApi graph)
         {
             had = user.ManagerId is not null;
             user.ManagerId = null;
+        }
+
+        if (had)
+        {
+            graph.Audit(http, caller, "Remove user manager", "UserManagement", "Update", AuditTarget.Of(user));
         }
 
         await (had ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, "manager"));

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Runner.Sandbox.Data;
 using Runner.Sandbox.Hosting;
 
 namespace Runner.Sandbox.Graph;
@@ -34,6 +35,7 @@ internal sealed class RevokeSessionsApi(SandboxContext context, GraphApi graph)
         }
 
         context.Identity.TokensValidFrom[user.Id] = now;
+        graph.Audit(http, caller, "Invalidate all refresh tokens for user", "UserManagement", "Update", AuditTarget.Of(user));
         await http.WriteJson(new JsonObject
         {
             ["@odata.context"] = context.Url("/v1.0/$metadata#Edm.Boolean"),

@@ -55,9 +55,10 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
         var upn = Text(body, "userPrincipalName");
         var now = context.Clock.GetUtcNow();
         string outcome;
+        SandboxUser? user;
         lock (content.Sync)
         {
-            var user = UserProperties.Find(content, id);
+            user = UserProperties.Find(content, id);
             outcome = user is null ? "unknown"
                 : upn is not null && content.Users.Any(u => u != user && u.UserPrincipalName.Equals(upn, StringComparison.OrdinalIgnoreCase)) ? "taken"
                 : password.Requested && !PasswordReset.Allowed(graph, caller, content, user) ? "denied"
@@ -71,6 +72,11 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
                     context.Identity.TokensValidFrom[user.Id] = now;
                 }
             }
+        }
+
+        if (outcome == "done")
+        {
+            Audit(http, caller, user!, body, password.Requested);
         }
 
         await (outcome switch
@@ -113,7 +119,31 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
             }
         }
 
+        if (user is not null)
+        {
+            graph.Audit(http, caller, "Delete user", "UserManagement", "Delete", AuditTarget.Of(user));
+        }
+
         await (user is null ? GraphObjects.NotFound(http, graph, id) : GraphObjects.NoContent(http));
+    }
+
+    /// <summary>What Entra logs for a PATCH: the password reset, the account switched off or on, and the other properties.</summary>
+    private void Audit(HttpContext http, ApiCaller caller, SandboxUser user, JsonObject body, bool passwordReset)
+    {
+        if (passwordReset)
+        {
+            graph.Audit(http, caller, "Reset user password", "UserManagement", "Update", AuditTarget.Of(user));
+        }
+
+        if (Node(body, "accountEnabled") is JsonValue enabled && enabled.TryGetValue<bool>(out var on))
+        {
+            graph.Audit(http, caller, on ? "Enable account" : "Disable account", "UserManagement", "Update", AuditTarget.Of(user));
+        }
+
+        if (DirectoryAudits.Changes(body) is { Length: > 0 } changes)
+        {
+            graph.Audit(http, caller, "Update user", "UserManagement", "Update", AuditTarget.Of(user, changes));
+        }
     }
 
     /// <summary>
@@ -170,6 +200,7 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
             return;
         }
 
+        graph.Audit(http, caller, "Add user", "UserManagement", "Add", AuditTarget.Of(user));
         var json = new JsonObject { ["@odata.context"] = graph.Context(http, "users") + "/$entity" };
         foreach (var (key, value) in UserProperties.Project(user, UserProperties.Default))
         {

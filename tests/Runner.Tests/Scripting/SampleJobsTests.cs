@@ -160,6 +160,33 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Admin_changes_lists_the_watched_directory_changes_a_tenants_licence_keeps()
+    {
+        // The job's list; other tests in this class write through the partner (disable-stale-guests), which the log records too.
+        string[] watched =
+        [
+            "Add member to role", "Remove member from role", "Consent to application", "Add user", "Delete user", "Disable account",
+            "Reset user password", "Invalidate all refresh tokens for user", "Add conditional access policy",
+            "Update conditional access policy", "Delete conditional access policy",
+        ];
+
+        var tenants = await RunAsync("admin-changes.csx", "--param", "days=14");
+        var now = sandbox.Host.Clock.GetUtcNow();
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var since = now.AddDays(DirectorySeeder.HasPremium(customer.Content) ? -14 : -7);
+            var expected = customer.Content.DirectoryAudits
+                .Where(a => a.ActivityDateTime >= since && watched.Contains(a.ActivityDisplayName))
+                .Select(a => $"{a.ActivityDisplayName} {a.ActivityDateTime.UtcDateTime:yyyy-MM-dd HH:mm} {a.InitiatedBy.HomeTenantId is not null}").Order();
+            var rows = Rows(tenants, customer.Id);
+            Assert.Equal(expected, rows.Select(r => $"{(string)r["activity"]!} {(string)r["when"]!} {(bool)r["byPartner"]!}").Order());
+        }
+
+        Assert.Contains(ActiveCustomers(), c => Rows(tenants, c.Id).Any(r => (string)r["activity"]! == "Add member to role"));
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
