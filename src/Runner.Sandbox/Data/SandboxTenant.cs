@@ -64,6 +64,9 @@ internal sealed class TenantContent
     /// read (a run across every customer) pays only for what its jobs ask for.</summary>
     public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []), new(() => []));
 
+    /// <summary>Users deleted through Graph, kept 30 days for restoring (/directory/deletedItems), newest last.</summary>
+    public List<DeletedUser> DeletedUsers { get; } = [];
+
     /// <summary>Roles, groups, policies and MFA registration (<see cref="DirectorySeeder"/>).</summary>
     public DirectoryObjects Directory { get; set; } = DirectoryObjects.Empty;
 
@@ -223,3 +226,13 @@ internal sealed record GdapRelationship(
 
     public bool GrantsAccessAt(DateTimeOffset now) => GrantsAccessIn(StatusAt(now));
 }
+
+/// <summary>A user in the directory's deleted items, with what a restore gives back: group memberships and ownerships,
+/// directory roles, licences, MFA registration and manager.</summary>
+internal sealed record DeletedUser(
+    SandboxUser User,
+    DateTimeOffset DeletedDateTime,
+    List<Guid> GroupIds,
+    List<Guid> OwnedGroupIds,
+    List<Guid> RoleIds,
+    string[] Registrations);

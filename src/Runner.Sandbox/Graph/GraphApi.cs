@@ -43,6 +43,7 @@ internal sealed class GraphApi(SandboxContext context)
         new ManagerApi(this).Map(routes);
         new SignInsApi(context, this).Map(routes);
         new DirectoryAuditsApi(context, this).Map(routes);
+        new DeletedItemsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

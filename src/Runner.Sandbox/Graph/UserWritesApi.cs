@@ -11,7 +11,7 @@ namespace Runner.Sandbox.Graph;
 /// <summary>
 /// Writes to users, as MSP jobs make them: PATCH /users/{id | userPrincipalName} ("Update user": 204 No Content;
 /// disabling an account is accountEnabled false), DELETE /users/{id} ("Delete a user": 204, and the user is gone from
-/// every list, group and role) and POST /users ("Create user": 201 with the user). The next read shows the change.
+/// every list, group and role, into deleted items) and POST /users ("Create user": 201 with the user). The next read shows the change.
 /// </summary>
 internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
 {
@@ -89,8 +89,9 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
     }
 
     /// <summary>
-    /// "Delete a user": 204. Entra keeps a deleted user in deletedItems for 30 days; the sandbox does not emulate that
-    /// list, so the user is simply gone: from /users, from group and role members, and its licences are free again.
+    /// "Delete a user": 204. The user is gone from /users, from group and role members, and its licences are free
+    /// again; Entra keeps it in deleted items for 30 days, from where it can be restored (<see cref="DeletedItemsApi"/>).
+    /// A user holding a directory role needs the roles <see cref="SensitiveActions"/> names.
     /// </summary>
     private async Task Remove(HttpContext http)
     {
@@ -102,11 +103,21 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
         var id = (string)http.Request.RouteValues["id"]!;
         var content = caller.Tenant.Content;
         SandboxUser? user;
+        var denied = false;
         lock (content.Sync)
         {
             user = UserProperties.Find(content, id);
-            if (user is not null)
+            denied = user is not null && !SensitiveActions.MayDeleteOrRestore(graph, caller,
+                content.Directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => r.RoleTemplateId));
+            if (user is not null && !denied)
             {
+                content.DeletedUsers.Add(new DeletedUser(
+                    user,
+                    context.Clock.GetUtcNow(),
+                    [.. content.Directory.Groups.Where(g => g.MemberIds.Contains(user.Id)).Select(g => g.Id)],
+                    [.. content.Directory.Groups.Where(g => g.OwnerIds.Contains(user.Id)).Select(g => g.Id)],
+                    [.. content.Directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => r.Id)],
+                    content.Directory.Registrations.GetValueOrDefault(user.Id, [])));
                 content.Users.Remove(user);
                 content.Directory.Groups.ForEach(g =>
                 {
@@ -117,6 +128,12 @@ internal sealed class UserWritesApi(SandboxContext context, GraphApi graph)
                 content.Directory.Registrations.Remove(user.Id);
                 content.Users.Where(u => u.ManagerId == user.Id).ToList().ForEach(u => u.ManagerId = null);
             }
+        }
+
+        if (denied)
+        {
+            await graph.Error(http, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            return;
         }
 
         if (user is not null)
