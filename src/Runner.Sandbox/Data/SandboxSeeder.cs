@@ -124,6 +124,7 @@ internal static class SandboxSeeder
             CountryLetterCode = random.Next(3) switch { 0 => "GB", 1 => "DE", _ => "US" },
         };
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
+        content.DisplayConcealedNames = DeterministicGuid.RandomSeed(seed, $"report-settings:{tenant.Id}") % 3 != 0;
         GuestSeeder.AddGuests(seed, tenant, content, today);
         ManagerSeeder.AssignManagers(seed, tenant, content.Users);
         // Built from the users as they are at first use, under the content lock (the APIs change users under it).
