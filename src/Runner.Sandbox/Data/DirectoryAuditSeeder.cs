@@ -24,7 +24,8 @@ internal static class DirectoryAuditSeeder
         var users = content.Users.Where(u => u.UserType == "Member").ToList();
         var global = content.Directory.Roles.FirstOrDefault(r => r.RoleTemplateId == DirectorySeeder.RoleTemplates[0].Template);
         var admins = users.Where(u => global?.MemberIds.Contains(u.Id) == true).ToList();
-        if (users.Count < 2 || admins.Count == 0)
+        var others = users.Where(u => !admins.Contains(u)).ToList();
+        if (others.Count == 0 || admins.Count == 0)
         {
             return [];
         }
@@ -39,7 +40,9 @@ internal static class DirectoryAuditSeeder
 
         for (var i = random.Next(3, 12); i > 0; i--)
         {
-            var user = AnyUser();
+            // What the tenant's Global Administrators do to other accounts.
+            var user = others[random.Next(others.Count)];
+
             switch (random.Next(4))
             {
                 case 0:

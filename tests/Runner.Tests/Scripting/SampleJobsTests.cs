@@ -187,6 +187,27 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Mailbox_quota_lists_the_mailboxes_near_their_warning_quota_where_the_partner_may_read_reports()
+    {
+        var tenants = await RunAsync("mailbox-quota.csx", "--param", "percent=95");
+        var today = new DateTimeOffset(sandbox.Host.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        string[] reporting = [GdapSeeder.GlobalAdministrator, GdapSeeder.GlobalReader, GdapSeeder.ReportsReader];
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var lines = Runner.Sandbox.Graph.UsageReports.MailboxUsageDetail(customer.Content, today, "D7").TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var header = lines[0].Split(',');
+            var expected = !sandbox.Host.RolesInForce(customer).Overlaps(reporting) ? [] : lines.Skip(1).Select(l => l.Split(','))
+                .Where(c => 100.0 * long.Parse(c[Array.IndexOf(header, "Storage Used (Byte)")]) / long.Parse(c[Array.IndexOf(header, "Issue Warning Quota (Byte)")]) >= 95)
+                .Select(c => c[1]).Order().ToList();
+            Assert.Equal(expected, Rows(tenants, customer.Id).Select(r => (string)r["user"]!).Order());
+            Assert.All(Rows(tenants, customer.Id), r => Assert.Equal(customer.Content.DisplayConcealedNames, (bool)r["concealed"]!));
+        }
+
+        Assert.Contains(ActiveCustomers(), c => Rows(tenants, c.Id).Count > 0);
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
