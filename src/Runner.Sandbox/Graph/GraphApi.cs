@@ -45,6 +45,7 @@ internal sealed class GraphApi(SandboxContext context)
         new DirectoryAuditsApi(context, this).Map(routes);
         new DeletedItemsApi(context, this).Map(routes);
         new UsageReportsApi(context, this).Map(routes);
+        new ServiceHealthApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }
