@@ -49,25 +49,10 @@ internal sealed class DeletedItemsApi(SandboxContext context, GraphApi graph)
             return;
         }
 
-        if (await graph.Authorize(http, Read) is not { } caller)
+        if (await graph.Authorize(http, Read) is { } caller)
         {
-            return;
+            await GraphObjects.WriteOne(http, graph, caller, "directoryObjects", _ => Kept(caller), d => d.User.Id, id, Json);
         }
-
-        JsonObject? body;
-        lock (caller.Tenant.Content.Sync)
-        {
-            body = Find(caller, id) is { } deleted ? Json(deleted) : null;
-        }
-
-        if (body is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-            return;
-        }
-
-        body["@odata.context"] = graph.Context(http, "directoryObjects") + "/$entity";
-        await http.WriteJson(body);
     }
 
     private async Task List(HttpContext http)

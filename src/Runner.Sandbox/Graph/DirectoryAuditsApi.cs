@@ -82,26 +82,10 @@ internal sealed class DirectoryAuditsApi(SandboxContext context, GraphApi graph)
 
     private async Task Get(HttpContext http)
     {
-        if (await Authorize(http) is not { } caller)
+        if (await Authorize(http) is { } caller)
         {
-            return;
+            await GraphObjects.WriteOne(http, graph, caller, EntitySet, _ => Kept(caller), a => a.Id, (string)http.Request.RouteValues["id"]!, Json);
         }
-
-        var id = (string)http.Request.RouteValues["id"]!;
-        JsonObject? body;
-        lock (caller.Tenant.Content.Sync)
-        {
-            body = Kept(caller).Where(a => a.Id.Equals(id, StringComparison.OrdinalIgnoreCase)).Select(Json).FirstOrDefault();
-        }
-
-        if (body is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-            return;
-        }
-
-        body["@odata.context"] = graph.Context(http, EntitySet) + "/$entity";
-        await http.WriteJson(body);
     }
 
     /// <summary>What the tenant's licence keeps, by the sandbox clock (call under the content lock).</summary>

@@ -29,13 +29,13 @@ internal static class GraphObjects
 
     /// <summary>Answers the item of the tenant's <paramref name="items"/> whose key is <paramref name="value"/>, with its
     /// @odata.context, or 404 (Graph's directory 404 unless <paramref name="notFound"/> answers otherwise).</summary>
-    public static async Task WriteOne<T>(HttpContext http, GraphApi graph, ApiCaller caller, string entitySet, Func<TenantContent, IEnumerable<T>> items,
-        Func<T, Guid> key, string value, Func<T, JsonObject> json, Func<Task>? notFound = null)
+    public static async Task WriteOne<T, TKey>(HttpContext http, GraphApi graph, ApiCaller caller, string entitySet, Func<TenantContent, IEnumerable<T>> items,
+        Func<T, TKey> key, string value, Func<T, JsonObject> json, Func<Task>? notFound = null)
     {
         JsonObject? body;
         lock (caller.Tenant.Content.Sync)
         {
-            body = items(caller.Tenant.Content).Where(i => key(i).ToString().Equals(value, StringComparison.OrdinalIgnoreCase)).Select(json).FirstOrDefault();
+            body = items(caller.Tenant.Content).Where(i => string.Equals(key(i)?.ToString(), value, StringComparison.OrdinalIgnoreCase)).Select(json).FirstOrDefault();
         }
 
         if (body is null)
