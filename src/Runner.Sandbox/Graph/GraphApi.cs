@@ -47,6 +47,7 @@ internal sealed class GraphApi(SandboxContext context)
         new UsageReportsApi(context, this).Map(routes);
         new ServiceHealthApi(context, this).Map(routes);
         new MailboxAccessApi(this).Map(routes);
+        new RoleManagementApi(this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }
