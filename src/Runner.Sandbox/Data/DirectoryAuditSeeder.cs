@@ -6,7 +6,7 @@ namespace Runner.Sandbox.Data;
 /// The last 30 days of a customer's directory audit log, worked out on first request from its own random stream: what
 /// the customer's own admins did (profile edits, password resets, licence changes, group members), the occasional
 /// entry an MSP's review exists for (a second Global Administrator added lately, a user consenting to an unknown app
-/// for mail access), and Conditional Access policy edits where there are policies. Changes made through the sandbox's
+/// for mail access where the authorization policy lets users consent), and Conditional Access policy edits where there are policies. Changes made through the sandbox's
 /// Graph are appended as they happen (<see cref="Graph.DirectoryAudits"/>). Consistent with the rest of the tenant:
 /// a role added here is one the user holds in /directoryRoles.
 /// </summary>
@@ -77,7 +77,7 @@ internal static class DirectoryAuditSeeder
         }
 
         // A user consenting to a multi-tenant app asking for mail: what illicit-consent reviews look for.
-        if (random.Next(4) == 0)
+        if (random.Next(2) == 0 && content.Authorization.AllowsUserConsent)
         {
             var app = ConsentApps[random.Next(ConsentApps.Length)];
             Add(Within(30), "Consent to application", "ApplicationManagement", "Assign", AuditInitiator.User(AnyUser(), $"198.51.100.{random.Next(1, 255)}"),

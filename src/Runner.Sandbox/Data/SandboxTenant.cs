@@ -64,6 +64,9 @@ internal sealed class TenantContent
     /// read (a run across every customer) pays only for what its jobs ask for.</summary>
     public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []), new(() => []));
 
+    /// <summary>What users and guests may do by default (policies/authorizationPolicy).</summary>
+    public AuthorizationSettings Authorization { get; set; } = new();
+
     /// <summary>Whether Microsoft 365 usage reports hide user names (admin/reportSettings): on by default since
     /// 2021, switched off in about one customer in three.</summary>
     public bool DisplayConcealedNames { get; set; } = true;

@@ -35,6 +35,7 @@ internal sealed partial class GdapWriteAuthorization(SandboxContext context, Gra
         (new Regex(@"^/groups(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.GroupsAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/directoryRoles(/.*)?$|^/roleManagement/.*$", RegexOptions.IgnoreCase), [GdapSeeder.PrivilegedRoleAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/identity/conditionalAccess/.*$", RegexOptions.IgnoreCase), [GdapSeeder.ConditionalAccessAdministrator, GdapSeeder.SecurityAdministrator, GdapSeeder.GlobalAdministrator]),
+        (new Regex(@"^/policies/authorizationPolicy$", RegexOptions.IgnoreCase), [GdapSeeder.PrivilegedRoleAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/policies/identitySecurityDefaultsEnforcementPolicy$", RegexOptions.IgnoreCase), [GdapSeeder.SecurityAdministrator, GdapSeeder.ConditionalAccessAdministrator, GdapSeeder.GlobalAdministrator]),
     ];
 
