@@ -14,7 +14,8 @@ internal sealed class DirectoryObjects
 
     public required List<ConditionalAccessPolicy> Policies { get; init; }
 
-    public required bool SecurityDefaultsEnabled { get; init; }
+    /// <summary>Settable: PATCH identitySecurityDefaultsEnforcementPolicy switches it.</summary>
+    public required bool SecurityDefaultsEnabled { get; set; }
 
     /// <summary>Authentication methods each user has registered (empty: not MFA-registered).</summary>
     public required Dictionary<Guid, string[]> Registrations { get; init; }
@@ -49,4 +50,17 @@ internal sealed record ConditionalAccessPolicy(
     Guid[] IncludeRoles,
     string[] ClientAppTypes,
     string Operator,
-    string[] BuiltInControls);
+    string[] BuiltInControls)
+{
+    public string[] ExcludeUsers { get; init; } = [];
+
+    public string[] IncludeGroups { get; init; } = [];
+
+    public string[] ExcludeGroups { get; init; } = [];
+
+    public Guid[] ExcludeRoles { get; init; } = [];
+
+    public string[] IncludeApplications { get; init; } = ["All"];
+
+    public DateTimeOffset? ModifiedDateTime { get; init; }
+}

@@ -12,7 +12,10 @@ namespace Runner.Sandbox.Graph;
 /// </summary>
 internal static class DirectoryAudits
 {
-    public static void Record(SandboxContext context, HttpContext http, ApiCaller caller, string activity, string category, string operation, params AuditTarget[] targets)
+    public static void Record(SandboxContext context, HttpContext http, ApiCaller caller, string activity, string category, string operation, params AuditTarget[] targets) =>
+        Record(context, http, caller, activity, category, operation, "Core Directory", targets);
+
+    public static void Record(SandboxContext context, HttpContext http, ApiCaller caller, string activity, string category, string operation, string service, params AuditTarget[] targets)
     {
         var ip = http.Connection.RemoteIpAddress?.ToString();
         var app = context.Directory.Application;
@@ -23,7 +26,7 @@ internal static class DirectoryAudits
         lock (caller.Tenant.Content.Sync)
         {
             var log = caller.Tenant.Content.DirectoryAudits;
-            log.Add(DirectoryAuditSeeder.New(context.Options.Seed, caller.Tenant, log.Count, now, activity, category, operation, "Core Directory", by, targets));
+            log.Add(DirectoryAuditSeeder.New(context.Options.Seed, caller.Tenant, log.Count, now, activity, category, operation, service, by, targets));
         }
     }
 

@@ -49,6 +49,7 @@ internal sealed class GraphApi(SandboxContext context)
         new MailboxAccessApi(this).Map(routes);
         new RoleManagementApi(this).Map(routes);
         new AuthorizationPolicyApi(context, this).Map(routes);
+        new ConditionalAccessWritesApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

@@ -18,7 +18,17 @@ internal sealed class PoliciesApi(SandboxContext context, GraphApi graph)
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1.0/identity/conditionalAccess/policies", (RequestDelegate)ListConditionalAccess);
+        routes.MapGet("/v1.0/identity/conditionalAccess/policies/{id}", (RequestDelegate)GetConditionalAccess);
         routes.MapGet("/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", (RequestDelegate)GetSecurityDefaults);
+    }
+
+    private async Task GetConditionalAccess(HttpContext http)
+    {
+        if (await graph.Authorize(http, Read) is { } caller)
+        {
+            await GraphObjects.WriteOne(http, graph, caller, "identity/conditionalAccess/policies", c => c.Directory.Policies, p => p.Id,
+                (string)http.Request.RouteValues["id"]!, Policy);
+        }
     }
 
     private async Task ListConditionalAccess(HttpContext http)
@@ -30,8 +40,13 @@ internal sealed class PoliciesApi(SandboxContext context, GraphApi graph)
 
         // Tenants without Entra ID P1 ("What is Conditional Access?": licence requirements) have no policies to list;
         // the sandbox seeds none there rather than guess at a refusal Microsoft does not document.
-        await GraphList.Write(http, graph, "identity/conditionalAccess/policies", "microsoft.graph.conditionalAccessPolicy",
-            caller.Tenant.Content.Directory.Policies.Select(Policy).ToList());
+        List<JsonObject> policies;
+        lock (caller.Tenant.Content.Sync)
+        {
+            policies = caller.Tenant.Content.Directory.Policies.Select(Policy).ToList();
+        }
+
+        await GraphList.Write(http, graph, "identity/conditionalAccess/policies", "microsoft.graph.conditionalAccessPolicy", policies);
     }
 
     private async Task GetSecurityDefaults(HttpContext http)
@@ -49,13 +64,13 @@ internal sealed class PoliciesApi(SandboxContext context, GraphApi graph)
         }
     }
 
-    private static JsonObject Policy(ConditionalAccessPolicy policy) => new()
+    internal static JsonObject Policy(ConditionalAccessPolicy policy) => new()
     {
         ["id"] = policy.Id.ToString(),
         ["templateId"] = null,
         ["displayName"] = policy.DisplayName,
         ["createdDateTime"] = UserProperties.Date(policy.CreatedDateTime),
-        ["modifiedDateTime"] = null,
+        ["modifiedDateTime"] = policy.ModifiedDateTime is { } modified ? UserProperties.Date(modified) : null,
         ["state"] = policy.State,
         ["sessionControls"] = null,
         ["conditions"] = new JsonObject
@@ -67,18 +82,18 @@ internal sealed class PoliciesApi(SandboxContext context, GraphApi graph)
             ["locations"] = null,
             ["applications"] = new JsonObject
             {
-                ["includeApplications"] = new JsonArray("All"),
+                ["includeApplications"] = Strings(policy.IncludeApplications),
                 ["excludeApplications"] = new JsonArray(),
                 ["includeUserActions"] = new JsonArray(),
             },
             ["users"] = new JsonObject
             {
                 ["includeUsers"] = Strings(policy.IncludeUsers),
-                ["excludeUsers"] = new JsonArray(),
-                ["includeGroups"] = new JsonArray(),
-                ["excludeGroups"] = new JsonArray(),
+                ["excludeUsers"] = Strings(policy.ExcludeUsers),
+                ["includeGroups"] = Strings(policy.IncludeGroups),
+                ["excludeGroups"] = Strings(policy.ExcludeGroups),
                 ["includeRoles"] = Strings(policy.IncludeRoles.Select(r => r.ToString())),
-                ["excludeRoles"] = new JsonArray(),
+                ["excludeRoles"] = Strings(policy.ExcludeRoles.Select(r => r.ToString())),
             },
         },
         ["grantControls"] = new JsonObject

@@ -58,7 +58,8 @@ internal sealed class ServiceHealthApi(SandboxContext context, GraphApi graph)
         if (await graph.Authorize(http, "ServiceHealth.Read.All") is { } caller)
         {
             var expand = http.Query("$expand") is { } e && e.Equals("issues", StringComparison.OrdinalIgnoreCase);
-            var overviews = Services(caller).Order().Select(s => OverviewJson(caller, s, expand)).ToList();
+            var issues = TenantIssues(caller);
+            var overviews = Services(caller).Order().Select(s => OverviewJson(issues, s, expand)).ToList();
             await GraphList.Write(http, graph, $"{Root}/healthOverviews", "microsoft.graph.serviceHealth", overviews, expanded: expand ? "issues" : null);
         }
     }
@@ -77,7 +78,7 @@ internal sealed class ServiceHealthApi(SandboxContext context, GraphApi graph)
             return;
         }
 
-        await One(http, $"{Root}/healthOverviews", OverviewJson(caller, service, http.Query("$expand") is { } e && e.Equals("issues", StringComparison.OrdinalIgnoreCase)));
+        await One(http, $"{Root}/healthOverviews", OverviewJson(TenantIssues(caller), service, http.Query("$expand") is { } e && e.Equals("issues", StringComparison.OrdinalIgnoreCase)));
     }
 
     private async Task Issues(HttpContext http)
@@ -136,13 +137,21 @@ internal sealed class ServiceHealthApi(SandboxContext context, GraphApi graph)
         }
     }
 
-    private IEnumerable<ServiceIssue> TenantIssues(ApiCaller caller) => _posts.Value.Issues.Where(i => Services(caller).Contains(i.Service));
-
-    private IEnumerable<ServiceMessage> TenantMessages(ApiCaller caller) => _posts.Value.Messages.Where(m => m.Services.Any(Services(caller).Contains));
-
-    private JsonObject OverviewJson(ApiCaller caller, string service, bool expand)
+    private List<ServiceIssue> TenantIssues(ApiCaller caller)
     {
-        var issues = TenantIssues(caller).Where(i => i.Service == service).ToList();
+        var services = Services(caller);
+        return _posts.Value.Issues.Where(i => services.Contains(i.Service)).ToList();
+    }
+
+    private List<ServiceMessage> TenantMessages(ApiCaller caller)
+    {
+        var services = Services(caller);
+        return _posts.Value.Messages.Where(m => m.Services.Any(services.Contains)).ToList();
+    }
+
+    private static JsonObject OverviewJson(List<ServiceIssue> tenantIssues, string service, bool expand)
+    {
+        var issues = tenantIssues.Where(i => i.Service == service).ToList();
         var open = issues.Where(i => !i.IsResolved).ToList();
         var json = new JsonObject
         {

@@ -11,7 +11,7 @@ internal static class KnownResources
     private static readonly Dictionary<string, (string Audience, string[] DefaultPermissions)> Resources =
         new(StringComparer.OrdinalIgnoreCase)
         {
-            [Graph] = (Graph, ["Directory.Read.All", "User.Read.All", "Organization.Read.All", "AuditLog.Read.All", "DelegatedAdminRelationship.Read.All", "Domain.Read.All", "Policy.Read.All", "SecurityEvents.Read.All", "UserAuthenticationMethod.Read.All", "DeviceManagementManagedDevices.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Reports.Read.All", "ReportSettings.ReadWrite.All", "ServiceHealth.Read.All", "ServiceMessage.Read.All", "Policy.ReadWrite.Authorization"]),
+            [Graph] = (Graph, ["Directory.Read.All", "User.Read.All", "Organization.Read.All", "AuditLog.Read.All", "DelegatedAdminRelationship.Read.All", "Domain.Read.All", "Policy.Read.All", "SecurityEvents.Read.All", "UserAuthenticationMethod.Read.All", "DeviceManagementManagedDevices.Read.All", "Directory.AccessAsUser.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Reports.Read.All", "ReportSettings.ReadWrite.All", "ServiceHealth.Read.All", "ServiceMessage.Read.All", "Policy.ReadWrite.Authorization", "Policy.ReadWrite.ConditionalAccess", "Policy.ReadWrite.SecurityDefaults"]),
             ["00000003-0000-0000-c000-000000000000"] = (Graph, ["Directory.Read.All", "User.Read.All"]),
             [ResourceManager] = (ResourceManager, ["user_impersonation"]),
             ["https://management.core.windows.net"] = (ResourceManager, ["user_impersonation"]),
