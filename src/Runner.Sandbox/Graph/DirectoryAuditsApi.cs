@@ -57,6 +57,7 @@ internal sealed class DirectoryAuditsApi(SandboxContext context, GraphApi graph)
         }
 
         var ascending = false;
+        GraphList.Handled(http, "$orderby");
         if (http.Query("$orderby") is { Length: > 0 } orderBy)
         {
             var parts = orderBy.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -15,6 +15,14 @@ internal sealed class DirectoryRolesApi(GraphApi graph)
 {
     private static readonly string[] Read = ["RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory"];
 
+    private static readonly IReadOnlyDictionary<string, FilterProperty<JsonObject>> Filterable =
+        new Dictionary<string, FilterProperty<JsonObject>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["id"] = new(EdmType.String, r => (string?)r["id"]),
+            ["displayName"] = new(EdmType.String, r => (string?)r["displayName"]),
+            ["roleTemplateId"] = new(EdmType.String, r => (string?)r["roleTemplateId"]),
+        };
+
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1.0/directoryRoles", (RequestDelegate)List);
@@ -24,9 +32,9 @@ internal sealed class DirectoryRolesApi(GraphApi graph)
 
     private async Task List(HttpContext http)
     {
-        if (await graph.Authorize(http, Read) is { } caller)
+        if (await graph.Authorize(http, Read) is { } caller && await GraphList.Filter(http, graph, Filterable, "microsoft.graph.directoryRole") is { } filter)
         {
-            await GraphList.Write(http, graph, "directoryRoles", "microsoft.graph.directoryRole", caller.Tenant.Content.Directory.Roles.Select(GraphObjects.Role).ToList());
+            await GraphList.Write(http, graph, "directoryRoles", "microsoft.graph.directoryRole", caller.Tenant.Content.Directory.Roles.Select(GraphObjects.Role).Where(filter).ToList());
         }
     }
 

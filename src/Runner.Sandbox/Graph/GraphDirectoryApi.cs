@@ -22,11 +22,7 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
     {
         if (await graph.Authorize(http) is { } caller)
         {
-            await http.WriteJson(new JsonObject
-            {
-                ["@odata.context"] = context.Url("/v1.0/$metadata#organization"),
-                ["value"] = new JsonArray(Organization(caller.Tenant)),
-            });
+            await GraphList.Write(http, graph, "organization", "microsoft.graph.organization", [Organization(caller.Tenant)]);
         }
     }
 
@@ -58,7 +54,7 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
         }
 
         var names = caller.Tenant.Content.VerifiedDomains;
-        var domains = names.Select((name, i) => (JsonNode)new JsonObject
+        var domains = names.Select((name, i) => new JsonObject
         {
             ["authenticationType"] = "Managed",
             ["availabilityStatus"] = null,
@@ -72,8 +68,8 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
             ["passwordValidityPeriodInDays"] = 2147483647,
             ["supportedServices"] = i == 0 ? new JsonArray("Email", "OfficeCommunicationsOnline") : new JsonArray("Email"),
             ["state"] = null,
-        }).ToArray();
-        await http.WriteJson(new JsonObject { ["@odata.context"] = context.Url("/v1.0/$metadata#domains"), ["value"] = new JsonArray(domains) });
+        }).ToList();
+        await GraphList.Write(http, graph, "domains", "microsoft.graph.domain", domains);
     }
 
     /// <summary>
@@ -88,13 +84,13 @@ internal sealed class GraphDirectoryApi(SandboxContext context, GraphApi graph)
         }
 
         var content = caller.Tenant.Content;
-        JsonNode[] skus;
+        List<JsonObject> skus;
         lock (content.Sync)
         {
-            skus = content.PartnerSubscriptions.GroupBy(s => s.Product.SkuId).Select(g => (JsonNode)Sku(caller.Tenant, g.Key, g.ToList())).ToArray();
+            skus = content.PartnerSubscriptions.GroupBy(s => s.Product.SkuId).Select(g => Sku(caller.Tenant, g.Key, g.ToList())).ToList();
         }
 
-        await http.WriteJson(new JsonObject { ["@odata.context"] = context.Url("/v1.0/$metadata#subscribedSkus"), ["value"] = new JsonArray(skus) });
+        await GraphList.Write(http, graph, "subscribedSkus", "microsoft.graph.subscribedSku", skus);
     }
 
     private static JsonObject Sku(SandboxTenant tenant, Guid skuId, List<PartnerSubscription> subscriptions)

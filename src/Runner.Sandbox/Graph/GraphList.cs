@@ -7,7 +7,8 @@ namespace Runner.Sandbox.Graph;
 
 /// <summary>
 /// One page of a Graph collection other than /users: $top (1 to 999, default 100), $skiptoken in an absolute
-/// @odata.nextLink, and $select keeping the named properties (unknown names refused as Graph refuses them).
+/// @odata.nextLink, and $select keeping the named properties (unknown names refused as Graph refuses them). $filter,
+/// $orderby, $search and $expand the endpoint did not apply are answered 501, never ignored.
 /// </summary>
 internal static class GraphList
 {
@@ -24,6 +25,15 @@ internal static class GraphList
             if (http.Query("$top") is { } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
             {
                 throw new ODataQueryException("Request_BadRequest", $"Invalid page size specified: '{topText}'. Must be between 1 and {MaxTop} inclusive.");
+            }
+
+            // Never ignored silently either: a job that filters or sorts would read every item, or the wrong order.
+            foreach (var option in new[] { "$filter", "$orderby", "$search" })
+            {
+                if (http.Query(option) is { Length: > 0 } asked && !http.Items.ContainsKey(option))
+                {
+                    throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate {option}={asked} on {entitySet}. {SandboxDocs.Page} lists what it emulates.", 501);
+                }
             }
 
             if (expanded is null && http.Query("$expand") is { Length: > 0 } expand)
@@ -64,6 +74,7 @@ internal static class GraphList
     /// Graph gives a filter it cannot parse.</summary>
     public static async Task<Func<T, bool>?> Filter<T>(HttpContext http, GraphApi graph, IReadOnlyDictionary<string, FilterProperty<T>> properties, string entity)
     {
+        Handled(http, "$filter");
         if (http.Query("$filter") is not { Length: > 0 } text)
         {
             return _ => true;
@@ -79,6 +90,10 @@ internal static class GraphList
             return null;
         }
     }
+
+    /// <summary>Says the endpoint applied a query option (<c>$filter</c>, <c>$orderby</c>, <c>$search</c>) itself, so
+    /// <see cref="Write"/> does not refuse it as not emulated.</summary>
+    public static void Handled(HttpContext http, string option) => http.Items[option] = true;
 
     private static JsonObject Project(JsonObject item, string[]? select, string? expanded)
     {

@@ -15,6 +15,22 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
     private static readonly string[] Read = ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All"];
     private static readonly string[] Write = ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"];
 
+    /// <summary>What "List groups" filters on (eq, ne, in, startswith; any() on groupTypes and resourceProvisioningOptions).</summary>
+    private static readonly IReadOnlyDictionary<string, FilterProperty<JsonObject>> Filterable =
+        new Dictionary<string, FilterProperty<JsonObject>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["id"] = new(EdmType.String, g => (string?)g["id"]),
+            ["displayName"] = new(EdmType.String, g => (string?)g["displayName"]),
+            ["mail"] = new(EdmType.String, g => (string?)g["mail"]),
+            ["mailNickname"] = new(EdmType.String, g => (string?)g["mailNickname"]),
+            ["mailEnabled"] = new(EdmType.Boolean, g => (bool?)g["mailEnabled"]),
+            ["securityEnabled"] = new(EdmType.Boolean, g => (bool?)g["securityEnabled"]),
+            ["visibility"] = new(EdmType.String, g => (string?)g["visibility"]),
+            ["groupTypes"] = new(EdmType.String, g => g["groupTypes"]!.AsArray().Select(t => (object)(string)t!), IsCollection: true),
+            // No seeded group is a team; a filter for teams finds none rather than every group.
+            ["resourceProvisioningOptions"] = new(EdmType.String, _ => Array.Empty<object>(), IsCollection: true),
+        };
+
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1.0/groups", (RequestDelegate)List);
@@ -34,10 +50,15 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
                 return;
             }
 
+            if (await GraphList.Filter(http, graph, Filterable, "microsoft.graph.group") is not { } filter)
+            {
+                return;
+            }
+
             List<JsonObject> groups;
             lock (caller.Tenant.Content.Sync)
             {
-                groups = caller.Tenant.Content.Directory.Groups.Select(g => GroupExpansion.WithMembers(caller, g, members, context.Options.Seed)).ToList();
+                groups = caller.Tenant.Content.Directory.Groups.Select(g => GroupExpansion.WithMembers(caller, g, members, context.Options.Seed)).Where(filter).ToList();
             }
 
             await GraphList.Write(http, graph, "groups", "microsoft.graph.group", groups, expanded: members is null ? null : "members");

@@ -142,13 +142,14 @@ internal sealed class ODataFilter<T>
         Expect("(");
         var lambda = Next();
         var colon = lambda.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || !lambda[(colon + 1)..].StartsWith(lambda[..colon] + "/", StringComparison.Ordinal))
+        // A collection of values compares the variable itself (groupTypes/any(c:c eq 'Unified')), one of objects a member.
+        var primitive = colon > 0 && lambda[(colon + 1)..] == lambda[..colon];
+        if (colon <= 0 || (!primitive && !lambda[(colon + 1)..].StartsWith(lambda[..colon] + "/", StringComparison.Ordinal)))
         {
-            throw Syntax($"'{lambda}' is not a lambda such as s:s/skuId");
+            throw Syntax($"'{lambda}' is not a lambda such as s:s/skuId or c:c");
         }
 
-        var member = lambda[(colon + 2 + colon)..];
-        var (name, property) = Property($"{collection}/{member}");
+        var (name, property) = Property(primitive ? collection : $"{collection}/{lambda[(colon + 2 + colon)..]}");
         if (!property.IsCollection)
         {
             throw Syntax($"'{collection}' is not a collection");

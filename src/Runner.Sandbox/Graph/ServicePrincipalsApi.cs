@@ -50,21 +50,12 @@ internal sealed class ServicePrincipalsApi(SandboxContext context, GraphApi grap
             return;
         }
 
-        IEnumerable<JsonObject> all = Principals(caller.Tenant);
-        if (http.Query("$filter") is { Length: > 0 } text)
+        if (await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
         {
-            try
-            {
-                all = all.Where(ODataFilter<JsonObject>.Parse(text, Filterable, Entity).Predicate);
-            }
-            catch (ODataQueryException e)
-            {
-                await graph.Error(http, e.Status, e.Code, e.Message);
-                return;
-            }
+            return;
         }
 
-        await GraphList.Write(http, graph, "servicePrincipals", Entity, all.ToList());
+        await GraphList.Write(http, graph, "servicePrincipals", Entity, Principals(caller.Tenant).Where(filter).ToList());
     }
 
     /// <summary>By object id, or by application id in Graph's alternate-key form servicePrincipals(appId='...').</summary>
