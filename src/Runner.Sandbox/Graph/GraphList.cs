@@ -14,6 +14,12 @@ internal static class GraphList
 {
     private const int MaxTop = 999;
 
+    /// <summary>Entity sets of directory objects, where $count is an advanced query.</summary>
+    private static readonly HashSet<string> DirectoryObjects = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "groups", "devices", "applications", "servicePrincipals", "directoryRoles", "directoryObjects", "users",
+    };
+
     /// <param name="expanded">The navigation property the endpoint expanded ($expand), kept whatever $select says; any
     /// other $expand is answered 501.</param>
     public static async Task Write(HttpContext http, GraphApi graph, string entitySet, string entity, IReadOnlyList<JsonObject> items, int defaultTop = 100, string? expanded = null)
@@ -42,6 +48,13 @@ internal static class GraphList
                 throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on {entitySet}. {SandboxDocs.Page} lists what it emulates.", 501);
             }
 
+            if (http.Query("$count") is { } count && count.Equals("true", StringComparison.OrdinalIgnoreCase) && DirectoryObjects.Contains(entitySet) &&
+                !string.Equals(http.Request.Headers["ConsistencyLevel"].ToString(), "eventual", StringComparison.OrdinalIgnoreCase))
+            {
+                // "Advanced query capabilities on directory objects": $count on these needs ConsistencyLevel: eventual.
+                throw new ODataQueryException("Request_UnsupportedQuery", $"$count is not supported because the 'ConsistencyLevel:eventual' header is missing. {UserQuery.AdvancedHint}");
+            }
+
             skip = UserQuery.ReadSkipToken(http.Query("$skiptoken"));
             if (http.Query("$select") is { Length: > 0 } selectText)
             {
@@ -61,6 +74,11 @@ internal static class GraphList
 
         var page = items.Skip(skip).Take(top).Select(item => (JsonNode)Project(item, select, expanded)).ToArray();
         var body = new JsonObject { ["@odata.context"] = graph.Context(http, entitySet) };
+        if (http.Query("$count") is { } counting && counting.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            body["@odata.count"] = items.Count;
+        }
+
         if (skip + page.Length < items.Count)
         {
             body["@odata.nextLink"] = graph.NextLink(http, skip + page.Length);

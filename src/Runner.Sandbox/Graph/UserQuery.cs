@@ -21,7 +21,7 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
     private const int SignInActivityMaxTop = 120;
 
     /// <summary>Every "advanced query" error ends with this pointer, as Graph's own do.</summary>
-    private const string AdvancedHint = "Refer to https://aka.ms/graph-docs/advanced-queries for more information";
+    internal const string AdvancedHint = "Refer to https://aka.ms/graph-docs/advanced-queries for more information";
 
     public static UserQuery Parse(HttpContext http, ApiCaller caller, bool list)
     {

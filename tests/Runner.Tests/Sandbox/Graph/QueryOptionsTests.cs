@@ -38,6 +38,25 @@ public sealed class QueryOptionsTests(SandboxSessionFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Counting_groups_needs_the_advanced_query_header_as_for_users()
+    {
+        var customer = fixture.Host.ActiveCustomer();
+        var graph = fixture.Clients.Graph(customer.Id);
+
+        var refused = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Count = true));
+        var counted = await graph.Groups.GetAsync(r =>
+        {
+            r.QueryParameters.Count = true;
+            r.QueryParameters.Top = 1;
+            r.Headers.Add("ConsistencyLevel", "eventual");
+        });
+
+        Assert.Equal((400, "Request_UnsupportedQuery"), (refused.ResponseStatusCode, refused.Error!.Code));
+        Assert.Equal(customer.Content.Directory.Groups.Count, counted!.OdataCount);
+        Assert.Single(counted.Value!);
+    }
+
+    [Fact]
     public async Task A_query_option_an_endpoint_does_not_apply_is_501_naming_it()
     {
         var graph = fixture.Clients.Graph(fixture.Host.ActiveCustomer().Id);
