@@ -68,6 +68,26 @@ internal static class UsageReports
         return csv.ToString();
     }
 
+    /// <summary>One OneDrive per member with a suite licence (Exchange Online alone has none): 1 TB allocated.</summary>
+    public static string OneDriveUsageAccountDetail(TenantContent content, DateTimeOffset today, string period)
+    {
+        var csv = Header("Report Refresh Date", "Site URL", "Owner Display Name", "Is Deleted", "Last Activity Date", "File Count", "Active File Count",
+            "Storage Used (Byte)", "Storage Allocated (Byte)", "Owner Principal Name", "Report Period");
+        const long Tb = 1024 * Gb;
+        foreach (var (user, deleted) in Users(content, today, period).Where(u => Plans(content, u.User).Contains("MCOSTANDARD")))
+        {
+            var stable = Stable(user);
+            var host = user.UserPrincipalName[(user.UserPrincipalName.IndexOf('@') + 1)..].Split('.')[0];
+            var site = $"https://{host}-my.sharepoint.com/personal/{user.UserPrincipalName.Replace('@', '_').Replace('.', '_')}";
+            var files = stable % 20_000;
+            Row(csv, Refresh(today), Name(content, site), Name(content, user.DisplayName), deleted is null ? "False" : "True", Day(user.LastSignInDateTime),
+                files.ToString(CultureInfo.InvariantCulture), (files / 10).ToString(CultureInfo.InvariantCulture),
+                (stable % (200 * Gb)).ToString(CultureInfo.InvariantCulture), Tb.ToString(CultureInfo.InvariantCulture), Name(content, user.UserPrincipalName), period[1..]);
+        }
+
+        return csv.ToString();
+    }
+
     /// <summary>Members, and members deleted within the period (call under the content lock).</summary>
     private static IEnumerable<(SandboxUser User, DateTimeOffset? Deleted)> Users(TenantContent content, DateTimeOffset today, string period)
     {

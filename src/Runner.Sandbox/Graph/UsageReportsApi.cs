@@ -11,7 +11,8 @@ using Runner.Sandbox.Hosting;
 namespace Runner.Sandbox.Graph;
 
 /// <summary>
-/// Microsoft 365 usage reports, as "reportRoot: getMailboxUsageDetail" and "getOffice365ActiveUserDetail" describe them:
+/// Microsoft 365 usage reports, as "reportRoot: getMailboxUsageDetail", "getOffice365ActiveUserDetail" and
+/// "getOneDriveUsageAccountDetail" describe them:
 /// GET /reports/{report}(period='D7|D30|D90|D180') answers 302 with a preauthenticated download URL (valid a few
 /// minutes, no Authorization header needed) for a CSV file (<see cref="UsageReports"/>). Needs Reports.Read.All and,
 /// for a signed-in user, one of the roles "Authorization for APIs to read Office 365 usage reports" lists: otherwise
@@ -40,6 +41,7 @@ internal sealed class UsageReportsApi(SandboxContext context, GraphApi graph)
     {
         routes.MapGet("/v1.0/reports/getMailboxUsageDetail(period='{period}')", (RequestDelegate)(http => Report(http, UsageReports.MailboxUsageDetail)));
         routes.MapGet("/v1.0/reports/getOffice365ActiveUserDetail(period='{period}')", (RequestDelegate)(http => Report(http, UsageReports.Office365ActiveUserDetail)));
+        routes.MapGet("/v1.0/reports/getOneDriveUsageAccountDetail(period='{period}')", (RequestDelegate)(http => Report(http, UsageReports.OneDriveUsageAccountDetail)));
         routes.MapGet("/reports/download/{token}", (RequestDelegate)Download);
         routes.MapGet("/v1.0/admin/reportSettings", (RequestDelegate)GetSettings);
         routes.MapMethods("/v1.0/admin/reportSettings", ["PATCH"], (RequestDelegate)UpdateSettings);

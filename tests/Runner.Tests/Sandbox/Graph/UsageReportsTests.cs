@@ -52,6 +52,23 @@ public sealed class UsageReportsTests(SandboxSessionFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task OneDrive_usage_has_a_terabyte_per_suite_licensed_member()
+    {
+        var customer = Reporting(c => c.Content.Users.Any(u => HasPlan(c, u, "MCOSTANDARD")));
+        var owners = customer.Content.Users.Where(u => u.UserType == "Member" && HasPlan(customer, u, "MCOSTANDARD")).ToList();
+
+        var rows = await CsvAsync(await fixture.Clients.Graph(customer.Id).Reports.GetOneDriveUsageAccountDetailWithPeriod("D7").GetAsync());
+
+        Assert.Equal("Site URL", rows[0][1]);
+        Assert.Equal(owners.Count, rows.Count - 1);
+        Assert.All(rows.Skip(1), r => Assert.Equal("1099511627776", r[Array.IndexOf(rows[0], "Storage Allocated (Byte)")]));
+        if (!customer.Content.DisplayConcealedNames)
+        {
+            Assert.Equal(owners.Select(o => o.UserPrincipalName).Order(), rows.Skip(1).Select(r => r[Array.IndexOf(rows[0], "Owner Principal Name")]).Order());
+        }
+    }
+
+    [Fact]
     public async Task Without_a_reporting_role_graph_refuses_and_only_a_global_administrator_changes_the_setting()
     {
         var standard = fixture.Host.ActiveCustomer(c => !fixture.Host.RolesInForce(c).Overlaps([GdapSeeder.GlobalAdministrator, GdapSeeder.GlobalReader, GdapSeeder.ReportsReader]));
