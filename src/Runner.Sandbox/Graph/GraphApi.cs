@@ -50,6 +50,7 @@ internal sealed class GraphApi(SandboxContext context)
         new RoleManagementApi(this).Map(routes);
         new AuthorizationPolicyApi(context, this).Map(routes);
         new ConditionalAccessWritesApi(context, this).Map(routes);
+        new InvitationsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

@@ -31,6 +31,7 @@ internal sealed partial class GdapWriteAuthorization(SandboxContext context, Gra
         (new Regex(@"^/users/[^/]+/manager/\$ref$", RegexOptions.IgnoreCase), [GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/users(/[^/]+)?$", RegexOptions.IgnoreCase), [GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/directory/deletedItems/[^/]+(/restore)?$", RegexOptions.IgnoreCase), [GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
+        (new Regex(@"^/invitations$", RegexOptions.IgnoreCase), ["95e79109-95c0-4d8e-aee3-d01accf2d47b" /* Guest Inviter */, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/devices(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.CloudDeviceAdministrator, GdapSeeder.IntuneAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/groups(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.GroupsAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/directoryRoles(/.*)?$|^/roleManagement/.*$", RegexOptions.IgnoreCase), [GdapSeeder.PrivilegedRoleAdministrator, GdapSeeder.GlobalAdministrator]),
