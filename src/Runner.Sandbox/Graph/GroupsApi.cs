@@ -37,8 +37,10 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         routes.MapGet("/v1.0/groups/{id}", (RequestDelegate)Get);
         routes.MapGet("/v1.0/groups/{id}/members", (RequestDelegate)Members);
         routes.MapGet("/v1.0/groups/{id}/owners", (RequestDelegate)Owners);
-        routes.MapPost("/v1.0/groups/{id}/members/$ref", (RequestDelegate)AddMember);
-        routes.MapDelete("/v1.0/groups/{id}/members/{memberId}/$ref", (RequestDelegate)RemoveMember);
+        routes.MapPost("/v1.0/groups/{id}/members/$ref", (RequestDelegate)(http => AddMember(http, MemberRelation)));
+        routes.MapDelete("/v1.0/groups/{id}/members/{memberId}/$ref", (RequestDelegate)(http => RemoveMember(http, MemberRelation)));
+        routes.MapPost("/v1.0/groups/{id}/owners/$ref", (RequestDelegate)(http => AddMember(http, OwnerRelation)));
+        routes.MapDelete("/v1.0/groups/{id}/owners/{memberId}/$ref", (RequestDelegate)(http => RemoveMember(http, OwnerRelation)));
     }
 
     private async Task List(HttpContext http)
@@ -112,8 +114,15 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         await GraphList.Write(http, graph, "directoryObjects", "microsoft.graph.directoryObject", users);
     }
 
-    /// <summary>The body names the member as {"@odata.id": ".../directoryObjects/{id}"}; 204 on success.</summary>
-    private async Task AddMember(HttpContext http)
+    /// <summary>A group's members or owners, as the two $ref writes name them.</summary>
+    private sealed record Relation(string Property, Func<SandboxGroup, List<Guid>> Ids, string Added, string Removed);
+
+    private static readonly Relation MemberRelation = new("members", g => g.MemberIds, "Add member to group", "Remove member from group");
+
+    private static readonly Relation OwnerRelation = new("owners", g => g.OwnerIds, "Add owner to group", "Remove owner from group");
+
+    /// <summary>The body names the member or owner as {"@odata.id": ".../directoryObjects/{id}"}; 204 on success.</summary>
+    private async Task AddMember(HttpContext http, Relation relation)
     {
         if (await graph.Authorize(http, Write) is not { } caller || await Find(http, caller) is not { } group)
         {
@@ -143,29 +152,29 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         lock (content.Sync)
         {
             member = content.Users.FirstOrDefault(u => u.Id == id);
-            outcome = member is null ? "unknown" : group.MemberIds.Contains(id) ? "duplicate" : "added";
+            outcome = member is null ? "unknown" : relation.Ids(group).Contains(id) ? "duplicate" : "added";
             if (outcome == "added")
             {
-                group.MemberIds.Add(id);
+                relation.Ids(group).Add(id);
             }
         }
 
         if (outcome == "added")
         {
-            graph.Audit(http, caller, "Add member to group", "GroupManagement", "Assign", AuditTarget.Of(member!), GroupWritesApi.Target(group));
+            graph.Audit(http, caller, relation.Added, "GroupManagement", "Assign", AuditTarget.Of(member!), GroupWritesApi.Target(group));
         }
 
         await (outcome switch
         {
-            // "Add members": adding an existing member is refused, not ignored.
-            "duplicate" => graph.Error(http, 400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'members'."),
+            // "Add members" / "Add owners": adding an existing one is refused, not ignored.
+            "duplicate" => graph.Error(http, 400, "Request_BadRequest", $"One or more added object references already exist for the following modified properties: '{relation.Property}'."),
             "unknown" => GraphObjects.NotFound(http, graph, memberId),
             _ => GraphObjects.NoContent(http),
         });
     }
 
-    /// <summary>"Remove member": 204; an object that is not a member is 404 Request_ResourceNotFound, as Graph answers.</summary>
-    private async Task RemoveMember(HttpContext http)
+    /// <summary>"Remove member" / "Remove group owner": 204; an object that is not one is 404 Request_ResourceNotFound, as Graph answers.</summary>
+    private async Task RemoveMember(HttpContext http, Relation relation)
     {
         if (await graph.Authorize(http, Write) is not { } caller || await Find(http, caller) is not { } group)
         {
@@ -177,13 +186,13 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         SandboxUser? member;
         lock (caller.Tenant.Content.Sync)
         {
-            removed = Guid.TryParse(memberId, out var id) && group.MemberIds.Remove(id);
+            removed = Guid.TryParse(memberId, out var id) && relation.Ids(group).Remove(id);
             member = removed ? caller.Tenant.Content.Users.FirstOrDefault(u => u.Id == id) : null;
         }
 
         if (member is not null)
         {
-            graph.Audit(http, caller, "Remove member from group", "GroupManagement", "Unassign", AuditTarget.Of(member), GroupWritesApi.Target(group));
+            graph.Audit(http, caller, relation.Removed, "GroupManagement", "Unassign", AuditTarget.Of(member), GroupWritesApi.Target(group));
         }
 
         await (removed ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, memberId));

@@ -158,6 +158,26 @@ public sealed class GroupWritesTests(SandboxSessionFixture fixture) : IClassFixt
     }
 
     /// <summary>The n-th customer whose GDAP roles allow group writes: each test changes its own.</summary>
+    [Fact]
+    public async Task An_owner_is_added_and_removed_by_reference_and_adding_one_twice_is_refused()
+    {
+        var customer = Writable(2);
+        var group = customer.Content.Directory.Groups[0];
+        var owner = customer.Content.Users.First(u => u.UserType == "Member" && !group.OwnerIds.Contains(u.Id));
+        var graph = fixture.Clients.Graph(customer.Id);
+        var reference = new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{owner.Id}" };
+
+        await graph.Groups[group.Id.ToString()].Owners.Ref.PostAsync(reference);
+        var twice = await Assert.ThrowsAsync<ODataError>(() => graph.Groups[group.Id.ToString()].Owners.Ref.PostAsync(reference));
+        var owners = await graph.Groups[group.Id.ToString()].Owners.GetAsync();
+        await graph.Groups[group.Id.ToString()].Owners[owner.Id.ToString()].Ref.DeleteAsync();
+        var after = await graph.Groups[group.Id.ToString()].Owners.GetAsync();
+
+        Assert.Contains(owners!.Value!, o => o.Id == owner.Id.ToString());
+        Assert.Equal(400, twice.ResponseStatusCode);
+        Assert.DoesNotContain(after!.Value!, o => o.Id == owner.Id.ToString());
+    }
+
     private SandboxTenant Writable(int n) =>
         fixture.Host.Context.Directory.Customers.Where(c =>
             fixture.Host.Context.Directory.HasActiveRelationship(c, fixture.Host.Clock.GetUtcNow()) && fixture.Host.IsWritable(c)).Skip(n).First();
