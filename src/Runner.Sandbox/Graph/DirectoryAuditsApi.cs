@@ -10,7 +10,7 @@ namespace Runner.Sandbox.Graph;
 /// <summary>
 /// GET /auditLogs/directoryAudits[/{id}] ("List directoryAudits"): the tenant's directory audit log, newest first,
 /// kept 7 days in a tenant without Entra ID P1 and 30 days with it ("Microsoft Entra data retention"), by the sandbox
-/// clock. $filter on what reviews filter by (activityDateTime, activityDisplayName, category, result, loggedByService,
+/// clock. $filter (eq, ge, le, startswith, as the page lists) on what reviews filter by (activityDateTime, activityDisplayName, category, result, loggedByService,
 /// operationType, initiatedBy/user/…, initiatedBy/app/…, targetResources/any(t:t/id eq …)) and $orderby on
 /// activityDateTime. Needs AuditLog.Read.All and Directory.Read.All, as the page says, and for a user one of the roles
 /// it names (Reports Reader, Security Reader, Security Administrator) or Global Reader / Global Administrator.
@@ -51,7 +51,7 @@ internal sealed class DirectoryAuditsApi(SandboxContext context, GraphApi graph)
 
     private async Task List(HttpContext http)
     {
-        if (await Authorize(http) is not { } caller || await GraphList.Filter(http, graph, Filterable, Entity) is not { } filter)
+        if (await Authorize(http) is not { } caller || await GraphList.Filter(http, graph, Filterable, Entity, ["eq", "ge", "le", "startswith"]) is not { } filter)
         {
             return;
         }

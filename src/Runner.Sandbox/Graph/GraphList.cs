@@ -89,8 +89,10 @@ internal static class GraphList
     }
 
     /// <summary>The request's $filter as a predicate (every item when there is none), or null after answering the 400
-    /// Graph gives a filter it cannot parse.</summary>
-    public static async Task<Func<T, bool>?> Filter<T>(HttpContext http, GraphApi graph, IReadOnlyDictionary<string, FilterProperty<T>> properties, string entity)
+    /// Graph gives a filter it cannot parse, or one using an operator outside <paramref name="operators"/> (the ones
+    /// the endpoint's page lists, when it lists them: any() counts as eq).</summary>
+    public static async Task<Func<T, bool>?> Filter<T>(HttpContext http, GraphApi graph, IReadOnlyDictionary<string, FilterProperty<T>> properties, string entity,
+        IReadOnlyCollection<string>? operators = null)
     {
         Handled(http, "$filter");
         if (http.Query("$filter") is not { Length: > 0 } text)
@@ -100,7 +102,13 @@ internal static class GraphList
 
         try
         {
-            return ODataFilter<T>.Parse(text, properties, entity).Predicate;
+            var parsed = ODataFilter<T>.Parse(text, properties, entity);
+            if (operators is not null && parsed.Uses.FirstOrDefault(u => !operators.Contains(u.Operator == "any" ? "eq" : u.Operator)) is { Property: not null } unsupported)
+            {
+                throw new ODataQueryException("Request_UnsupportedQuery", $"Unsupported filter operator '{unsupported.Operator}' on property '{unsupported.Property}' of {entity}.");
+            }
+
+            return parsed.Predicate;
         }
         catch (ODataQueryException e)
         {

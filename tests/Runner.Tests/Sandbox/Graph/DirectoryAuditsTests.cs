@@ -102,13 +102,15 @@ public sealed class DirectoryAuditsTests(SandboxSessionFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task An_unsupported_order_or_a_missing_entry_is_refused_as_graph_refuses_it()
+    public async Task An_unsupported_order_or_operator_or_a_missing_entry_is_refused_as_graph_refuses_it()
     {
         var graph = fixture.Clients.Graph(fixture.Host.ActiveCustomer().Id);
 
         var order = await Assert.ThrowsAsync<ODataError>(() => graph.AuditLogs.DirectoryAudits.GetAsync(r => r.QueryParameters.Orderby = ["category"]));
         var missing = await Assert.ThrowsAsync<ODataError>(() => graph.AuditLogs.DirectoryAudits["Directory_none"].GetAsync());
+        var notEqual = await Assert.ThrowsAsync<ODataError>(() => graph.AuditLogs.DirectoryAudits.GetAsync(r => r.QueryParameters.Filter = "category ne 'UserManagement'"));
 
+        Assert.Equal((400, "Request_UnsupportedQuery"), (notEqual.ResponseStatusCode, notEqual.Error!.Code));
         Assert.Equal(400, order.ResponseStatusCode);
         Assert.Equal(404, missing.ResponseStatusCode);
     }
