@@ -25,6 +25,9 @@ internal sealed class EntraDevice
 
     public required bool? IsCompliant { get; init; }
 
+    /// <summary>The user who registered or joined it (registeredOwners; the user's ownedDevices and registeredDevices).</summary>
+    public Guid? OwnerId { get; init; }
+
     /// <summary>Settable: disabling a stale device is PATCH accountEnabled false.</summary>
     public required bool AccountEnabled { get; set; }
 }
@@ -53,6 +56,7 @@ internal static class EntraDeviceSeeder
             IsManaged = true,
             IsCompliant = m.ComplianceState == "compliant",
             AccountEnabled = true,
+            OwnerId = m.UserId,
         }).ToList();
 
         var managed = content.ManagedDevices.Select(m => m.UserId).ToHashSet();
@@ -90,6 +94,7 @@ internal static class EntraDeviceSeeder
             IsManaged = false,
             IsCompliant = null,
             AccountEnabled = true,
+            OwnerId = user.Id,
         };
     }
 }

@@ -174,7 +174,7 @@ internal sealed class DevicesApi(GraphApi graph)
         return device;
     }
 
-    private static JsonObject Json(EntraDevice d) => new()
+    internal static JsonObject Json(EntraDevice d) => new()
     {
         ["id"] = d.Id.ToString(),
         ["deviceId"] = d.DeviceId.ToString(),

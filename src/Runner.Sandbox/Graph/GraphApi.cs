@@ -51,6 +51,7 @@ internal sealed class GraphApi(SandboxContext context)
         new AuthorizationPolicyApi(context, this).Map(routes);
         new ConditionalAccessWritesApi(context, this).Map(routes);
         new InvitationsApi(context, this).Map(routes);
+        new DeviceOwnersApi(this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

@@ -46,6 +46,24 @@ public sealed class DevicesTests(SandboxSessionFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_users_owned_devices_and_a_devices_registered_owner_name_each_other()
+    {
+        var customer = fixture.Host.ActiveCustomer(c => c.Content.Devices.Count > 0);
+        var device = customer.Content.Devices[0];
+        var owner = customer.Content.Users.Single(u => u.Id == device.OwnerId);
+        var graph = fixture.Clients.Graph(customer.Id);
+
+        var owned = await graph.Users[owner.Id.ToString()].OwnedDevices.GetAsync();
+        var registered = await graph.Users[owner.UserPrincipalName].RegisteredDevices.GetAsync();
+        var owners = await graph.Devices[device.Id.ToString()].RegisteredOwners.GetAsync();
+
+        Assert.Equal(customer.Content.Devices.Where(d => d.OwnerId == owner.Id).Select(d => d.Id.ToString()).Order(), owned!.Value!.Select(d => d.Id).Order());
+        Assert.All(owned.Value!, d => Assert.IsType<Device>(d));
+        Assert.Equal(owned.Value!.Select(d => d.Id), registered!.Value!.Select(d => d.Id));
+        Assert.Equal(owner.Id.ToString(), Assert.IsType<User>(Assert.Single(owners!.Value!)).Id);
+    }
+
+    [Fact]
     public async Task Read_only_GDAP_roles_refuse_device_writes_with_403()
     {
         var customer = fixture.Host.ActiveCustomer(c => c.Content.Devices.Count > 0 &&
