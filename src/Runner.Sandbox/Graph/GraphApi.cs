@@ -102,7 +102,7 @@ internal sealed class GraphApi(SandboxContext context)
         }
 
         var managers = Managers(caller, query);
-        var page = matching.Skip(query.Skip).Take(query.Top).Select(u => (JsonNode)WithManager(UserProperties.Project(u, query.Select), u, managers, query)).ToArray();
+        var page = matching.Skip(query.Skip).Take(query.Top).Select(u => (JsonNode)WithManager(UserProperties.Project(u, query.Select), caller, u, managers, query)).ToArray();
         var body = new JsonObject { ["@odata.context"] = Context(http, "users") };
         if (query.Count)
         {
@@ -183,7 +183,7 @@ internal sealed class GraphApi(SandboxContext context)
         }
 
         var json = new JsonObject { ["@odata.context"] = Context(http, "users") + "/$entity" };
-        foreach (var (key, value) in WithManager(UserProperties.Project(user, query.Select), user, Managers(caller, query), query))
+        foreach (var (key, value) in WithManager(UserProperties.Project(user, query.Select), caller, user, Managers(caller, query), query))
         {
             json[key] = value?.DeepClone();
         }
@@ -224,12 +224,21 @@ internal sealed class GraphApi(SandboxContext context)
         }
     }
 
-    /// <summary>Adds the expanded manager, typed, as Graph does; a user without one has no manager property.</summary>
-    private static JsonObject WithManager(JsonObject json, SandboxUser user, Dictionary<Guid, SandboxUser>? users, UserQuery query)
+    /// <summary>Adds the expanded manager, typed, as Graph does (a user without one has no manager property), or the
+    /// expanded memberOf: at most 20, as Graph expands a relationship of directory objects.</summary>
+    private JsonObject WithManager(JsonObject json, ApiCaller caller, SandboxUser user, Dictionary<Guid, SandboxUser>? users, UserQuery query)
     {
         if (users is not null && user.ManagerId is { } id && users.TryGetValue(id, out var manager))
         {
             json["manager"] = GraphObjects.TypedUser(manager, query.ExpandManager!.Append("id").Distinct());
+        }
+
+        if (query.ExpandMemberOf)
+        {
+            lock (caller.Tenant.Content.Sync)
+            {
+                json["memberOf"] = new JsonArray([.. MemberOfApi.Memberships(caller.Tenant, user, context.Options.Seed).Take(20)]);
+            }
         }
 
         return json;

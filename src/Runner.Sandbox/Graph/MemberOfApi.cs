@@ -47,22 +47,32 @@ internal sealed class MemberOfApi(SandboxContext context, GraphApi graph)
             return;
         }
 
-        var items = new List<JsonObject>();
-        var directory = caller.Tenant.Content.Directory;
+        List<JsonObject> items;
         lock (caller.Tenant.Content.Sync)
         {
-            if (cast is null || cast.Equals(GroupCast, StringComparison.OrdinalIgnoreCase))
-            {
-                items.AddRange(directory.Groups.Where(g => g.MemberIds.Contains(user.Id)).Select(g => GraphObjects.Typed("group", GraphObjects.Group(caller.Tenant, g, context.Options.Seed))));
-            }
-
-            if (cast is null || cast.Equals(RoleCast, StringComparison.OrdinalIgnoreCase))
-            {
-                items.AddRange(directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => GraphObjects.Typed("directoryRole", GraphObjects.Role(r))));
-            }
+            items = Memberships(caller.Tenant, user, context.Options.Seed, cast);
         }
 
         var (entitySet, entity) = cast is null ? ("directoryObjects", "microsoft.graph.directoryObject") : (cast.EndsWith("group", StringComparison.OrdinalIgnoreCase) ? "groups" : "directoryRoles", "microsoft." + cast);
         await GraphList.Write(http, graph, entitySet, entity, items);
+    }
+
+    /// <summary>The user's groups and roles, typed, or one kind of them by <paramref name="cast"/> (graph.group or
+    /// graph.directoryRole); also what $expand=memberOf on users adds (call under the content lock).</summary>
+    public static List<JsonObject> Memberships(SandboxTenant tenant, SandboxUser user, int seed, string? cast = null)
+    {
+        var items = new List<JsonObject>();
+        var directory = tenant.Content.Directory;
+        if (cast is null || cast.Equals(GroupCast, StringComparison.OrdinalIgnoreCase))
+        {
+            items.AddRange(directory.Groups.Where(g => g.MemberIds.Contains(user.Id)).Select(g => GraphObjects.Typed("group", GraphObjects.Group(tenant, g, seed))));
+        }
+
+        if (cast is null || cast.Equals(RoleCast, StringComparison.OrdinalIgnoreCase))
+        {
+            items.AddRange(directory.Roles.Where(r => r.MemberIds.Contains(user.Id)).Select(r => GraphObjects.Typed("directoryRole", GraphObjects.Role(r))));
+        }
+
+        return items;
     }
 }

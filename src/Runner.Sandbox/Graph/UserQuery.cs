@@ -16,6 +16,9 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
     /// <summary>$expand=manager, with the manager's properties ($expand=manager($select=...)); null without it.</summary>
     public string[]? ExpandManager { get; init; }
 
+    /// <summary>$expand=memberOf: the groups and roles the user is a member of, at most 20 as Graph expands them.</summary>
+    public bool ExpandMemberOf { get; init; }
+
     private const int DefaultTop = 100;
     private const int MaxTop = 999;
     private const int SignInActivityMaxTop = 120;
@@ -33,10 +36,11 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
         }
 
         var select = ParseSelect(http.Query("$select"), caller);
-        var expand = ParseExpand(http.Query("$expand"), caller);
+        var memberOf = string.Equals(http.Query("$expand")?.Trim(), "memberOf", StringComparison.OrdinalIgnoreCase);
+        var expand = memberOf ? null : ParseExpand(http.Query("$expand"), caller);
         if (!list)
         {
-            return new UserQuery(select, _ => true, u => u, 1, 0, false) { ExpandManager = expand };
+            return new UserQuery(select, _ => true, u => u, 1, 0, false) { ExpandManager = expand, ExpandMemberOf = memberOf };
         }
 
         Func<SandboxUser, bool> filter = _ => true;
@@ -74,10 +78,12 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
         return new UserQuery(select, filter, ParseOrder(http.Query("$orderby"), http.Query("$filter") is { Length: > 0 }, advancedHeader && count), top, ReadSkipToken(http.Query("$skiptoken")), count)
         {
             ExpandManager = expand,
+            ExpandMemberOf = memberOf,
         };
     }
 
-    /// <summary>$expand=manager or manager($select=a,b); any other expansion is answered 501, never silently dropped.</summary>
+    /// <summary>$expand=manager or manager($select=a,b) (memberOf is read before); any other expansion is answered 501,
+    /// never silently dropped.</summary>
     private static string[]? ParseExpand(string? expand, ApiCaller caller)
     {
         if (string.IsNullOrWhiteSpace(expand))
@@ -97,7 +103,7 @@ internal sealed record UserQuery(string[] Select, Func<SandboxUser, bool> Filter
             return ParseSelect(text[Prefix.Length..^1], caller);
         }
 
-        throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on users; it expands manager. {SandboxDocs.Page} lists what it emulates.", 501);
+        throw new ODataQueryException("NotImplemented", $"The sandbox does not emulate $expand={expand} on users; it expands manager and memberOf. {SandboxDocs.Page} lists what it emulates.", 501);
     }
 
     public static string WriteSkipToken(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"skip:{offset}"));

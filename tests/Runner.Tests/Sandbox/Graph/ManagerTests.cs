@@ -36,7 +36,7 @@ public sealed class ManagerTests(SandboxSessionFixture fixture) : IClassFixture<
         var list = await graph.Users.GetAsync(r => { r.QueryParameters.Select = ["id", "displayName"]; r.QueryParameters.Expand = ["manager($select=id,userPrincipalName)"]; r.QueryParameters.Top = 999; });
         var one = await graph.Users[report.Id.ToString()].GetAsync(r => r.QueryParameters.Expand = ["manager"]);
         var groups = await Assert.ThrowsAsync<ODataError>(() => graph.Groups.GetAsync(r => r.QueryParameters.Expand = ["owners"]));
-        var memberOf = await Assert.ThrowsAsync<ODataError>(() => graph.Users.GetAsync(r => r.QueryParameters.Expand = ["memberOf"]));
+        var devices = await Assert.ThrowsAsync<ODataError>(() => graph.Users.GetAsync(r => r.QueryParameters.Expand = ["registeredDevices"]));
 
         var listed = list!.Value!.Single(u => u.Id == report.Id.ToString());
         Assert.Equal(manager.UserPrincipalName, Assert.IsType<User>(listed.Manager).UserPrincipalName);
@@ -44,7 +44,7 @@ public sealed class ManagerTests(SandboxSessionFixture fixture) : IClassFixture<
         Assert.All(list.Value!.Where(u => customer.Content.Users.Single(s => s.Id.ToString() == u.Id).ManagerId is null), u => Assert.Null(u.Manager));
         Assert.Equal(manager.DisplayName, ((User)one!.Manager!).DisplayName);
         Assert.Equal((501, "NotImplemented"), (groups.ResponseStatusCode, groups.Error!.Code));
-        Assert.Equal((501, "NotImplemented"), (memberOf.ResponseStatusCode, memberOf.Error!.Code));
+        Assert.Equal((501, "NotImplemented"), (devices.ResponseStatusCode, devices.Error!.Code));
     }
 
     [Fact]

@@ -108,6 +108,32 @@ public sealed class UserRelationsTests(SandboxSessionFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Expanding_member_of_gives_each_user_its_groups_and_roles_in_one_request()
+    {
+        var customer = fixture.Host.ActiveCustomer();
+        var graph = fixture.Clients.Graph(customer.Id);
+        var admin = customer.Content.Users[0];
+
+        var users = await graph.Users.GetAsync(r =>
+        {
+            r.QueryParameters.Expand = ["memberOf"];
+            r.QueryParameters.Select = ["id", "displayName"];
+            r.QueryParameters.Top = 999;
+        });
+        var one = await graph.Users[admin.Id.ToString()].GetAsync(r => r.QueryParameters.Expand = ["memberOf"]);
+
+        foreach (var user in users!.Value!)
+        {
+            var id = Guid.Parse(user.Id!);
+            var expected = customer.Content.Directory.Groups.Where(g => g.MemberIds.Contains(id)).Select(g => g.Id.ToString())
+                .Concat(customer.Content.Directory.Roles.Where(r => r.MemberIds.Contains(id)).Select(r => r.Id.ToString()));
+            Assert.Equal(expected.Order(), user.MemberOf!.Select(m => m.Id).Order());
+        }
+
+        Assert.Contains(one!.MemberOf!, m => m is Microsoft.Graph.Models.DirectoryRole);
+    }
+
+    [Fact]
     public async Task Revoking_sign_in_sessions_moves_the_users_valid_from_to_now_and_needs_a_writing_role()
     {
         var customer = Customer(c => Roles(c).Contains(GdapSeeder.UserAdministrator));
