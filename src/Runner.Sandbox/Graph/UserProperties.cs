@@ -37,6 +37,8 @@ internal static class UserProperties
             ["createdDateTime"] = new(EdmType.DateTimeOffset, u => u.CreatedDateTime),
             ["signInActivity/lastSignInDateTime"] = new(EdmType.DateTimeOffset, u => u.LastSignInDateTime),
             ["assignedLicenses/skuId"] = new(EdmType.Guid, u => u.AssignedSkuIds.Cast<object>().ToList(), IsCollection: true),
+            // The unlicensed-users query: assignedLicenses/$count eq 0 (an advanced query).
+            ["assignedLicenses/$count"] = new(EdmType.Int32, u => u.AssignedSkuIds.Count),
         };
 
     /// <summary>
@@ -64,6 +66,7 @@ internal static class UserProperties
             ["createdDateTime"] = (["eq", "ge", "le", "in"], ["ne"]),
             ["signInActivity/lastSignInDateTime"] = (["eq", "ge", "le"], ["ne"]),
             ["assignedLicenses/skuId"] = (["any"], []),
+            ["assignedLicenses/$count"] = ([], ["eq", "ne", "gt", "lt", "ge", "le"]),
         };
 
     public static readonly string[] Sortable = ["displayName", "userPrincipalName"];

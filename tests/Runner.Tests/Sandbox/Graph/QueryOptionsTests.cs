@@ -57,6 +57,26 @@ public sealed class QueryOptionsTests(SandboxSessionFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Unlicensed_users_are_found_by_counting_their_licences_in_an_advanced_query()
+    {
+        var customer = fixture.Host.ActiveCustomer(c => c.Content.Users.Any(u => u.AssignedSkuIds.Count == 0));
+        var graph = fixture.Clients.Graph(customer.Id);
+
+        var plain = await Assert.ThrowsAsync<ODataError>(() => graph.Users.GetAsync(r => r.QueryParameters.Filter = "assignedLicenses/$count eq 0"));
+        var unlicensed = await graph.Users.GetAsync(r =>
+        {
+            r.QueryParameters.Filter = "assignedLicenses/$count eq 0";
+            r.QueryParameters.Count = true;
+            r.QueryParameters.Top = 999;
+            r.Headers.Add("ConsistencyLevel", "eventual");
+        });
+
+        Assert.Equal(400, plain.ResponseStatusCode);
+        Assert.Equal(customer.Content.Users.Where(u => u.AssignedSkuIds.Count == 0).Select(u => u.Id.ToString()).Order(), unlicensed!.Value!.Select(u => u.Id).Order());
+        Assert.Equal(unlicensed.Value!.Count, unlicensed.OdataCount);
+    }
+
+    [Fact]
     public async Task A_query_option_an_endpoint_does_not_apply_is_501_naming_it()
     {
         var graph = fixture.Clients.Graph(fixture.Host.ActiveCustomer().Id);
