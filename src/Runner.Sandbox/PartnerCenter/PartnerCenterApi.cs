@@ -26,6 +26,7 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         routes.MapGet("/v1/customers/{customerId}/subscriptions/{subscriptionId}", (RequestDelegate)GetSubscription);
         routes.MapMethods("/v1/customers/{customerId}/subscriptions/{subscriptionId}", ["PATCH"], (RequestDelegate)PatchSubscription);
         new CustomerDirectoryApi(this).Map(routes);
+        new InvoicesApi(context, this).Map(routes);
     }
 
     /// <summary>
@@ -270,10 +271,10 @@ internal sealed class PartnerCenterApi(SandboxContext context)
         return sub;
     }
 
-    private static string WriteContinuation(int offset) =>
+    internal static string WriteContinuation(int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1,{offset}"));
 
-    private static bool TryReadContinuation(string token, out int offset)
+    internal static bool TryReadContinuation(string token, out int offset)
     {
         offset = 0;
         try
