@@ -230,6 +230,23 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Invoice_by_customer_runs_once_for_the_partner_and_splits_the_latest_invoice_by_customer()
+    {
+        var tenants = await RunAsync("invoice-by-customer.csx");
+        var today = new DateTimeOffset(sandbox.Host.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var latest = InvoiceSeeder.Build(sandbox.Host.Context.Options.Seed, sandbox.Host.Context.Directory.Customers, today).MaxBy(i => i.InvoiceDate)!;
+
+        var row = Assert.Single(tenants)!;
+        Assert.Equal(sandbox.Host.PartnerTenantId.ToString(), (string)row["tenantId"]!);
+        var rows = (row["result"] as JsonArray)!.Select(r => r!).ToList();
+        var expected = latest.Lines.GroupBy(l => l.Customer.Id).ToDictionary(g => g.Key.ToString(), g => (g.Count(), g.Sum(l => l.Total)));
+        Assert.Equal(expected.Keys.Order(), rows.Select(r => (string)r["customerId"]!).Order());
+        Assert.All(rows, r => Assert.Equal(expected[(string)r["customerId"]!], ((int)r["subscriptions"]!, (decimal)r["total"]!)));
+        Assert.All(rows, r => Assert.Equal(latest.Id, (string)r["invoice"]!));
+        Assert.Equal(rows.Select(r => (decimal)r["total"]!).OrderDescending(), rows.Select(r => (decimal)r["total"]!));
+    }
+
+    [Fact]
     public async Task Gdap_expiring_runs_once_for_the_partner_and_lists_relationships_ending_within_the_window()
     {
         var tenants = await RunAsync("gdap-expiring.csx", "--param", "days=30");
