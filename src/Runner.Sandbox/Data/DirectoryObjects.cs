@@ -17,6 +17,9 @@ internal sealed class DirectoryObjects
     /// <summary>Settable: PATCH identitySecurityDefaultsEnforcementPolicy switches it.</summary>
     public required bool SecurityDefaultsEnabled { get; set; }
 
+    /// <summary>Conditional Access named locations (IP ranges and countries).</summary>
+    public List<NamedLocation> NamedLocations { get; set; } = [];
+
     /// <summary>Authentication methods each user has registered (empty: not MFA-registered).</summary>
     public required Dictionary<Guid, string[]> Registrations { get; init; }
 }
@@ -59,6 +62,11 @@ internal sealed record ConditionalAccessPolicy(
     public string[] ExcludeGroups { get; init; } = [];
 
     public Guid[] ExcludeRoles { get; init; } = [];
+
+    /// <summary>conditions.locations: named location ids, "All" or "AllTrusted"; empty when the policy has none.</summary>
+    public string[] IncludeLocations { get; init; } = [];
+
+    public string[] ExcludeLocations { get; init; } = [];
 
     public string[] IncludeApplications { get; init; } = ["All"];
 

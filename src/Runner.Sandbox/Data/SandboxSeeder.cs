@@ -126,6 +126,7 @@ internal static class SandboxSeeder
         content.Directory = DirectorySeeder.Build(seed, tenant, content, today);
         content.DisplayConcealedNames = DeterministicGuid.RandomSeed(seed, $"report-settings:{tenant.Id}") % 3 != 0;
         content.Authorization = AuthorizationSettings.Seed(seed, tenant);
+        content.Directory.NamedLocations = NamedLocation.Seed(seed, tenant, content, today);
         GuestSeeder.AddGuests(seed, tenant, content, today);
         ManagerSeeder.AssignManagers(seed, tenant, content.Users);
         // Built from the users as they are at first use, under the content lock (the APIs change users under it).

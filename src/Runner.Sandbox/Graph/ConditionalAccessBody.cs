@@ -6,8 +6,8 @@ namespace Runner.Sandbox.Graph;
 
 /// <summary>
 /// Reads a conditionalAccessPolicy body as "Create conditionalAccessPolicy" and "Update conditionalAccessPolicy" take
-/// it: displayName, state, conditions (users, applications, clientAppTypes) and grantControls (operator,
-/// builtInControls). What the sandbox does not keep (locations, platforms, risk levels, session controls, custom
+/// it: displayName, state, conditions (users, applications, clientAppTypes, locations) and grantControls (operator,
+/// builtInControls). What the sandbox does not keep (platforms, risk levels, session controls, custom
 /// factors, terms of use) is refused by name with 501 rather than dropped, so a job cannot think it deployed a policy
 /// the sandbox would not enforce.
 /// </summary>
@@ -65,6 +65,7 @@ internal static class ConditionalAccessBody
                 "users" => Users(policy, value as JsonObject ?? throw new FormatException(name)),
                 "applications" => Applications(policy, value as JsonObject ?? throw new FormatException(name)),
                 "userRiskLevels" or "signInRiskLevels" when value is JsonArray { Count: 0 } => policy,
+                "locations" when value is JsonObject locations => Locations(policy, locations),
                 "platforms" or "locations" or "devices" or "clientApplications" when value is null => policy,
                 _ => throw new NotSupportedException($"conditions/{name}"),
             };
@@ -86,6 +87,21 @@ internal static class ConditionalAccessBody
                 "includeRoles" => policy with { IncludeRoles = [.. Strings(value, name).Select(r => Guid.TryParse(r, out var id) ? id : throw new FormatException(name))] },
                 "excludeRoles" => policy with { ExcludeRoles = [.. Strings(value, name).Select(r => Guid.TryParse(r, out var id) ? id : throw new FormatException(name))] },
                 _ => throw new NotSupportedException($"conditions/users/{name}"),
+            };
+        }
+
+        return policy;
+    }
+
+    private static ConditionalAccessPolicy Locations(ConditionalAccessPolicy policy, JsonObject locations)
+    {
+        foreach (var (name, value) in locations.Where(p => !p.Key.StartsWith('@')))
+        {
+            policy = name switch
+            {
+                "includeLocations" => policy with { IncludeLocations = Strings(value, name) },
+                "excludeLocations" => policy with { ExcludeLocations = Strings(value, name) },
+                _ => throw new NotSupportedException($"conditions/locations/{name}"),
             };
         }
 

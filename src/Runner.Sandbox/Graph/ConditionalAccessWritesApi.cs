@@ -140,10 +140,17 @@ internal sealed class ConditionalAccessWritesApi(SandboxContext context, GraphAp
     {
         var (policy, refusal) = ConditionalAccessBody.Apply(body, current);
         bool defaults;
+        string? unknownLocation = null;
         lock (caller.Tenant.Content.Sync)
         {
             defaults = caller.Tenant.Content.Directory.SecurityDefaultsEnabled;
+            var known = caller.Tenant.Content.Directory.NamedLocations.Select(l => l.Id.ToString()).Concat(["All", "AllTrusted"]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            unknownLocation = policy?.IncludeLocations.Concat(policy.ExcludeLocations).FirstOrDefault(l => !known.Contains(l));
         }
+
+        refusal ??= unknownLocation is not null
+            ? new GraphRefusal(400, "BadRequest", $"Location '{unknownLocation}' is neither All, AllTrusted nor a named location of this tenant.")
+            : null;
 
         refusal ??= policy!.State == "enabled" && defaults
             ? new GraphRefusal(400, "BadRequest", "Conditional Access policies cannot be enabled while security defaults are enabled. Disable security defaults first, or create the policy in report-only mode.")

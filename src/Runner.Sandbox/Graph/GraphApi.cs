@@ -52,6 +52,7 @@ internal sealed class GraphApi(SandboxContext context)
         new ConditionalAccessWritesApi(context, this).Map(routes);
         new InvitationsApi(context, this).Map(routes);
         new DeviceOwnersApi(this).Map(routes);
+        new NamedLocationsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

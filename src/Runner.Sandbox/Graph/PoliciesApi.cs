@@ -79,7 +79,11 @@ internal sealed class PoliciesApi(SandboxContext context, GraphApi graph)
             ["signInRiskLevels"] = new JsonArray(),
             ["clientAppTypes"] = Strings(policy.ClientAppTypes),
             ["platforms"] = null,
-            ["locations"] = null,
+            ["locations"] = policy.IncludeLocations.Length + policy.ExcludeLocations.Length == 0 ? null : new JsonObject
+            {
+                ["includeLocations"] = Strings(policy.IncludeLocations),
+                ["excludeLocations"] = Strings(policy.ExcludeLocations),
+            },
             ["applications"] = new JsonObject
             {
                 ["includeApplications"] = Strings(policy.IncludeApplications),

@@ -85,15 +85,15 @@ public sealed class ConditionalAccessWritesTests(SandboxSessionFixture fixture) 
 
         var unlicensed = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(free.Id).Identity.ConditionalAccess.Policies.PostAsync(Policy()));
         var role = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(readOnly.Id).Identity.ConditionalAccess.Policies.PostAsync(Policy()));
-        var locations = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(premium.Id).Identity.ConditionalAccess.Policies.PostAsync(Policy(new ConditionalAccessConditionSet
+        var platforms = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(premium.Id).Identity.ConditionalAccess.Policies.PostAsync(Policy(new ConditionalAccessConditionSet
         {
             ClientAppTypes = [ConditionalAccessClientApp.All],
-            Locations = new ConditionalAccessLocations { IncludeLocations = ["All"] },
+            Platforms = new ConditionalAccessPlatforms { IncludePlatforms = [ConditionalAccessDevicePlatform.Android] },
         })));
 
         Assert.Equal(403, unlicensed.ResponseStatusCode);
         Assert.Equal((403, "Authorization_RequestDenied"), (role.ResponseStatusCode, role.Error!.Code));
-        Assert.Equal(501, locations.ResponseStatusCode);
+        Assert.Equal(501, platforms.ResponseStatusCode);
     }
 
     private bool CanDeploy(SandboxTenant c) =>
