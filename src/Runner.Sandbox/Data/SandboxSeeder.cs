@@ -144,7 +144,8 @@ internal static class SandboxSeeder
             Later(() => EntraDeviceSeeder.Build(seed, tenant, content, today)),
             Later(() => ApplicationSeeder.Build(seed, tenant, today)),
             Later(() => SignInSeeder.Build(seed, tenant, content, today)),
-            Later(() => DirectoryAuditSeeder.Build(seed, tenant, content, today).OrderBy(a => a.ActivityDateTime).ToList()));
+            Later(() => DirectoryAuditSeeder.Build(seed, tenant, content, today).OrderBy(a => a.ActivityDateTime).ToList()),
+            Later(() => SecurityAlertSeeder.Build(seed, tenant, content, today)));
         return content;
     }
 

@@ -60,9 +60,12 @@ internal sealed class TenantContent
     /// through the sandbox's Graph append to it.</summary>
     public List<DirectoryAuditRecord> DirectoryAudits => Later.DirectoryAudits.Value;
 
+    /// <summary>Defender alerts of the last 30 days (<see cref="SecurityAlertSeeder"/>); triage changes them.</summary>
+    public List<SecurityAlert> SecurityAlerts => Later.SecurityAlerts.Value;
+
     /// <summary>What is worked out on first use rather than with the tenant, so a large sandbox whose tenants are all
     /// read (a run across every customer) pays only for what its jobs ask for.</summary>
-    public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []), new(() => []));
+    public LaterContent Later { get; set; } = new(new(() => []), new(() => []), new(() => []), new(() => []), new(() => []), new(() => []));
 
     /// <summary>What users and guests may do by default (policies/authorizationPolicy).</summary>
     public AuthorizationSettings Authorization { get; set; } = new();
@@ -88,7 +91,8 @@ internal sealed record LaterContent(
     Lazy<List<EntraDevice>> Devices,
     Lazy<List<AppRegistration>> Applications,
     Lazy<List<SignInRecord>> SignIns,
-    Lazy<List<DirectoryAuditRecord>> DirectoryAudits);
+    Lazy<List<DirectoryAuditRecord>> DirectoryAudits,
+    Lazy<List<SecurityAlert>> SecurityAlerts);
 
 internal sealed class SandboxUser
 {

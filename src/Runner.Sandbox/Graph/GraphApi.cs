@@ -53,6 +53,7 @@ internal sealed class GraphApi(SandboxContext context)
         new InvitationsApi(context, this).Map(routes);
         new DeviceOwnersApi(this).Map(routes);
         new NamedLocationsApi(context, this).Map(routes);
+        new SecurityAlertsApi(context, this).Map(routes);
         new UserWritesApi(context, this).Map(routes);
         new BatchApi(context, this).Map(routes);
     }

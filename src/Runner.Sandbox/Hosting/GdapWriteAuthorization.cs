@@ -36,6 +36,7 @@ internal sealed partial class GdapWriteAuthorization(SandboxContext context, Gra
         (new Regex(@"^/groups(/.*)?$", RegexOptions.IgnoreCase), [GdapSeeder.GroupsAdministrator, GdapSeeder.UserAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/directoryRoles(/.*)?$|^/roleManagement/.*$", RegexOptions.IgnoreCase), [GdapSeeder.PrivilegedRoleAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/identity/conditionalAccess/.*$", RegexOptions.IgnoreCase), [GdapSeeder.ConditionalAccessAdministrator, GdapSeeder.SecurityAdministrator, GdapSeeder.GlobalAdministrator]),
+        (new Regex(@"^/security/(alerts_v2|incidents)/[^/]+$", RegexOptions.IgnoreCase), [GdapSeeder.SecurityAdministrator, "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f" /* Security Operator */, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/policies/authorizationPolicy$", RegexOptions.IgnoreCase), [GdapSeeder.PrivilegedRoleAdministrator, GdapSeeder.GlobalAdministrator]),
         (new Regex(@"^/policies/identitySecurityDefaultsEnforcementPolicy$", RegexOptions.IgnoreCase), [GdapSeeder.SecurityAdministrator, GdapSeeder.ConditionalAccessAdministrator, GdapSeeder.GlobalAdministrator]),
     ];

@@ -13,14 +13,14 @@ public sealed class NotEmulatedTests(SandboxSessionFixture fixture) : IClassFixt
     {
         var customer = fixture.Host.Customers.First(c => c.GdapStatus == "active").TenantId;
 
-        var error = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(customer).Security.Alerts_v2.GetAsync());
+        var error = await Assert.ThrowsAsync<ODataError>(() => fixture.Clients.Graph(customer).Sites.GetAsync());
         using var raw = fixture.Clients.RawGraph(customer);
         using var post = await raw.PutAsync($"users/{fixture.Host.Context.Directory.FindTenant(customer)!.Content.Users[1].Id}", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         var postBody = JsonNode.Parse(await post.Content.ReadAsStringAsync())!;
 
         Assert.Equal(501, error.ResponseStatusCode);
         Assert.Equal("NotImplemented", error.Error!.Code);
-        Assert.Contains("does not emulate GET /v1.0/security/alerts_v2", error.Error.Message);
+        Assert.Contains("does not emulate GET /v1.0/sites", error.Error.Message);
         // A method the path has no endpoint for gets the same answer, not an anonymous 405.
         Assert.Equal(HttpStatusCode.NotImplemented, post.StatusCode);
         Assert.Contains("does not emulate PUT /v1.0/users/", (string)postBody["error"]!["message"]!);
