@@ -208,6 +208,23 @@ public sealed class SampleJobsTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Defender_alerts_lists_the_open_alerts_at_or_above_the_severity_asked_for()
+    {
+        var tenants = await RunAsync("defender-alerts.csx", "--param", "severity=medium");
+        string[] atLeastMedium = ["medium", "high"];
+
+        foreach (var customer in ActiveCustomers())
+        {
+            var expected = customer.Content.SecurityAlerts
+                .Where(a => a.Status != "resolved" && atLeastMedium.Contains(a.Severity))
+                .Select(a => $"{a.Severity} {a.Title} {a.User.UserPrincipalName}").Order();
+            Assert.Equal(expected, Rows(tenants, customer.Id).Select(r => $"{(string)r["severity"]!} {(string)r["title"]!} {(string)r["user"]!}").Order());
+        }
+
+        Assert.Contains(ActiveCustomers(), c => Rows(tenants, c.Id).Count > 0);
+    }
+
+    [Fact]
     public async Task Untagged_resource_groups_names_the_missing_required_tags_in_every_subscription()
     {
         var tenants = await RunAsync("untagged-resource-groups.csx", "--param", "tags=owner,COSTCENTER,environment");
