@@ -181,22 +181,8 @@ internal sealed class ConditionalAccessWritesApi(SandboxContext context, GraphAp
         return caller;
     }
 
-    private async Task<ConditionalAccessPolicy?> Find(HttpContext http, ApiCaller caller)
-    {
-        var id = (string)http.Request.RouteValues["id"]!;
-        ConditionalAccessPolicy? policy;
-        lock (caller.Tenant.Content.Sync)
-        {
-            policy = caller.Tenant.Content.Directory.Policies.FirstOrDefault(p => p.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (policy is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-        }
-
-        return policy;
-    }
+    private Task<ConditionalAccessPolicy?> Find(HttpContext http, ApiCaller caller) =>
+        GraphObjects.RouteItem(http, graph, caller, c => c.Directory.Policies, p => p.Id);
 
     private void Audit(HttpContext http, ApiCaller caller, string activity, ConditionalAccessPolicy policy) =>
         DirectoryAudits.Record(context, http, caller, activity, "Policy", activity.Split(' ')[0], "Conditional Access",

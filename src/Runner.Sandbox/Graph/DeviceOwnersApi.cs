@@ -48,20 +48,17 @@ internal sealed class DeviceOwnersApi(GraphApi graph)
             return;
         }
 
-        var id = (string)http.Request.RouteValues["id"]!;
-        EntraDevice? device;
-        List<JsonObject> owners = [];
-        lock (caller.Tenant.Content.Sync)
+        if (await GraphObjects.RouteItem(http, graph, caller, c => c.Devices, d => d.Id) is not { } device)
         {
-            device = caller.Tenant.Content.Devices.FirstOrDefault(d => d.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-            if (device?.OwnerId is { } owner)
-            {
-                owners = GraphObjects.Users(caller.Tenant, [owner]);
-            }
+            return;
         }
 
-        await (device is null
-            ? GraphObjects.NotFound(http, graph, id)
-            : GraphList.Write(http, graph, "directoryObjects", "microsoft.graph.directoryObject", owners));
+        List<JsonObject> owners;
+        lock (caller.Tenant.Content.Sync)
+        {
+            owners = device.OwnerId is { } owner ? GraphObjects.Users(caller.Tenant, [owner]) : [];
+        }
+
+        await GraphList.Write(http, graph, "directoryObjects", "microsoft.graph.directoryObject", owners);
     }
 }

@@ -158,21 +158,8 @@ internal sealed class DevicesApi(GraphApi graph)
         return caller;
     }
 
-    private async Task<EntraDevice?> Find(HttpContext http, ApiCaller caller, Func<EntraDevice, Guid> key, string value)
-    {
-        EntraDevice? device;
-        lock (caller.Tenant.Content.Sync)
-        {
-            device = caller.Tenant.Content.Devices.FirstOrDefault(d => key(d).ToString().Equals(value, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (device is null)
-        {
-            await GraphObjects.NotFound(http, graph, value);
-        }
-
-        return device;
-    }
+    private Task<EntraDevice?> Find(HttpContext http, ApiCaller caller, Func<EntraDevice, Guid> key, string value) =>
+        GraphObjects.RouteItem(http, graph, caller, c => c.Devices, key, value);
 
     internal static JsonObject Json(EntraDevice d) => new()
     {

@@ -27,6 +27,27 @@ internal static class GraphObjects
         return json;
     }
 
+    /// <summary>The item of the tenant's <paramref name="items"/> whose key is the route's {id} (or <paramref name="value"/>),
+    /// or null after answering Graph's directory 404.</summary>
+    public static async Task<T?> RouteItem<T, TKey>(HttpContext http, GraphApi graph, ApiCaller caller, Func<TenantContent, IEnumerable<T>> items,
+        Func<T, TKey> key, string? value = null)
+        where T : class
+    {
+        value ??= (string)http.Request.RouteValues["id"]!;
+        T? item;
+        lock (caller.Tenant.Content.Sync)
+        {
+            item = items(caller.Tenant.Content).FirstOrDefault(i => string.Equals(key(i)?.ToString(), value, StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (item is null)
+        {
+            await NotFound(http, graph, value);
+        }
+
+        return item;
+    }
+
     /// <summary>Answers the item of the tenant's <paramref name="items"/> whose key is <paramref name="value"/>, with its
     /// @odata.context, or 404 (Graph's directory 404 unless <paramref name="notFound"/> answers otherwise).</summary>
     public static async Task WriteOne<T, TKey>(HttpContext http, GraphApi graph, ApiCaller caller, string entitySet, Func<TenantContent, IEnumerable<T>> items,

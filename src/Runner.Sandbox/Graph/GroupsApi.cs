@@ -198,20 +198,6 @@ internal sealed class GroupsApi(SandboxContext context, GraphApi graph)
         await (removed ? GraphObjects.NoContent(http) : GraphObjects.NotFound(http, graph, memberId));
     }
 
-    private async Task<SandboxGroup?> Find(HttpContext http, ApiCaller caller)
-    {
-        var id = (string)http.Request.RouteValues["id"]!;
-        SandboxGroup? group;
-        lock (caller.Tenant.Content.Sync)
-        {
-            group = caller.Tenant.Content.Directory.Groups.FirstOrDefault(g => g.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (group is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-        }
-
-        return group;
-    }
+    private Task<SandboxGroup?> Find(HttpContext http, ApiCaller caller) =>
+        GraphObjects.RouteItem(http, graph, caller, c => c.Directory.Groups, g => g.Id);
 }

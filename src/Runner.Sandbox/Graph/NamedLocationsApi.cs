@@ -180,22 +180,8 @@ internal sealed class NamedLocationsApi(SandboxContext context, GraphApi graph)
         return codes.All(c => c is { Length: 2 } && c.All(char.IsAsciiLetterUpper)) ? [.. codes!] : null;
     }
 
-    private async Task<NamedLocation?> Find(HttpContext http, ApiCaller caller)
-    {
-        var id = (string)http.Request.RouteValues["id"]!;
-        NamedLocation? location;
-        lock (caller.Tenant.Content.Sync)
-        {
-            location = caller.Tenant.Content.Directory.NamedLocations.FirstOrDefault(l => l.Id.ToString().Equals(id, StringComparison.OrdinalIgnoreCase));
-        }
-
-        if (location is null)
-        {
-            await GraphObjects.NotFound(http, graph, id);
-        }
-
-        return location;
-    }
+    private Task<NamedLocation?> Find(HttpContext http, ApiCaller caller) =>
+        GraphObjects.RouteItem(http, graph, caller, c => c.Directory.NamedLocations, l => l.Id);
 
     private static JsonObject Json(NamedLocation l)
     {

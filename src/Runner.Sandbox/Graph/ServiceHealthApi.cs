@@ -58,8 +58,9 @@ internal sealed class ServiceHealthApi(SandboxContext context, GraphApi graph)
         if (await graph.Authorize(http, "ServiceHealth.Read.All") is { } caller)
         {
             var expand = http.Query("$expand") is { } e && e.Equals("issues", StringComparison.OrdinalIgnoreCase);
-            var issues = TenantIssues(caller);
-            var overviews = Services(caller).Order().Select(s => OverviewJson(issues, s, expand)).ToList();
+            var services = Services(caller);
+            var issues = IssuesOf(services);
+            var overviews = services.Order().Select(s => OverviewJson(issues, s, expand)).ToList();
             await GraphList.Write(http, graph, $"{Root}/healthOverviews", "microsoft.graph.serviceHealth", overviews, expanded: expand ? "issues" : null);
         }
     }
@@ -137,11 +138,9 @@ internal sealed class ServiceHealthApi(SandboxContext context, GraphApi graph)
         }
     }
 
-    private List<ServiceIssue> TenantIssues(ApiCaller caller)
-    {
-        var services = Services(caller);
-        return _posts.Value.Issues.Where(i => services.Contains(i.Service)).ToList();
-    }
+    private List<ServiceIssue> TenantIssues(ApiCaller caller) => IssuesOf(Services(caller));
+
+    private List<ServiceIssue> IssuesOf(HashSet<string> services) => [.. _posts.Value.Issues.Where(i => services.Contains(i.Service))];
 
     private List<ServiceMessage> TenantMessages(ApiCaller caller)
     {
